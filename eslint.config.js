@@ -8,7 +8,8 @@ import globals from 'globals';
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
-const nodeModules = builtinModules.flatMap((m) => [m, `node:${m}`]);
+// bare names by path, `node:` names by pattern (one message per import)
+const nodeModules = builtinModules.filter((m) => !m.startsWith('node:'));
 
 const noNode = {
   paths: nodeModules.map((name) => ({ name, message: 'This folder must not depend on Node.' })),

@@ -1,0 +1,46 @@
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+// The runtime boundaries of DEVELOPERS.md habit 1 are guarded by eslint.config.js;
+// these cases prove the guard bites (and does not bite where it must not).
+const eslint = new ESLint({ cwd: process.cwd() });
+
+async function restrictedImportErrors(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return result!.messages
+    .filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-globals')
+    .map((m) => m.message);
+}
+
+describe('lint guards the runtime boundaries', () => {
+  it('shared/ may not import Node', async () => {
+    expect(await restrictedImportErrors('shared/domain/x.ts', "import fs from 'node:fs';\nexport const a = fs;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('shared/domain/x.ts', "import path from 'path';\nexport const a = path;\n")).toHaveLength(1);
+  });
+
+  it('shared/ may not import Electron or React, nor touch window/process', async () => {
+    expect(await restrictedImportErrors('shared/ipc/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('shared/ipc/x.ts', "import React from 'react';\nexport const a = React;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('shared/ipc/x.ts', 'export const a = window.location;\n')).toHaveLength(1);
+    expect(await restrictedImportErrors('shared/ipc/x.ts', 'export const a = process.env;\n')).toHaveLength(1);
+  });
+
+  it('shared/ may import zod', async () => {
+    expect(await restrictedImportErrors('shared/domain/x.ts', "import { z } from 'zod';\nexport const a = z;\n")).toEqual([]);
+  });
+
+  it('electron/ outside the shell may not import electron, but may import Node', async () => {
+    expect(await restrictedImportErrors('electron/store/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('electron/sync/x.ts', "import net from 'node:net';\nexport const a = net;\n")).toEqual([]);
+  });
+
+  it('the shell (electron/main, electron/preload) may import electron', async () => {
+    expect(await restrictedImportErrors('electron/main/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toEqual([]);
+    expect(await restrictedImportErrors('electron/preload/x.ts', "import { contextBridge } from 'electron';\nexport const a = contextBridge;\n")).toEqual([]);
+  });
+
+  it('renderer/ may import neither Node nor Electron', async () => {
+    expect(await restrictedImportErrors('renderer/x.tsx', "import fs from 'node:fs';\nexport const a = fs;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('renderer/x.tsx', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;\n")).toHaveLength(1);
+  });
+});
