@@ -1,0 +1,222 @@
+// Reads and changes the catalog and card state. Every change bumps the item's
+// revision and updated_date so the catalog export can serve "what changed".
+import { formatLocalDateTime } from '../../shared/domain/dates';
+import { nextRevision, type Db } from './headend-db';
+
+export interface SubscriptionRow {
+  seq: number;
+  id: string;
+  number: string;
+  state: string;
+  updated_date: string;
+  revision: number;
+}
+export interface SmartcardRow {
+  seq: number;
+  id: string;
+  serial_number: string;
+  alternative_code: string;
+  ca_id: string;
+  subscription_number: string;
+  managed_by_sms: number;
+  legacy: number;
+  pin_state: 'default' | 'custom' | 'cleared';
+  pin_hash: string | null;
+  pairing_id: string | null;
+  updated_date: string;
+  revision: number;
+}
+export interface StbRow {
+  seq: number;
+  id: string;
+  serial_number: string;
+  alternative_code: string;
+  ca_id: string;
+  subscription_number: string;
+  pairing_id: string | null;
+  updated_date: string;
+  revision: number;
+}
+export interface ServiceRow {
+  seq: number;
+  id: string;
+  code: string;
+  alternative_code: string;
+  name: string;
+  ca_id: string;
+  updated_date: string;
+  revision: number;
+}
+export interface CardMessageRow {
+  seq: number;
+  kind: string;
+  message_text: string | null;
+  display_duration: number | null;
+  repetition_interval: number | null;
+  number_of_repetitions: number | null;
+  request_number: string;
+  shown_date: string;
+}
+
+export const CATALOG_KINDS = ['subscriptions', 'smartcards', 'stbs', 'services'] as const;
+export type CatalogKind = (typeof CATALOG_KINDS)[number];
+
+type Identifier = Record<string, unknown>;
+const ITEM_KEYS = ['id', 'serial_number', 'alternative_code'] as const;
+const SERVICE_KEYS = ['id', 'code', 'alternative_code'] as const;
+const SUBSCRIPTION_KEYS = ['id', 'number'] as const;
+
+function keyOf(identifier: Identifier, keys: readonly string[]): [string, string] | undefined {
+  for (const k of keys) {
+    const v = identifier[k];
+    if (typeof v === 'string') return [k, v];
+  }
+  return undefined;
+}
+
+export class CatalogRepo {
+  constructor(private readonly db: Db) {}
+
+  private byKey<T>(table: string, identifier: Identifier, keys: readonly string[]): T | undefined {
+    const key = keyOf(identifier, keys);
+    if (!key) return undefined;
+    // column names come from our constant key lists, never from the request
+    return this.db.prepare(`SELECT * FROM ${table} WHERE ${key[0]} = ?`).get(key[1]) as T | undefined;
+  }
+
+  subscription(identifier: Identifier): SubscriptionRow | undefined {
+    return this.byKey('subscriptions', identifier, SUBSCRIPTION_KEYS);
+  }
+  smartcard(identifier: Identifier): SmartcardRow | undefined {
+    return this.byKey('smartcards', identifier, ITEM_KEYS);
+  }
+  stb(identifier: Identifier): StbRow | undefined {
+    return this.byKey('stbs', identifier, ITEM_KEYS);
+  }
+  service(identifier: Identifier): ServiceRow | undefined {
+    return this.byKey('services', identifier, SERVICE_KEYS);
+  }
+  smartcardByCaId(caId: string): SmartcardRow | undefined {
+    return this.db.prepare('SELECT * FROM smartcards WHERE ca_id = ?').get(caId) as SmartcardRow | undefined;
+  }
+  stbByCaId(caId: string): StbRow | undefined {
+    return this.db.prepare('SELECT * FROM stbs WHERE ca_id = ?').get(caId) as StbRow | undefined;
+  }
+  /** A card named by any of its keys (id, serial, alternative code, CA id). */
+  smartcardByAnyKey(value: string): SmartcardRow | undefined {
+    return this.db
+      .prepare('SELECT * FROM smartcards WHERE ca_id = @v OR serial_number = @v OR id = @v OR alternative_code = @v')
+      .get({ v: value }) as SmartcardRow | undefined;
+  }
+
+  entitlements(cardId: string): ServiceRow[] {
+    return this.db
+      .prepare(
+        'SELECT s.* FROM entitlements e JOIN services s ON s.id = e.service_id WHERE e.smartcard_id = ? ORDER BY s.seq',
+      )
+      .all(cardId) as ServiceRow[];
+  }
+  cardsInPairing(pairingId: string): SmartcardRow[] {
+    return this.db.prepare('SELECT * FROM smartcards WHERE pairing_id = ? ORDER BY seq').all(pairingId) as SmartcardRow[];
+  }
+  stbsInPairing(pairingId: string): StbRow[] {
+    return this.db.prepare('SELECT * FROM stbs WHERE pairing_id = ? ORDER BY seq').all(pairingId) as StbRow[];
+  }
+  messages(cardId: string): CardMessageRow[] {
+    return this.db
+      .prepare('SELECT * FROM card_messages WHERE smartcard_id = ? ORDER BY seq')
+      .all(cardId) as CardMessageRow[];
+  }
+
+  private touch(table: 'smartcards' | 'stbs', id: string): void {
+    this.db
+      .prepare(`UPDATE ${table} SET revision = ?, updated_date = ? WHERE id = ?`)
+      .run(nextRevision(this.db), formatLocalDateTime(new Date()), id);
+  }
+
+  addEntitlements(cardId: string, serviceIds: readonly string[]): void {
+    const insert = this.db.prepare('INSERT OR IGNORE INTO entitlements (smartcard_id, service_id) VALUES (?, ?)');
+    for (const s of serviceIds) insert.run(cardId, s);
+    this.touch('smartcards', cardId);
+  }
+  removeEntitlements(cardId: string, serviceIds: readonly string[]): void {
+    const del = this.db.prepare('DELETE FROM entitlements WHERE smartcard_id = ? AND service_id = ?');
+    for (const s of serviceIds) del.run(cardId, s);
+    this.touch('smartcards', cardId);
+  }
+  /** pinHash: a salted hash, never the PIN; null for default and cleared PINs. */
+  setPin(cardId: string, state: SmartcardRow['pin_state'], pinHash: string | null): void {
+    this.db.prepare('UPDATE smartcards SET pin_state = ?, pin_hash = ? WHERE id = ?').run(state, pinHash, cardId);
+    this.touch('smartcards', cardId);
+  }
+  setCardPairing(cardId: string, pairingId: string | null): void {
+    this.db.prepare('UPDATE smartcards SET pairing_id = ? WHERE id = ?').run(pairingId, cardId);
+    this.touch('smartcards', cardId);
+  }
+  setStbPairing(stbId: string, pairingId: string | null): void {
+    this.db.prepare('UPDATE stbs SET pairing_id = ? WHERE id = ?').run(pairingId, stbId);
+    this.touch('stbs', stbId);
+  }
+  addMessage(cardId: string, message: Omit<CardMessageRow, 'seq' | 'shown_date'>): void {
+    this.db
+      .prepare(
+        `INSERT INTO card_messages (smartcard_id, kind, message_text, display_duration, repetition_interval,
+           number_of_repetitions, request_number, shown_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        cardId,
+        message.kind,
+        message.message_text,
+        message.display_duration,
+        message.repetition_interval,
+        message.number_of_repetitions,
+        message.request_number,
+        formatLocalDateTime(new Date()),
+      );
+  }
+
+  counts(): Record<CatalogKind, number> {
+    const n = (t: string) => (this.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+    return { subscriptions: n('subscriptions'), smartcards: n('smartcards'), stbs: n('stbs'), services: n('services') };
+  }
+
+  /**
+   * One page of a catalog kind, in (revision, seq) order so a client paging
+   * through "changed after" sees each change once per revision.
+   */
+  exportPage(
+    kind: CatalogKind,
+    page: number,
+    perPage: number,
+    filter: { updatedAfter?: string; revisionAfter?: number },
+  ): { items: Record<string, unknown>[]; total: number } {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (filter.updatedAfter !== undefined) {
+      where.push('updated_date >= ?');
+      args.push(filter.updatedAfter);
+    }
+    if (filter.revisionAfter !== undefined) {
+      where.push('revision > ?');
+      args.push(filter.revisionAfter);
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM ${kind} ${clause}`).get(...args) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT * FROM ${kind} ${clause} ORDER BY revision, seq LIMIT ? OFFSET ?`)
+      .all(...args, perPage, (page - 1) * perPage) as Record<string, unknown>[];
+    return { items: rows.map((r) => this.exportItem(kind, r)), total };
+  }
+
+  private exportItem(kind: CatalogKind, row: Record<string, unknown>): Record<string, unknown> {
+    const { seq: _seq, pin_hash: _hash, ...item } = row;
+    if (kind !== 'smartcards') return item;
+    const card = row as unknown as SmartcardRow;
+    return {
+      ...item,
+      managed_by_sms: card.managed_by_sms === 1,
+      legacy: card.legacy === 1,
+      services: this.entitlements(card.id).map((s) => s.code),
+    };
+  }
+}

@@ -1,0 +1,269 @@
+// What processing a request does to the card state, and why a head-end refuses
+// one. Every check runs before any change, and the caller runs this in a
+// transaction, so a refused request changes nothing.
+import {
+  DEFAULT_DISPLAY_DURATION_SECONDS,
+} from '../../shared/domain/conax-requests';
+import type { CatalogRepo, SmartcardRow, StbRow, ServiceRow } from './catalog-repo';
+
+type Params = Record<string, unknown>;
+
+export type RejectionCode =
+  | 'CLIENT_NOT_FOUND'
+  | 'CLIENT_NOT_MANAGED_BY_SMS'
+  | 'INPUT_VALIDATION_ERROR'
+  | 'FEATURE_NOT_AVAILABLE'
+  | 'SYSTEM_ERROR';
+
+export class Rejection extends Error {
+  constructor(
+    readonly code: RejectionCode,
+    readonly description: string,
+  ) {
+    super(description);
+    this.name = 'Rejection';
+  }
+}
+
+/** What a completed request answers in `response` (query types only). */
+export type EffectResult = { response: unknown | null };
+
+const describe = (identifier: Params) =>
+  Object.entries(identifier)
+    .filter(([, v]) => typeof v === 'string')
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(', ');
+
+export class RequestEffects {
+  constructor(private readonly catalog: CatalogRepo) {}
+
+  apply(type: string, params: Params, requestNumber: string): EffectResult {
+    switch (type) {
+      case 'ADD_ENHANCED_LIST_OF_PRODUCTS':
+      case 'ADD_SUBSCRIPTIONS': {
+        const card = this.cardOf(params);
+        const services = this.services(params);
+        this.catalog.addEntitlements(card.id, services.map((s) => s.id));
+        return { response: null };
+      }
+      case 'CANCEL_LIST_OF_PRODUCTS':
+      case 'CANCEL_SUBSCRIPTIONS': {
+        const card = this.cardOf(params);
+        const services = this.services(params);
+        const held = new Set(this.catalog.entitlements(card.id).map((s) => s.id));
+        const missing = services.filter((s) => !held.has(s.id));
+        if (missing.length > 0) {
+          throw new Rejection(
+            'INPUT_VALIDATION_ERROR',
+            `smartcard ${card.serial_number} does not have service ${missing.map((s) => s.code).join(', ')}`,
+          );
+        }
+        this.catalog.removeEntitlements(card.id, services.map((s) => s.id));
+        return { response: null };
+      }
+      case 'PAIR_SMARTCARD_AND_STB':
+        return this.pairNagravision(params, requestNumber);
+      case 'CREATE_PAIRING':
+        return this.createPairing(params, requestNumber);
+      case 'ADD_TO_EXISTING_PAIRING':
+        return this.addToPairing(params);
+      case 'UPDATE_CA_PIN_TO_DEFAULT_VALUE':
+        this.catalog.setPin(this.cardOf(params).id, 'default', null);
+        return { response: null };
+      case 'UPDATE_CA_PIN_TO_GIVEN_VALUE':
+        this.catalog.setPin(this.cardOf(params).id, 'custom', String(params.pin_hash));
+        return { response: null };
+      case 'CLEAR_CA_PIN':
+        this.catalog.setPin(this.cardOf(params).id, 'cleared', null);
+        return { response: null };
+      case 'GET_ACTIVE_SUBSCRIPTIONS': {
+        const card = this.cardOf(params);
+        const services = this.catalog.entitlements(card.id).map((s) => ({ code: s.code, name: s.name, ca_id: s.ca_id }));
+        return { response: { smartcard_ca_id: card.ca_id, services } };
+      }
+      case 'GET_PAIRING_STATUS_FOR_CARD':
+        return { response: this.pairingStatus(this.cardOf(params).pairing_id) };
+      case 'GET_PAIRING_STATUS_FOR_PAIRING_MODULE': {
+        const stb = this.stbOf(params.stb_identifier as Params, 'stb_identifier');
+        return { response: this.pairingStatus(stb.pairing_id) };
+      }
+      case 'DISPLAY_FINGERPRINT':
+      case 'SEND_MAIL_MESSAGE_TO_CLIENT':
+      case 'SEND_BARK_MESSAGE_TO_CLIENT':
+      case 'SEND_REPEATING_BARK_MESSAGE_TO_CLIENT':
+        return this.showMessage(type, params, requestNumber);
+      default:
+        throw new Rejection('FEATURE_NOT_AVAILABLE', `request type ${type} is not supported by this head-end`);
+    }
+  }
+
+  /** The request's card, checked: known, a smartcard, managed, of the named subscription. */
+  private cardOf(params: Params): SmartcardRow {
+    let card: SmartcardRow | undefined;
+    let named: string;
+    if (params.smartcard_identifier && typeof params.smartcard_identifier === 'object') {
+      const identifier = params.smartcard_identifier as Params;
+      named = describe(identifier);
+      card = this.catalog.smartcard(identifier);
+      if (!card && this.catalog.stb(identifier)) {
+        throw new Rejection('INPUT_VALIDATION_ERROR', `smartcard_identifier (${named}) names an STB, not a smartcard`);
+      }
+    } else {
+      named = `ca_id ${String(params.smartcard_ca_id)}`;
+      card = this.catalog.smartcardByCaId(String(params.smartcard_ca_id));
+    }
+    if (!card) throw new Rejection('CLIENT_NOT_FOUND', `smartcard (${named}) is not known to the head-end`);
+    this.checkCard(card, params);
+    return card;
+  }
+
+  private checkCard(card: SmartcardRow, params: Params): void {
+    if (card.managed_by_sms !== 1) {
+      throw new Rejection('CLIENT_NOT_MANAGED_BY_SMS', `smartcard ${card.serial_number} is not managed by this SMS`);
+    }
+    const subId = params.subscription_identifier as Params | undefined;
+    if (!subId) return;
+    const subscription = this.catalog.subscription(subId);
+    if (!subscription) {
+      throw new Rejection('CLIENT_NOT_FOUND', `subscription (${describe(subId)}) is not known to the head-end`);
+    }
+    if (subscription.number !== card.subscription_number) {
+      throw new Rejection(
+        'INPUT_VALIDATION_ERROR',
+        `smartcard ${card.serial_number} belongs to another subscription than ${subscription.number}`,
+      );
+    }
+  }
+
+  private stbOf(identifier: Params, field: string): StbRow {
+    const stb = this.catalog.stb(identifier) ?? (typeof identifier.ca_id === 'string' ? this.catalog.stbByCaId(identifier.ca_id) : undefined);
+    if (stb) return stb;
+    if (this.catalog.smartcard(identifier)) {
+      throw new Rejection('INPUT_VALIDATION_ERROR', `${field} (${describe(identifier)}) names a smartcard, not an STB`);
+    }
+    throw new Rejection('CLIENT_NOT_FOUND', `STB (${describe(identifier)}) is not known to the head-end`);
+  }
+
+  private setCard(identifier: Params, params: Params): SmartcardRow {
+    const card = this.catalog.smartcard(identifier) ?? (typeof identifier.ca_id === 'string' ? this.catalog.smartcardByCaId(identifier.ca_id) : undefined);
+    if (!card) throw new Rejection('CLIENT_NOT_FOUND', `smartcard (${describe(identifier)}) is not known to the head-end`);
+    this.checkCard(card, params);
+    return card;
+  }
+
+  private services(params: Params): ServiceRow[] {
+    const identifiers: Params[] = Array.isArray(params.services_set)
+      ? (params.services_set as { service_identifier: Params }[]).map((s) => s.service_identifier)
+      : [params.service_identifier as Params];
+    return identifiers.map((identifier) => {
+      const service = this.catalog.service(identifier);
+      if (!service) {
+        throw new Rejection('INPUT_VALIDATION_ERROR', `service (${describe(identifier)}) is not a service known to the head-end`);
+      }
+      return service;
+    });
+  }
+
+  /** Takes a card out of its pairing; a pairing left without cards frees its STBs. */
+  private leavePairing(card: SmartcardRow): void {
+    if (card.pairing_id === null) return;
+    const pairingId = card.pairing_id;
+    this.catalog.setCardPairing(card.id, null);
+    if (this.catalog.cardsInPairing(pairingId).length === 0) {
+      for (const stb of this.catalog.stbsInPairing(pairingId)) this.catalog.setStbPairing(stb.id, null);
+    }
+  }
+
+  private pairNagravision(params: Params, requestNumber: string): EffectResult {
+    const card = this.cardOf(params);
+    if (!params.stb_identifier) {
+      if (card.pairing_id === null) {
+        throw new Rejection('INPUT_VALIDATION_ERROR', `smartcard ${card.serial_number} is not paired with any STB`);
+      }
+      this.leavePairing(card);
+      return { response: null };
+    }
+    const stb = this.stbOf(params.stb_identifier as Params, 'stb_identifier');
+    if (stb.pairing_id !== null && stb.pairing_id === card.pairing_id) return { response: null };
+    if (stb.pairing_id !== null) {
+      const other = this.catalog.cardsInPairing(stb.pairing_id)[0];
+      throw new Rejection(
+        'INPUT_VALIDATION_ERROR',
+        `STB ${stb.serial_number} is already paired with another smartcard${other ? ` (${other.serial_number})` : ''}`,
+      );
+    }
+    this.leavePairing(card);
+    const pairingId = `PAIR-${requestNumber}`;
+    this.catalog.setCardPairing(card.id, pairingId);
+    this.catalog.setStbPairing(stb.id, pairingId);
+    return { response: null };
+  }
+
+  private unpairedItems(params: Params, pairingId: string | null) {
+    const cards = ((params.smartcard_set as Params[] | undefined) ?? []).map((e) => this.setCard(e, params));
+    const stbs = ((params.stb_set as Params[] | undefined) ?? []).map((e) => this.stbOf(e, 'stb_set'));
+    for (const item of [...cards, ...stbs]) {
+      if (item.pairing_id !== null && item.pairing_id !== pairingId) {
+        const what = 'pin_state' in item ? 'smartcard' : 'STB';
+        throw new Rejection('INPUT_VALIDATION_ERROR', `${what} ${item.serial_number} is already paired elsewhere`);
+      }
+    }
+    return { cards, stbs };
+  }
+
+  private createPairing(params: Params, requestNumber: string): EffectResult {
+    const { cards, stbs } = this.unpairedItems(params, null);
+    const pairingId = `PAIR-${requestNumber}`;
+    for (const c of cards) this.catalog.setCardPairing(c.id, pairingId);
+    for (const s of stbs) this.catalog.setStbPairing(s.id, pairingId);
+    return { response: null };
+  }
+
+  private addToPairing(params: Params): EffectResult {
+    const owner = this.catalog.smartcardByCaId(String(params.smartcard_ca_id));
+    if (!owner) throw new Rejection('CLIENT_NOT_FOUND', `smartcard (ca_id ${String(params.smartcard_ca_id)}) is not known to the head-end`);
+    this.checkCard(owner, params);
+    if (owner.pairing_id === null) {
+      throw new Rejection('INPUT_VALIDATION_ERROR', `smartcard ${owner.serial_number} has no pairing to add to`);
+    }
+    const { cards, stbs } = this.unpairedItems(params, owner.pairing_id);
+    for (const c of cards) this.catalog.setCardPairing(c.id, owner.pairing_id);
+    for (const s of stbs) this.catalog.setStbPairing(s.id, owner.pairing_id);
+    return { response: null };
+  }
+
+  private pairingStatus(pairingId: string | null) {
+    if (pairingId === null) return { paired: false, pairing_id: null, smartcards: [], stbs: [] };
+    const item = (r: SmartcardRow | StbRow) => ({ serial_number: r.serial_number, ca_id: r.ca_id });
+    return {
+      paired: true,
+      pairing_id: pairingId,
+      smartcards: this.catalog.cardsInPairing(pairingId).map(item),
+      stbs: this.catalog.stbsInPairing(pairingId).map(item),
+    };
+  }
+
+  private showMessage(type: string, params: Params, requestNumber: string): EffectResult {
+    const card = this.cardOf(params);
+    const needsModernCard = type === 'DISPLAY_FINGERPRINT' || type === 'SEND_REPEATING_BARK_MESSAGE_TO_CLIENT';
+    if (needsModernCard && card.legacy === 1) {
+      throw new Rejection('FEATURE_NOT_AVAILABLE', `smartcard ${card.serial_number} does not support ${type}`);
+    }
+    const kind = {
+      DISPLAY_FINGERPRINT: 'fingerprint',
+      SEND_MAIL_MESSAGE_TO_CLIENT: 'mail',
+      SEND_BARK_MESSAGE_TO_CLIENT: 'bark',
+      SEND_REPEATING_BARK_MESSAGE_TO_CLIENT: 'repeating_bark',
+    }[type]!;
+    this.catalog.addMessage(card.id, {
+      kind,
+      message_text: typeof params.message_text === 'string' ? params.message_text : null,
+      display_duration:
+        kind === 'mail' ? null : typeof params.display_duration === 'number' ? params.display_duration : DEFAULT_DISPLAY_DURATION_SECONDS,
+      repetition_interval: typeof params.repetition_interval === 'number' ? params.repetition_interval : null,
+      number_of_repetitions: typeof params.number_of_repetitions === 'number' ? params.number_of_repetitions : null,
+      request_number: requestNumber,
+    });
+    return { response: null };
+  }
+}

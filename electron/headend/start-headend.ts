@@ -1,0 +1,215 @@
+// Starts the sandbox head-end: its SQLite state, the Nagravision TCP server, the
+// HTTP server (login, Conax, catalog, control) and the processing run. The
+// console embeds it with a data dir; tests start it on port 0 with a temp dir.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TokenStore } from './auth-tokens';
+import { CatalogRepo } from './catalog-repo';
+import type { ControlApi } from './control-routes';
+import { FaultController, type Faults } from './faults';
+import { getMeta, openHeadendDb, type Db } from './headend-db';
+import { resolveOptions, type HeadendOptions, type ResolvedOptions } from './headend-options';
+import { HeadendService } from './headend-service';
+import { HeadendHttpServer } from './http-server';
+import { RequestProcessor } from './request-processor';
+import { RequestStore, type ReceivedEntry } from './request-store';
+import { seedCatalogIfEmpty } from './seed-catalog';
+import { NagravisionTcpServer } from './tcp-server';
+
+export interface RunningHeadend {
+  tcpPort: number;
+  httpPort: number;
+  /** http://host:port — Conax, login and catalog paths hang off it. */
+  baseUrl: string;
+  /** baseUrl + /sandbox/control */
+  controlUrl: string;
+  destinationId: string;
+  dataDir: string;
+  credentials: { username: string; organisation: string };
+  setFaults(patch: Partial<Faults>): Faults;
+  resetFaults(): Faults;
+  /** Closes every socket, reloads state from disk, listens again on the same ports. */
+  restart(): Promise<void>;
+  /** Requests received, in arrival order; for one card when named by CA id, serial, id or alternative code. */
+  received(card?: string): ReceivedEntry[];
+  /** A card's state (services, pairing, PIN state, messages) or undefined. */
+  card(key: string): Record<string, unknown> | undefined;
+  setProcessingPaused(paused: boolean): void;
+  /** Runs one processing run now; returns the numbers processed in order. */
+  processNow(): string[];
+  state(): Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+interface Runtime {
+  db: Db;
+  catalog: CatalogRepo;
+  store: RequestStore;
+  tokens: TokenStore;
+  processor: RequestProcessor;
+  tcp: NagravisionTcpServer;
+  http: HeadendHttpServer;
+}
+
+class Headend implements ControlApi {
+  private runtime: Runtime | null = null;
+  private readonly faults: FaultController;
+  private readonly distributorId: string;
+  private restarting: Promise<void> | null = null;
+  tcpPort = 0;
+  httpPort = 0;
+
+  constructor(
+    readonly options: ResolvedOptions,
+    readonly dataDir: string,
+    private readonly ownsDataDir: boolean,
+  ) {
+    this.faults = new FaultController(options.faults);
+    this.distributorId = crypto.createHash('md5').update(`distributor:${options.destinationId}`).digest('hex').toUpperCase();
+  }
+
+  async start(): Promise<void> {
+    const o = this.options;
+    const db = openHeadendDb(this.dataDir);
+    seedCatalogIfEmpty(db, o.seed, o.seedSize);
+    const catalog = new CatalogRepo(db);
+    const store = new RequestStore(db);
+    const tokens = new TokenStore(o.credentials, o.tokenIdleTimeoutMs, o.tokenAbsoluteTimeoutMs);
+    const wasPaused = this.runtime?.processor.isPaused ?? o.processingPaused;
+    const processor = new RequestProcessor(db, store, catalog, this.faults, o.processingIntervalMs, wasPaused, o.log);
+    const service = new HeadendService({
+      db, catalog, store, tokens, processor,
+      distributorId: this.distributorId,
+      processingDelayMs: o.processingDelayMs,
+    });
+    const tcp = new NagravisionTcpServer(service, this.faults, {
+      host: o.host,
+      destinationId: o.destinationId,
+      maxFrameBytes: o.maxFrameBytes,
+      answerJitterMs: o.answerJitterMs,
+      log: o.log,
+    });
+    const http = new HeadendHttpServer(service, this.faults, this, { host: o.host, maxBodyBytes: o.maxBodyBytes, log: o.log });
+    this.runtime = { db, catalog, store, tokens, processor, tcp, http };
+    try {
+      this.tcpPort = await tcp.listen(this.tcpPort || o.tcpPort);
+      this.httpPort = await http.listen(this.httpPort || o.httpPort);
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+    processor.start();
+  }
+
+  private async stop(): Promise<void> {
+    const rt = this.runtime;
+    if (!rt) return;
+    rt.processor.stop();
+    await Promise.all([rt.tcp.close(), rt.http.close()]);
+    rt.db.close();
+  }
+
+  private get rt(): Runtime {
+    if (!this.runtime || !this.runtime.db.open) throw new Error('the sandbox head-end is not running');
+    return this.runtime;
+  }
+
+  restart(): Promise<void> {
+    this.restarting ??= (async () => {
+      this.options.log('restarting: closing every connection and reloading state from disk');
+      await this.stop();
+      await this.start();
+    })().finally(() => {
+      this.restarting = null;
+    });
+    return this.restarting;
+  }
+
+  async close(): Promise<void> {
+    await this.restarting?.catch(() => {});
+    await this.stop();
+    this.runtime = null;
+    if (this.ownsDataDir) fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  setFaults(patch: unknown): Faults {
+    return this.faults.set(patch);
+  }
+  resetFaults(): Faults {
+    return this.faults.reset();
+  }
+  received(card?: string): ReceivedEntry[] {
+    return this.rt.store.received(card);
+  }
+  setProcessingPaused(paused: boolean): void {
+    this.rt.processor.setPaused(paused);
+  }
+  processNow(): string[] {
+    return this.rt.processor.runOnce();
+  }
+
+  card(key: string): Record<string, unknown> | undefined {
+    const { catalog } = this.rt;
+    const card = catalog.smartcardByAnyKey(key);
+    if (!card) return undefined;
+    const { pin_hash: _hash, seq: _seq, ...rest } = card;
+    const pairing = card.pairing_id;
+    return {
+      ...rest,
+      managed_by_sms: card.managed_by_sms === 1,
+      legacy: card.legacy === 1,
+      services: catalog.entitlements(card.id).map((s) => s.code),
+      paired_stbs: pairing ? catalog.stbsInPairing(pairing).map((s) => s.serial_number) : [],
+      messages: catalog.messages(card.id).map(({ seq: _s, ...m }) => m),
+    };
+  }
+
+  state(): Record<string, unknown> {
+    const rt = this.rt;
+    return {
+      tcp_port: this.tcpPort,
+      http_port: this.httpPort,
+      destination_id: this.options.destinationId,
+      faults: this.faults.faults,
+      processing_paused: rt.processor.isPaused,
+      requests: rt.store.counts(),
+      catalog: rt.catalog.counts(),
+      catalog_revision: Number(getMeta(rt.db, 'revision') ?? '0'),
+      tcp_connections: rt.tcp.connectionCount,
+      active_tokens: rt.tokens.activeCount,
+    };
+  }
+}
+
+export async function startHeadend(options: HeadendOptions = {}): Promise<RunningHeadend> {
+  const resolved = resolveOptions(options);
+  const ownsDataDir = resolved.dataDir === undefined;
+  const dataDir = resolved.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cadesk-headend-'));
+  const headend = new Headend(resolved, dataDir, ownsDataDir);
+  await headend.start();
+  const baseUrl = `http://${resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host}:${headend.httpPort}`;
+  return {
+    get tcpPort() {
+      return headend.tcpPort;
+    },
+    get httpPort() {
+      return headend.httpPort;
+    },
+    baseUrl,
+    controlUrl: `${baseUrl}/sandbox/control`,
+    destinationId: resolved.destinationId,
+    dataDir,
+    credentials: { username: resolved.credentials.username, organisation: resolved.credentials.organisation },
+    setFaults: (patch) => headend.setFaults(patch),
+    resetFaults: () => headend.resetFaults(),
+    restart: () => headend.restart(),
+    received: (card) => headend.received(card),
+    card: (key) => headend.card(key),
+    setProcessingPaused: (paused) => headend.setProcessingPaused(paused),
+    processNow: () => headend.processNow(),
+    state: () => headend.state(),
+    close: () => headend.close(),
+  };
+}

@@ -1,0 +1,91 @@
+import type { StoreContext } from './store-context';
+
+// Commands for one smartcard must reach the head-end in the order the operator
+// gave them, so every request is ordered by the card it acts on: its card key.
+// The same card may be named by id, serial_number, alternative_code or ca_id;
+// when the local catalog knows the card, every name becomes "id:<catalog id>",
+// so all of them share one queue. A card the catalog does not know yet keeps
+// the name it was given ("serial_number:X") and is re-keyed when the catalog
+// learns it (see rekeyLearnedCards).
+
+export type CardKind = 'smartcard' | 'stb';
+
+export interface CardIdentity {
+  kind: CardKind;
+  /** id | serial_number | alternative_code | ca_id */
+  field: string;
+  value: string;
+}
+
+const IDENTIFIER_FIELDS = ['id', 'serial_number', 'alternative_code'] as const;
+
+function identifierOf(value: unknown): { field: string; value: string } | null {
+  if (value === null || typeof value !== 'object') return null;
+  const record = value as Record<string, unknown>;
+  for (const field of IDENTIFIER_FIELDS) {
+    const v = record[field];
+    if (typeof v === 'string') return { field, value: v };
+  }
+  return typeof record.ca_id === 'string' ? { field: 'ca_id', value: record.ca_id } : null;
+}
+
+/** Which card a request is ordered by: smartcard_identifier, smartcard_ca_id, first of smartcard_set, else the STB. */
+export function cardIdentityOf(params: Record<string, unknown>): CardIdentity | null {
+  const fromIdentifier = identifierOf(params.smartcard_identifier);
+  if (fromIdentifier) return { kind: 'smartcard', ...fromIdentifier };
+  if (typeof params.smartcard_ca_id === 'string') {
+    return { kind: 'smartcard', field: 'ca_id', value: params.smartcard_ca_id };
+  }
+  if (Array.isArray(params.smartcard_set)) {
+    const first = identifierOf(params.smartcard_set[0]);
+    if (first) return { kind: 'smartcard', ...first };
+  }
+  const stb = identifierOf(params.stb_identifier);
+  if (stb) return { kind: 'stb', ...stb };
+  return null;
+}
+
+const PREFIX: Record<CardKind, string> = { smartcard: '', stb: 'stb:' };
+const TABLE: Record<CardKind, string> = { smartcard: 'smartcards', stb: 'stbs' };
+const LOOKUP_FIELDS = new Set(['id', 'serial_number', 'alternative_code', 'ca_id']);
+
+export function cardKeyText(kind: CardKind, field: string, value: string): string {
+  return `${PREFIX[kind]}${field}:${value}`;
+}
+
+export interface ResolvedCardKey {
+  key: string;
+  /** True when the key is final: the catalog knows the card (or there is no card). */
+  known: boolean;
+}
+
+/** Resolves card identities through the local catalog. */
+export class CardKeyResolver {
+  constructor(private readonly ctx: StoreContext) {}
+
+  resolve(identity: CardIdentity | null, clientUuid: string): ResolvedCardKey {
+    // A request about no card (none exists today) is a queue of its own.
+    if (identity === null) return { key: `request:${clientUuid}`, known: true };
+    if (!LOOKUP_FIELDS.has(identity.field)) throw new Error(`unexpected card field ${identity.field}`);
+    const row = this.ctx
+      .sql(`SELECT id FROM ${TABLE[identity.kind]} WHERE ${identity.field} = ? ORDER BY rid LIMIT 1`)
+      .get(identity.value) as { id: string } | undefined;
+    if (row) return { key: cardKeyText(identity.kind, 'id', row.id), known: true };
+    return { key: cardKeyText(identity.kind, identity.field, identity.value), known: false };
+  }
+
+  /** Remembers a key the catalog did not know, so the catalog can re-key it once it learns the card. */
+  rememberUnresolved(card: ResolvedCardKey): void {
+    if (!card.known) this.ctx.sql('INSERT OR IGNORE INTO unresolved_cards (card_key) VALUES (?)').run(card.key);
+  }
+}
+
+/** Every key under which requests may name this catalog card. */
+export function cardAliases(kind: CardKind, row: Record<string, unknown>): string[] {
+  const aliases: string[] = [];
+  for (const field of LOOKUP_FIELDS) {
+    const v = row[field];
+    if (typeof v === 'string') aliases.push(cardKeyText(kind, field, v));
+  }
+  return aliases;
+}

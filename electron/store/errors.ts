@@ -1,0 +1,68 @@
+import type { LocalState } from '../../shared/domain/local-request';
+
+/** Base class of every error the store throws on purpose. */
+export class StoreError extends Error {
+  override name = 'StoreError';
+}
+
+/** Another connection (almost always another CA Desk process) holds the database. */
+export class StoreLockedError extends StoreError {
+  override name = 'StoreLockedError';
+  constructor(readonly file: string) {
+    super(
+      `The local database ${file} is in use by another CA Desk process (or another store in this process). ` +
+        'Only one CA Desk may run on a database at a time: close the other one and try again.',
+    );
+  }
+}
+
+/** The database was written by a newer CA Desk than this one. */
+export class StoreTooNewError extends StoreError {
+  override name = 'StoreTooNewError';
+  constructor(
+    readonly file: string,
+    readonly foundVersion: number,
+    readonly supportedVersion: number,
+  ) {
+    super(
+      `The local database ${file} has schema version ${foundVersion}, newer than the ${supportedVersion} this CA Desk knows. ` +
+        'Update CA Desk; the database was left untouched.',
+    );
+  }
+}
+
+export class RequestNotFoundError extends StoreError {
+  override name = 'RequestNotFoundError';
+  constructor(readonly requestId: number) {
+    super(`No local request with id ${requestId}.`);
+  }
+}
+
+/** A state change that the request's current state does not allow. */
+export class InvalidTransitionError extends StoreError {
+  override name = 'InvalidTransitionError';
+  constructor(
+    readonly requestId: number,
+    readonly from: LocalState,
+    readonly action: string,
+    readonly allowedFrom: readonly LocalState[],
+    detail?: string,
+  ) {
+    super(
+      `Request ${requestId} is ${from}: ${action} is allowed only from ${allowedFrom.join(', ')}` +
+        (detail ? ` (${detail})` : '') +
+        '.',
+    );
+  }
+}
+
+/** Arguments of a store call that are not valid (a typed field list, never the values). */
+export class StoreInputError extends StoreError {
+  override name = 'StoreInputError';
+  constructor(
+    message: string,
+    readonly errors: readonly { field: string; message: string }[] = [],
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,89 @@
+import { DEFAULT_PRIORITY, type Priority } from '../../shared/domain/common-fields';
+import { parseLocalDateTime } from '../../shared/domain/dates';
+import { findRequestDefinition, type RequestDefinition } from '../../shared/domain/request-catalog';
+import { providerSchema } from '../../shared/domain/request-types';
+import { redactSecrets, secretFieldNames } from '../../shared/domain/secrets';
+import { fieldErrors, type FieldError } from '../../shared/domain/validation';
+import { cardIdentityOf, type CardIdentity } from './card-key';
+
+/** A request's parameters, validated against its definition, with what the store derives from them. */
+export interface ValidatedParams {
+  definition: RequestDefinition;
+  params: Record<string, unknown>;
+  json: string;
+  priority: Priority;
+  scheduledDate: string | null;
+  /** Epoch ms of scheduled_date, or null when it is "now". */
+  scheduledAt: number | null;
+  card: CardIdentity | null;
+  searchText: string;
+}
+
+const secretFieldsByDefinition = new Map<RequestDefinition, string[]>();
+
+export function secretFieldsOf(definition: RequestDefinition): string[] {
+  let fields = secretFieldsByDefinition.get(definition);
+  if (!fields) {
+    fields = secretFieldNames(definition.params);
+    secretFieldsByDefinition.set(definition, fields);
+  }
+  return fields;
+}
+
+/** The params with every secret (the PIN) replaced; what is kept once the head-end has the request. */
+export function redactParams(definition: RequestDefinition, params: Record<string, unknown>): Record<string, unknown> {
+  return redactSecrets(params, secretFieldsOf(definition));
+}
+
+const ALWAYS_SECRET = ['pin', 'password', 'token', 'ca_pin'];
+const secretKeysByDefinition = new Map<RequestDefinition, Set<string>>();
+
+// Identifier values (serials, numbers, codes) searchable by listRequests;
+// secrets are left out so a search can never reveal a PIN. Walks in place:
+// this runs for every row of a 100k import.
+function searchTextOf(definition: RequestDefinition, params: Record<string, unknown>): string {
+  let secret = secretKeysByDefinition.get(definition);
+  if (!secret) {
+    secret = new Set([...ALWAYS_SECRET, ...secretFieldsOf(definition)]);
+    secretKeysByDefinition.set(definition, secret);
+  }
+  const skip = secret;
+  let text = '';
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') text = text === '' ? v : `${text} ${v}`;
+    else if (Array.isArray(v)) for (const item of v) walk(item);
+    else if (v !== null && typeof v === 'object') {
+      for (const key in v) if (!skip.has(key)) walk((v as Record<string, unknown>)[key]);
+    }
+  };
+  walk(params);
+  return text;
+}
+
+export function definitionFor(provider: unknown, method: unknown): RequestDefinition | FieldError {
+  if (!providerSchema.safeParse(provider).success) {
+    return { field: 'provider', message: `provider must be one of ${providerSchema.options.join(', ')}` };
+  }
+  const definition = typeof method === 'string' ? findRequestDefinition(provider as string, method) : undefined;
+  if (!definition) {
+    return { field: 'method', message: `method ${JSON.stringify(method)} is not a known ${String(provider)} method` };
+  }
+  return definition;
+}
+
+export function validateParams(definition: RequestDefinition, params: unknown): ValidatedParams | FieldError[] {
+  const result = definition.params.safeParse(params);
+  if (!result.success) return fieldErrors(result.error);
+  const data = result.data;
+  const scheduledDate = typeof data.scheduled_date === 'string' ? data.scheduled_date : null;
+  return {
+    definition,
+    params: data,
+    json: JSON.stringify(data),
+    priority: (data.priority as Priority | undefined) ?? DEFAULT_PRIORITY,
+    scheduledDate,
+    scheduledAt: scheduledDate === null ? null : parseLocalDateTime(scheduledDate).getTime(),
+    card: cardIdentityOf(data),
+    searchText: searchTextOf(definition, data),
+  };
+}

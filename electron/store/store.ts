@@ -1,0 +1,250 @@
+/**
+ * The local store of CA Desk: one SQLite file (better-sqlite3, plain Node, never
+ * Electron) that keeps every queued request until the head-end has finished it,
+ * its append-only history, the offline catalog and the settings.
+ *
+ * Opening
+ *   openStore(file, { busyTimeoutMs?, clock?, recoverInterruptedSends? }) → Store
+ *   - WAL, synchronous=FULL, foreign_keys=ON, secure_delete=ON.
+ *   - One writer: locking_mode=EXCLUSIVE, lock taken at open and held until
+ *     close(). A second opener (another process or another openStore here)
+ *     gets StoreLockedError. The OS frees the lock when a process dies, so a
+ *     kill -9 never leaves a stale lock.
+ *   - Migrations (migrations/NNN_*.ts, PRAGMA user_version) run at open, one
+ *     transaction each; a database newer than the code → StoreTooNewError.
+ *   - Requests left SENDING by a crash become UNKNOWN (reconcile before resend).
+ *
+ * Requests (every call is synchronous; every write is one transaction)
+ *   enqueue(inputs, { onRowWritten? }) → { ok: true, ids } | { ok: false, errors: {index, field, message}[] }
+ *     Validates each input with findRequestDefinition(provider, method).params
+ *     (params never hold the token); one bad input refuses the whole batch.
+ *     Each request gets a card_key (the smartcard it is ordered by, normalized
+ *     through the catalog to "id:<catalog id>") and a place in that card's queue.
+ *   getRequest(id), getByClientUuid(uuid), getByHeadendId(headendId)
+ *   listRequests({ states?, provider?, type?, cardKey?, batchId?, search?, from?, to?, afterId?, limit, order? })
+ *     Newest first unless order 'asc'; page on with afterId = last id seen.
+ *   countByState() → Record<LocalState, number>;  eventsFor(id) → RequestEvent[]
+ *   cardKeyFor('smartcard' | 'stb', identifier) → the card_key to filter by.
+ *
+ * Sync engine (actor "sync"). LocalState meanings: shared/domain/local-request.ts.
+ *   claimDue(now, limit)   read-only: per card only its queue head, when due and
+ *                          nothing of that card is SENDING/UNKNOWN; a head in
+ *                          NEEDS_ATTENTION holds its card. EXPRESS first, then oldest.
+ *   markSending(id)                       QUEUED|RETRY_WAIT (head only) → SENDING
+ *   markAcknowledged(id, headendFields)   SENDING → ACKNOWLEDGED (PIN wiped)
+ *   markFinal(id, 'COMPLETED'|'REJECTED', fields?)  SENDING|ACKNOWLEDGED → final (PIN wiped)
+ *   markUnknown(id, reason)               SENDING → UNKNOWN
+ *   scheduleRetry(id, at, reason)         SENDING|QUEUED|RETRY_WAIT → RETRY_WAIT
+ *   markNeedsAttention(id, code, description)  QUEUED|SENDING|UNKNOWN|RETRY_WAIT → NEEDS_ATTENTION
+ *   markReconciled(id, { found: false } | { found: true, fields })  UNKNOWN → QUEUED | ACKNOWLEDGED | final
+ *   pendingHeadendRequests(limit, afterId?)  ACKNOWLEDGED requests, for status polling
+ *   checkpoint()                          wal_checkpoint(TRUNCATE)
+ * Operator actions (actor = operator, reason recorded):
+ *   retry(id, operator, reason)   NEEDS_ATTENTION|RETRY_WAIT → QUEUED (UNKNOWN if a send may have arrived)
+ *   discard(id, operator, reason) QUEUED|RETRY_WAIT|NEEDS_ATTENTION|UNKNOWN → DISCARDED (kept, PIN wiped)
+ *   edit(id, params, operator, reason) → { ok, request } | { ok: false, errors }  (re-validated; → QUEUED)
+ *   wipeSecrets(id) → boolean     rewrites params with redactSecrets once the request cannot be sent again
+ * A transition the current state does not allow throws InvalidTransitionError
+ * and changes nothing; an unknown id throws RequestNotFoundError.
+ *
+ * Catalog: upsertCatalog(kind, rows) → { ok, count } | { ok: false, errors } (one
+ *   transaction; re-keys queued requests of cards it learns), removeCatalog(kind, ids),
+ *   getCatalogItem(kind, id), searchCatalog(kind, text, limit) (FTS5, every word
+ *   a prefix), catalogCursor(kind) / setCatalogCursor(kind, cursor).
+ *   kind: 'subscriptions' | 'smartcards' | 'stbs' | 'services' (shared/domain/catalog.ts).
+ * Settings: getSetting(key) → string | undefined, setSetting(key, value | null).
+ *   Secrets (passwords, tokens) are stored here ONLY as ciphertext produced by
+ *   the shell's safeStorage (base64); never hand the store a secret in clear.
+ * integrityCheck() → ['ok'] when sound.  close(): closes (checkpoints the WAL) and frees the lock.
+ */
+import type { CatalogKind, CatalogRows, StoredCatalogRow } from '../../shared/domain/catalog';
+import type { HeadendFields, LocalRequest, LocalState, RequestEvent } from '../../shared/domain/local-request';
+import type { InstalledItemIdentifier } from '../../shared/domain/identifiers';
+import { CardKeyResolver, type CardKind } from './card-key';
+import * as catalog from './catalog';
+import { enqueue, type EnqueueInput, type EnqueueOptions, type EnqueueResult } from './enqueue';
+import { StoreInputError } from './errors';
+import { LATEST_SCHEMA_VERSION, migrate } from './migrations';
+import { openExclusiveDatabase } from './open-database';
+import * as operator from './operator-actions';
+import * as queries from './queries';
+import { StoreContext } from './store-context';
+import * as sync from './sync-transitions';
+
+export * from './errors';
+export type { EnqueueError, EnqueueInput, EnqueueOptions, EnqueueResult } from './enqueue';
+export type { ListRequestsQuery } from './queries';
+export type { ReconcileOutcome } from './sync-transitions';
+export type { EditResult } from './operator-actions';
+export type { UpsertCatalogResult } from './catalog';
+export { LATEST_SCHEMA_VERSION } from './migrations';
+
+export interface StoreOptions {
+  /** Milliseconds to wait for the lock at open (default 100: a holder keeps it, waiting longer does not help). */
+  busyTimeoutMs?: number;
+  /** Epoch-ms clock for created_at/updated_at and events (tests pin it). */
+  clock?: () => number;
+  /** Turn SENDING left by a crash into UNKNOWN at open (default true). */
+  recoverInterruptedSends?: boolean;
+}
+
+export class Store {
+  private closed = false;
+
+  /** @internal use openStore */
+  constructor(private readonly ctx: StoreContext) {}
+
+  get file(): string {
+    return this.ctx.file;
+  }
+
+  get schemaVersion(): number {
+    return this.ctx.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  // Requests
+  enqueue(inputs: readonly EnqueueInput[], options?: EnqueueOptions): EnqueueResult {
+    return enqueue(this.ctx, inputs, options);
+  }
+  getRequest(id: number): LocalRequest | undefined {
+    return queries.getRequest(this.ctx, id);
+  }
+  getByClientUuid(uuid: string): LocalRequest | undefined {
+    return queries.getByClientUuid(this.ctx, uuid);
+  }
+  getByHeadendId(headendId: string): LocalRequest | undefined {
+    return queries.getByHeadendId(this.ctx, headendId);
+  }
+  listRequests(query: queries.ListRequestsQuery): LocalRequest[] {
+    return queries.listRequests(this.ctx, query);
+  }
+  countByState(): Record<LocalState, number> {
+    return queries.countByState(this.ctx);
+  }
+  eventsFor(id: number): RequestEvent[] {
+    return queries.eventsFor(this.ctx, id);
+  }
+  cardKeyFor(kind: CardKind, identifier: InstalledItemIdentifier & { ca_id?: string }): string {
+    const field = (['id', 'serial_number', 'alternative_code', 'ca_id'] as const).find((f) => typeof identifier[f] === 'string');
+    if (!field) throw new StoreInputError('identifier has no id, serial_number, alternative_code or ca_id');
+    return new CardKeyResolver(this.ctx).resolve({ kind, field, value: identifier[field] as string }, '').key;
+  }
+
+  // Sync engine
+  claimDue(now: Date | number, limit: number): LocalRequest[] {
+    return queries.claimDue(this.ctx, now, limit);
+  }
+  markSending(id: number): LocalRequest {
+    return sync.markSending(this.ctx, id);
+  }
+  markAcknowledged(id: number, fields: HeadendFields): LocalRequest {
+    return sync.markAcknowledged(this.ctx, id, fields);
+  }
+  markFinal(id: number, state: 'COMPLETED' | 'REJECTED', fields?: Partial<HeadendFields>): LocalRequest {
+    return sync.markFinal(this.ctx, id, state, fields);
+  }
+  markUnknown(id: number, reason: string): LocalRequest {
+    return sync.markUnknown(this.ctx, id, reason);
+  }
+  scheduleRetry(id: number, at: Date | number, reason: string): LocalRequest {
+    return sync.scheduleRetry(this.ctx, id, at, reason);
+  }
+  markNeedsAttention(id: number, code: string, description: string): LocalRequest {
+    return sync.markNeedsAttention(this.ctx, id, code, description);
+  }
+  markReconciled(id: number, outcome: sync.ReconcileOutcome): LocalRequest {
+    return sync.markReconciled(this.ctx, id, outcome);
+  }
+  pendingHeadendRequests(limit: number, afterId?: number): LocalRequest[] {
+    return queries.pendingHeadendRequests(this.ctx, limit, afterId);
+  }
+  /** Moves the WAL into the database file and truncates the WAL to zero bytes. */
+  checkpoint(): { busy: number; log: number; checkpointed: number } {
+    const [row] = this.ctx.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+    return row ?? { busy: 0, log: 0, checkpointed: 0 };
+  }
+
+  // Operator actions
+  retry(id: number, operatorName: string, reason: string): LocalRequest {
+    return operator.retry(this.ctx, id, operatorName, reason);
+  }
+  discard(id: number, operatorName: string, reason: string): LocalRequest {
+    return operator.discard(this.ctx, id, operatorName, reason);
+  }
+  edit(id: number, newParams: unknown, operatorName: string, reason: string): operator.EditResult {
+    return operator.edit(this.ctx, id, newParams, operatorName, reason);
+  }
+  wipeSecrets(id: number): boolean {
+    return operator.wipeSecrets(this.ctx, id);
+  }
+
+  // Catalog
+  upsertCatalog<K extends CatalogKind>(kind: K, rows: readonly CatalogRows[K][]): catalog.UpsertCatalogResult {
+    return catalog.upsertCatalog(this.ctx, kind, rows);
+  }
+  removeCatalog(kind: CatalogKind, ids: readonly string[]): number {
+    return catalog.removeCatalog(this.ctx, kind, ids);
+  }
+  getCatalogItem<K extends CatalogKind>(kind: K, id: string): StoredCatalogRow<K> | undefined {
+    return catalog.getCatalogItem(this.ctx, kind, id);
+  }
+  searchCatalog<K extends CatalogKind>(kind: K, text: string, limit: number): StoredCatalogRow<K>[] {
+    return catalog.searchCatalog(this.ctx, kind, text, limit);
+  }
+  catalogCursor(kind: CatalogKind): string | null {
+    return catalog.catalogCursor(this.ctx, kind);
+  }
+  setCatalogCursor(kind: CatalogKind, cursor: string): void {
+    catalog.setCatalogCursor(this.ctx, kind, cursor);
+  }
+
+  // Settings (secrets only as safeStorage ciphertext, see header)
+  getSetting(key: string): string | undefined {
+    const row = this.ctx.sql('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+  setSetting(key: string, value: string | null): void {
+    if (typeof key !== 'string' || key.length === 0) throw new StoreInputError('setting key must not be empty');
+    if (value === null) {
+      this.ctx.sql('DELETE FROM settings WHERE key = ?').run(key);
+      return;
+    }
+    if (typeof value !== 'string') throw new StoreInputError('setting value must be a text (JSON-encode other values)');
+    this.ctx
+      .sql(
+        `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+      )
+      .run(key, value, this.ctx.now());
+  }
+
+  /** PRAGMA integrity_check: ['ok'] when the file is sound. */
+  integrityCheck(): string[] {
+    const rows = this.ctx.db.pragma('integrity_check') as { integrity_check: string }[];
+    return rows.map((r) => r.integrity_check);
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ctx.db.close();
+  }
+}
+
+/** Opens (creating if needed) and migrates the store at `file`. See the header for what it guarantees. */
+export function openStore(file: string, options: StoreOptions = {}): Store {
+  const db = openExclusiveDatabase(file, { busyTimeoutMs: options.busyTimeoutMs });
+  try {
+    migrate(db, file, LATEST_SCHEMA_VERSION);
+    const ctx = new StoreContext(db, file, options.clock ?? Date.now);
+    if (options.recoverInterruptedSends ?? true) sync.recoverInterruptedSends(ctx);
+    return new Store(ctx);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

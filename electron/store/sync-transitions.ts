@@ -1,0 +1,187 @@
+import {
+  headendFieldsSchema,
+  type HeadendFields,
+  type LocalRequest,
+  type LocalState,
+} from '../../shared/domain/local-request';
+import { fieldErrors } from '../../shared/domain/validation';
+import { InvalidTransitionError, StoreInputError } from './errors';
+import { readyTime, transition, type Change } from './transition';
+import { toMillis, type StoreContext } from './store-context';
+
+// State changes made by the sync engine (actor "sync"). Each is one
+// transaction with its event; a change the current state does not allow
+// throws InvalidTransitionError and changes nothing.
+
+const SYNC = 'sync';
+
+function parseHeadend(fields: unknown, partial: boolean): Partial<HeadendFields> {
+  const schema = partial ? headendFieldsSchema.partial() : headendFieldsSchema;
+  const result = schema.safeParse(fields);
+  if (!result.success) {
+    throw new StoreInputError('head-end fields are not valid', fieldErrors(result.error));
+  }
+  return result.data;
+}
+
+function headendColumns(fields: Partial<HeadendFields>): Record<string, string | null> {
+  const columns: Record<string, string | null> = {};
+  for (const name of ['headend_id', 'number', 'reference_number', 'error_code', 'error_description', 'executed_date'] as const) {
+    const value = fields[name];
+    if (value !== undefined) columns[name] = value;
+  }
+  return columns;
+}
+
+function summary(fields: Partial<HeadendFields>): Record<string, unknown> {
+  return {
+    headend_id: fields.headend_id ?? null,
+    number: fields.number ?? null,
+    life_cycle_state: fields.life_cycle_state ?? null,
+    error_code: fields.error_code ?? null,
+  };
+}
+
+function acknowledged(fields: Partial<HeadendFields>, request: LocalRequest, now: number): Change['set'] {
+  return {
+    ...headendColumns(fields),
+    life_cycle_state: 'PENDING',
+    outcome_unknown: 0,
+    acknowledged_at: request.acknowledged_at ?? now,
+  };
+}
+
+function finished(
+  state: 'COMPLETED' | 'REJECTED',
+  fields: Partial<HeadendFields>,
+  request: LocalRequest,
+  now: number,
+): Change['set'] {
+  return {
+    ...headendColumns(fields),
+    life_cycle_state: state,
+    outcome_unknown: 0,
+    acknowledged_at: request.acknowledged_at ?? now,
+    finished_at: now,
+  };
+}
+
+export function markSending(ctx: StoreContext, id: number): LocalRequest {
+  return transition(ctx, id, 'markSending', ['QUEUED', 'RETRY_WAIT'], (request) => {
+    const head = ctx.sql('SELECT is_head FROM outbox WHERE request_id = ?').get(id) as { is_head: number } | undefined;
+    if (head?.is_head !== 1) {
+      throw new InvalidTransitionError(id, request.local_state, 'markSending', ['QUEUED', 'RETRY_WAIT'], 'not the head of its card queue');
+    }
+    const attempt = request.attempts + 1;
+    return {
+      to: 'SENDING',
+      set: { attempts: attempt, sent_at: ctx.now(), next_attempt_at: null },
+      outbox: { readyAt: null },
+      event: { kind: 'sent', actor: SYNC, detail: { attempt } },
+    };
+  });
+}
+
+export function markAcknowledged(ctx: StoreContext, id: number, fields: HeadendFields): LocalRequest {
+  const parsed = parseHeadend(fields, false);
+  if (parsed.life_cycle_state !== undefined && parsed.life_cycle_state !== 'PENDING') {
+    throw new StoreInputError(`life_cycle_state is ${parsed.life_cycle_state}: use markFinal`);
+  }
+  return transition(ctx, id, 'markAcknowledged', ['SENDING'], (request, now) => ({
+    to: 'ACKNOWLEDGED',
+    set: acknowledged(parsed, request, now),
+    outbox: 'remove',
+    wipe: true,
+    event: { kind: 'acknowledged', actor: SYNC, detail: summary({ ...parsed, life_cycle_state: 'PENDING' }) },
+  }));
+}
+
+export function markFinal(
+  ctx: StoreContext,
+  id: number,
+  state: 'COMPLETED' | 'REJECTED',
+  fields: Partial<HeadendFields> = {},
+): LocalRequest {
+  if (state !== 'COMPLETED' && state !== 'REJECTED') throw new StoreInputError('state must be COMPLETED or REJECTED');
+  const parsed = parseHeadend(fields, true);
+  return transition(ctx, id, `mark ${state}`, ['SENDING', 'ACKNOWLEDGED'], (request, now) => ({
+    to: state,
+    set: finished(state, parsed, request, now),
+    outbox: 'remove',
+    wipe: true,
+    event: { kind: state === 'COMPLETED' ? 'completed' : 'rejected', actor: SYNC, detail: summary({ ...parsed, life_cycle_state: state }) },
+  }));
+}
+
+export function markUnknown(ctx: StoreContext, id: number, reason: string): LocalRequest {
+  return transition(ctx, id, 'markUnknown', ['SENDING'], () => ({
+    to: 'UNKNOWN',
+    set: { outcome_unknown: 1, last_error: reason },
+    outbox: { readyAt: null },
+    event: { kind: 'outcome_unknown', actor: SYNC, detail: { reason } },
+  }));
+}
+
+export function scheduleRetry(ctx: StoreContext, id: number, at: Date | number, reason: string): LocalRequest {
+  const when = toMillis(at);
+  if (!Number.isFinite(when)) throw new StoreInputError('retry time must be a valid date');
+  return transition(ctx, id, 'scheduleRetry', ['SENDING', 'QUEUED', 'RETRY_WAIT'], (request) => ({
+    to: 'RETRY_WAIT',
+    set: { next_attempt_at: when, last_error: reason },
+    outbox: { readyAt: readyTime(request, when) },
+    event: { kind: 'retry_scheduled', actor: SYNC, detail: { reason, at: when } },
+  }));
+}
+
+export function markNeedsAttention(ctx: StoreContext, id: number, code: string, description: string): LocalRequest {
+  return transition(ctx, id, 'markNeedsAttention', ['QUEUED', 'SENDING', 'UNKNOWN', 'RETRY_WAIT'], () => ({
+    to: 'NEEDS_ATTENTION',
+    set: { error_code: code, error_description: description, last_error: `${code}: ${description}` },
+    outbox: { readyAt: null },
+    event: { kind: 'failed', actor: SYNC, detail: { error_code: code, error_description: description } },
+  }));
+}
+
+/** What asking the head-end found about a request whose outcome was unknown. */
+export type ReconcileOutcome = { found: false } | { found: true; fields: HeadendFields };
+
+/**
+ * Settles UNKNOWN: found → ACKNOWLEDGED, COMPLETED or REJECTED after its
+ * life_cycle_state; not found → QUEUED again (safe to resend).
+ */
+export function markReconciled(ctx: StoreContext, id: number, outcome: ReconcileOutcome): LocalRequest {
+  const parsed = outcome.found ? parseHeadend(outcome.fields, false) : null;
+  return transition(ctx, id, 'markReconciled', ['UNKNOWN'], (request, now) => {
+    if (parsed === null) {
+      return {
+        to: 'QUEUED',
+        set: { outcome_unknown: 0, next_attempt_at: null },
+        outbox: { readyAt: readyTime(request, now) },
+        event: { kind: 'reconciled', actor: SYNC, detail: { found: false } },
+      };
+    }
+    const state = parsed.life_cycle_state ?? 'PENDING';
+    const to: LocalState = state === 'PENDING' ? 'ACKNOWLEDGED' : state;
+    return {
+      to,
+      set: state === 'PENDING' ? acknowledged(parsed, request, now) : finished(state, parsed, request, now),
+      outbox: 'remove',
+      wipe: true,
+      event: { kind: 'reconciled', actor: SYNC, detail: { found: true, ...summary({ ...parsed, life_cycle_state: state }) } },
+    };
+  });
+}
+
+/** After a crash: a send that was under way has an unknown outcome. */
+export function recoverInterruptedSends(ctx: StoreContext): number {
+  const ids = ctx.sql("SELECT id FROM requests WHERE local_state = 'SENDING'").pluck().all() as number[];
+  for (const id of ids) {
+    transition(ctx, id, 'recover', ['SENDING'], () => ({
+      to: 'UNKNOWN',
+      set: { outcome_unknown: 1, last_error: 'CA Desk stopped while sending' },
+      outbox: { readyAt: null },
+      event: { kind: 'outcome_unknown', actor: 'store', detail: { reason: 'CA Desk stopped while sending' } },
+    }));
+  }
+  return ids.length;
+}

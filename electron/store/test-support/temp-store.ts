@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openStore, type Store, type StoreOptions } from '../store';
+import type { EnqueueInput } from '../enqueue';
+
+/** A fresh temp directory; remove it with removeTempDir. */
+export function makeTempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'cadesk-'));
+}
+
+export function removeTempDir(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** Opens a store in a new temp dir; `done()` closes it and removes the dir. */
+export function tempStore(options: StoreOptions = {}): { store: Store; file: string; dir: string; done: () => void } {
+  const dir = makeTempDir();
+  const file = path.join(dir, 'cadesk.db');
+  const store = openStore(file, options);
+  return {
+    store,
+    file,
+    dir,
+    done: () => {
+      store.close();
+      removeTempDir(dir);
+    },
+  };
+}
+
+/** An add-products request for one smartcard (by serial number unless told). */
+export function addProducts(
+  card: Record<string, string>,
+  extra: Record<string, unknown> = {},
+  operator = 'maria',
+): EnqueueInput {
+  return {
+    provider: 'nagravision',
+    method: 'add_enhanced_list_of_products',
+    operator,
+    params: {
+      subscription_identifier: { number: 'S60507' },
+      smartcard_identifier: card,
+      services_set: [{ service_identifier: { code: 'Gold' } }],
+      ...extra,
+    },
+  };
+}
+
+export function setPin(serial: string, pin: string, operator = 'maria'): EnqueueInput {
+  return {
+    provider: 'nagravision',
+    method: 'set_pin_to_given_value',
+    operator,
+    params: { subscription_identifier: { number: 'S60507' }, smartcard_identifier: { serial_number: serial }, pin },
+  };
+}
+
+export const HEADEND_ID = '751427A869C84129BA5C2184745A7447';
+
+/** A distinct valid head-end id per n. */
+export function headendId(n: number): string {
+  return n.toString(16).toUpperCase().padStart(32, '0');
+}

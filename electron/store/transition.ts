@@ -1,0 +1,81 @@
+import type { LocalRequest, LocalState, RequestEventKind } from '../../shared/domain/local-request';
+import { findRequestDefinition } from '../../shared/domain/request-catalog';
+import { parseLocalDateTime } from '../../shared/domain/dates';
+import { InvalidTransitionError, RequestNotFoundError } from './errors';
+import { removeFromOutbox, setReadyAt } from './outbox';
+import { redactParams } from './request-params';
+import { REQUEST_COLUMNS, toLocalRequest, type StoreContext } from './store-context';
+
+/** What one state change does; applied in one transaction with its event. */
+export interface Change {
+  to: LocalState;
+  /** Columns to set besides local_state and updated_at. */
+  set?: Record<string, string | number | null>;
+  /** Leave the outbox (acknowledged or finished), or stay with this ready time (null: not sendable). */
+  outbox: 'remove' | { readyAt: number | null } | 'unchanged';
+  event: { kind: RequestEventKind; actor: string; detail: Record<string, unknown> | null };
+  /** Erase secrets from params (the head-end has the request, or it will never be sent). */
+  wipe?: boolean;
+  /** Extra writes in the same transaction, after the row is updated. */
+  after?: () => void;
+}
+
+export function readRequest(ctx: StoreContext, id: number): LocalRequest {
+  const row = ctx.sql(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE id = ?`).get(id);
+  if (row === undefined) throw new RequestNotFoundError(id);
+  return toLocalRequest(row);
+}
+
+/** When a request may next be sent: not before its scheduled_date, nor before `notBefore`. */
+export function readyTime(request: Pick<LocalRequest, 'scheduled_date'>, notBefore: number): number {
+  const scheduled = request.scheduled_date === null ? 0 : parseLocalDateTime(request.scheduled_date).getTime();
+  return Math.max(scheduled, notBefore);
+}
+
+/**
+ * Applies `wipe`: rewrites params with redactSecrets. Returns the columns to
+ * set, or null when there was nothing secret to erase.
+ */
+export function wipedParams(request: LocalRequest): Record<string, string | number> | null {
+  if (request.secrets_wiped) return null;
+  const definition = findRequestDefinition(request.provider, request.method);
+  if (!definition) return null;
+  const redacted = redactParams(definition, request.params);
+  const json = JSON.stringify(redacted);
+  if (json === JSON.stringify(request.params)) return null;
+  return { params: json, secrets_wiped: 1 };
+}
+
+export function transition(
+  ctx: StoreContext,
+  id: number,
+  action: string,
+  allowedFrom: readonly LocalState[],
+  build: (request: LocalRequest, now: number) => Change,
+): LocalRequest {
+  return ctx.db.transaction(() => {
+    const request = readRequest(ctx, id);
+    if (!allowedFrom.includes(request.local_state)) {
+      throw new InvalidTransitionError(id, request.local_state, action, allowedFrom);
+    }
+    const now = ctx.now();
+    const change = build(request, now);
+    const wiped = change.wipe ? wipedParams(request) : null;
+    const columns: Record<string, string | number | null> = {
+      ...change.set,
+      ...wiped,
+      local_state: change.to,
+      updated_at: now,
+    };
+    const names = Object.keys(columns);
+    ctx
+      .sql(`UPDATE requests SET ${names.map((n) => `${n} = ?`).join(', ')} WHERE id = ?`)
+      .run(...names.map((n) => columns[n]), id);
+    if (change.outbox === 'remove') removeFromOutbox(ctx, id);
+    else if (change.outbox !== 'unchanged') setReadyAt(ctx, id, change.outbox.readyAt);
+    change.after?.();
+    ctx.event(id, change.event.kind, change.event.actor, change.event.detail, now);
+    if (wiped) ctx.event(id, 'secrets_wiped', change.event.actor, null, now);
+    return readRequest(ctx, id);
+  })();
+}

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import type { Priority } from './common-fields';
+import { headendIdSchema } from './provisioning-request';
+import { lifeCycleStateSchema, type LifeCycleState, type Provider, type RequestType } from './request-types';
+import { localDateTimeSchema } from './dates';
+
+// A request as the console keeps it locally, from the moment the operator
+// queues it until the head-end has finished it. The head-end's own fields keep
+// the seed's names (headend_id is the seed's `id`, renamed because `id` is our
+// local row id); the local fields are ours.
+
+/** Local states with the one-line meaning the UI shows next to each. */
+export const LOCAL_STATE_MEANINGS = {
+  QUEUED: 'Waiting to be sent.',
+  SENDING: 'A send started; if the app stopped here the outcome is unknown.',
+  UNKNOWN: 'Sent, outcome not known: it must be reconciled with the head-end before any resend.',
+  RETRY_WAIT: 'A transient failure; it will be retried at the next attempt time.',
+  ACKNOWLEDGED: 'The head-end created it (it has an id and a number) and it is PENDING there.',
+  COMPLETED: 'The head-end completed it.',
+  REJECTED: 'The head-end rejected it.',
+  NEEDS_ATTENTION: 'A permanent failure or a stuck request: an operator must retry, edit or discard it.',
+  DISCARDED: 'An operator discarded it; it is kept for the record, never deleted.',
+} as const;
+
+export const LOCAL_STATES = Object.keys(LOCAL_STATE_MEANINGS) as [
+  keyof typeof LOCAL_STATE_MEANINGS,
+  ...(keyof typeof LOCAL_STATE_MEANINGS)[],
+];
+export const localStateSchema = z.enum(LOCAL_STATES, {
+  message: `local_state must be one of ${LOCAL_STATES.join(', ')}`,
+});
+export type LocalState = z.infer<typeof localStateSchema>;
+
+/** States after which nothing more happens to a request. */
+export const FINISHED_LOCAL_STATES = ['COMPLETED', 'REJECTED', 'DISCARDED'] as const satisfies readonly LocalState[];
+/** States of requests still in the outbox: not yet acknowledged by the head-end nor finished. */
+export const OUTBOX_LOCAL_STATES = [
+  'QUEUED',
+  'SENDING',
+  'UNKNOWN',
+  'RETRY_WAIT',
+  'NEEDS_ATTENTION',
+] as const satisfies readonly LocalState[];
+
+export function isFinishedLocalState(state: LocalState): boolean {
+  return (FINISHED_LOCAL_STATES as readonly LocalState[]).includes(state);
+}
+
+/** Kinds of the append-only request history, with what each records. */
+export const REQUEST_EVENT_KIND_MEANINGS = {
+  created: 'An operator queued the request.',
+  sent: 'A send to the head-end started.',
+  acknowledged: 'The head-end created the request (id and number known).',
+  completed: 'The head-end completed the request.',
+  rejected: 'The head-end rejected the request.',
+  outcome_unknown: 'A send ended without a known outcome.',
+  retry_scheduled: 'A transient failure; another attempt is scheduled.',
+  failed: 'A permanent failure: the request needs an operator.',
+  retried: 'An operator asked for another attempt.',
+  cancelled: 'The request was withdrawn before reaching the head-end.',
+  discarded: 'An operator discarded the request.',
+  edited: 'An operator changed the request parameters.',
+  reconciled: 'An unknown outcome was settled by asking the head-end.',
+  secrets_wiped: 'Secrets (the PIN) were erased from the stored parameters.',
+} as const;
+
+export const REQUEST_EVENT_KINDS = Object.keys(REQUEST_EVENT_KIND_MEANINGS) as [
+  keyof typeof REQUEST_EVENT_KIND_MEANINGS,
+  ...(keyof typeof REQUEST_EVENT_KIND_MEANINGS)[],
+];
+export const requestEventKindSchema = z.enum(REQUEST_EVENT_KINDS);
+export type RequestEventKind = z.infer<typeof requestEventKindSchema>;
+
+/** A queued request as stored locally. Times are epoch milliseconds. */
+export interface LocalRequest {
+  id: number;
+  client_uuid: string;
+  provider: Provider;
+  method: string;
+  type: RequestType;
+  /** Validated parameters, never the token; secrets are redacted once acknowledged. */
+  params: Record<string, unknown>;
+  secrets_wiped: boolean;
+  priority: Priority;
+  scheduled_date: string | null;
+  /** The smartcard (or STB) this request is ordered by. */
+  card_key: string;
+  /** Position in its card's queue (from one global counter, so queues can merge). */
+  card_seq: number;
+  local_state: LocalState;
+  /** A send may have reached the head-end: reconcile before any resend. */
+  outcome_unknown: boolean;
+  headend_id: string | null;
+  number: string | null;
+  reference_number: string | null;
+  life_cycle_state: LifeCycleState | null;
+  error_code: string | null;
+  error_description: string | null;
+  executed_date: string | null;
+  attempts: number;
+  next_attempt_at: number | null;
+  last_error: string | null;
+  operator: string;
+  batch_id: string | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+  acknowledged_at: number | null;
+  finished_at: number | null;
+}
+
+export interface RequestEvent {
+  id: number;
+  request_id: number;
+  kind: RequestEventKind;
+  actor: string;
+  at: number;
+  /** Redacted JSON detail, or null. */
+  detail: Record<string, unknown> | null;
+}
+
+const nullableText = z.string().max(4000).nullable().optional();
+
+/** What the head-end tells us about a request it has (its answer's data, in the seed's words). */
+export const headendFieldsSchema = z.looseObject({
+  headend_id: headendIdSchema,
+  number: z.string().min(1, { message: 'number must not be empty' }),
+  reference_number: nullableText,
+  life_cycle_state: lifeCycleStateSchema.optional(),
+  error_code: nullableText,
+  error_description: nullableText,
+  executed_date: localDateTimeSchema.nullable().optional(),
+});
+export type HeadendFields = z.infer<typeof headendFieldsSchema>;
