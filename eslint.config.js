@@ -19,6 +19,18 @@ const noElectron = {
   name: 'electron',
   message: 'Only the Electron shell (electron/main, electron/preload) may import electron.',
 };
+const noElectronDeep = { group: ['electron/*'], message: noElectron.message };
+
+// Globals every runtime of ours has (Node 20, Chromium, Electron's renderer): the
+// only non-language globals shared/ may touch.
+const crossRuntimeGlobals = new Set([
+  'console', 'crypto', 'structuredClone', 'queueMicrotask', 'setTimeout', 'clearTimeout',
+  'setInterval', 'clearInterval', 'TextEncoder', 'TextDecoder', 'URL', 'URLSearchParams',
+  'AbortController', 'AbortSignal', 'performance',
+]);
+const runtimeOnlyGlobals = [...new Set([...Object.keys(globals.browser), ...Object.keys(globals.node)])].filter(
+  (name) => !(name in globals.es2024) && !crossRuntimeGlobals.has(name),
+);
 
 export default tseslint.config(
   {
@@ -42,22 +54,31 @@ export default tseslint.config(
         'error',
         {
           paths: [...noNode.paths, noElectron, { name: 'react', message: 'shared/ is UI-free.' }, { name: 'react-dom', message: 'shared/ is UI-free.' }],
-          patterns: noNode.patterns,
+          patterns: [...noNode.patterns, noElectronDeep],
         },
       ],
-      'no-restricted-globals': ['error', 'window', 'document', 'process', 'Buffer', 'require', '__dirname'],
+      'no-restricted-globals': [
+        'error',
+        ...runtimeOnlyGlobals.map((name) => ({ name, message: 'shared/ runs in Node and in the page: no runtime-specific globals.' })),
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'globalThis', property: 'process', message: 'shared/ must not depend on Node.' },
+        { object: 'globalThis', property: 'window', message: 'shared/ must not depend on the DOM.' },
+        { object: 'globalThis', property: 'document', message: 'shared/ must not depend on the DOM.' },
+      ],
     },
   },
   {
     files: ['electron/**/*.{ts,tsx}'],
     ignores: ['electron/main/**', 'electron/preload/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noElectron] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noElectronDeep] }] },
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': ['error', { paths: [...noNode.paths, noElectron], patterns: noNode.patterns }],
+      'no-restricted-imports': ['error', { paths: [...noNode.paths, noElectron], patterns: [...noNode.patterns, noElectronDeep] }],
     },
   },
 );

@@ -8,7 +8,7 @@ const eslint = new ESLint({ cwd: process.cwd() });
 async function restrictedImportErrors(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
   return result!.messages
-    .filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-globals')
+    .filter((m) => ['no-restricted-imports', 'no-restricted-globals', 'no-restricted-properties'].includes(m.ruleId ?? ''))
     .map((m) => m.message);
 }
 
@@ -23,6 +23,14 @@ describe('lint guards the runtime boundaries', () => {
     expect(await restrictedImportErrors('shared/ipc/x.ts', "import React from 'react';\nexport const a = React;\n")).toHaveLength(1);
     expect(await restrictedImportErrors('shared/ipc/x.ts', 'export const a = window.location;\n')).toHaveLength(1);
     expect(await restrictedImportErrors('shared/ipc/x.ts', 'export const a = process.env;\n')).toHaveLength(1);
+    expect(await restrictedImportErrors('shared/ipc/x.ts', "export const a = localStorage.getItem('k');\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('shared/ipc/x.ts', 'export const a = navigator.userAgent;\n')).toHaveLength(1);
+    expect(await restrictedImportErrors('shared/ipc/x.ts', 'export const a = globalThis.process;\n')).toHaveLength(1);
+    expect(await restrictedImportErrors('shared/ipc/x.ts', "import { ipcRenderer } from 'electron/renderer';\nexport const a = ipcRenderer;\n")).toHaveLength(1);
+  });
+
+  it('shared/ may use the globals every runtime has', async () => {
+    expect(await restrictedImportErrors('shared/domain/x.ts', 'export const a = [new TextEncoder(), new URL("http://x"), crypto.randomUUID(), structuredClone({})];\n')).toEqual([]);
   });
 
   it('shared/ may import zod', async () => {
@@ -31,6 +39,7 @@ describe('lint guards the runtime boundaries', () => {
 
   it('electron/ outside the shell may not import electron, but may import Node', async () => {
     expect(await restrictedImportErrors('electron/store/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('electron/sync/x.ts', "import { app } from 'electron/main';\nexport const a = app;\n")).toHaveLength(1);
     expect(await restrictedImportErrors('electron/sync/x.ts', "import net from 'node:net';\nexport const a = net;\n")).toEqual([]);
   });
 

@@ -97,9 +97,11 @@ export class FrameDecoder {
     return results;
   }
 
+  // Joining is done at most once per push for a header and once per whole frame:
+  // a peer dribbling one byte at a time must not make decoding quadratic.
   private peek(n: number): Buffer {
-    if (this.chunks[0]!.length >= n) return this.chunks[0]!.subarray(0, n);
-    return Buffer.concat(this.chunks).subarray(0, n);
+    if (this.chunks[0]!.length < n) this.chunks = [Buffer.concat(this.chunks)];
+    return this.chunks[0]!.subarray(0, n);
   }
 
   private take(n: number): Buffer {

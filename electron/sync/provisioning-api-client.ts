@@ -1,0 +1,165 @@
+import type { Provider } from '../../shared/domain/request-types';
+import {
+  interpretGenericAnswer,
+  interpretListAnswer,
+  interpretLoginAnswer,
+  interpretShowAnswer,
+  interpretSubmitAnswer,
+} from './answer-parsing';
+import { tagWithClientUuid } from './client-uuid-tag';
+import {
+  TransportError,
+  type HeadendClient,
+  type ListFilter,
+  type ListPage,
+  type PartialRequest,
+  type QueryOutcome,
+  type SubmitHooks,
+  type SubmitOutcome,
+} from './headend-client';
+import { HeadendSession, LoginFailure, type HeadendCredentials, type HeadendSessionOptions, type LoginResult } from './headend-session';
+
+// What both protocols share once bytes are moved: the session token, the
+// UUID tag, parsing every answer with the domain schemas and turning every
+// failure into an outcome. A protocol module supplies only a RawCaller.
+
+/** Moves one call and returns the parsed-JSON answer; throws TransportError. */
+export interface RawCaller {
+  post(method: string, body: Record<string, unknown>, hooks?: SubmitHooks): Promise<unknown>;
+  show(query: Record<string, unknown>): Promise<unknown>;
+  list(query: Record<string, unknown>): Promise<unknown>;
+  login(body: Record<string, unknown>): Promise<unknown>;
+  ping(): Promise<unknown>;
+  /** Any other documented call (e.g. the sandbox's catalog export). */
+  call(method: string, body: Record<string, unknown>): Promise<unknown>;
+  readonly connected: boolean;
+  close(): Promise<void>;
+}
+
+export interface ProvisioningApiClientOptions {
+  credentials: HeadendCredentials;
+  session?: HeadendSessionOptions;
+}
+
+function isUnauthorized(outcome: { kind: string; errorClass?: string }): boolean {
+  return outcome.kind === 'auth' || (outcome.kind === 'error' && outcome.errorClass === 'auth');
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class ProvisioningApiClient implements HeadendClient {
+  readonly session: HeadendSession;
+
+  constructor(
+    readonly provider: Provider,
+    private readonly caller: RawCaller,
+    options: ProvisioningApiClientOptions,
+  ) {
+    this.session = new HeadendSession((c) => this.login(c), options.credentials, options.session);
+  }
+
+  get connected(): boolean {
+    return this.caller.connected;
+  }
+
+  async submit(
+    method: string,
+    params: Record<string, unknown>,
+    clientUuid: string,
+    hooks?: SubmitHooks,
+  ): Promise<SubmitOutcome> {
+    let body: Record<string, unknown>;
+    try {
+      body = tagWithClientUuid(params, clientUuid);
+    } catch (error) {
+      return { kind: 'rejected', code: 'RESERVED_UDF', description: describe(error) };
+    }
+    try {
+      return await this.session.run(
+        async (token) => interpretSubmitAnswer(await this.caller.post(method, { ...body, token }, hooks)),
+        isUnauthorized,
+      );
+    } catch (error) {
+      return this.submitFailure(error);
+    }
+  }
+
+  async show(identifier: { id: string } | { number: string }, fieldsSet?: string): Promise<QueryOutcome<PartialRequest>> {
+    const query: Record<string, unknown> = { provisioning_request_identifier: identifier };
+    if (fieldsSet) query.fields_set = fieldsSet;
+    return this.query((token) => this.caller.show({ ...query, token }), interpretShowAnswer);
+  }
+
+  async list(filter: ListFilter): Promise<QueryOutcome<ListPage>> {
+    const query = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));
+    return this.query((token) => this.caller.list({ ...query, token }), interpretListAnswer);
+  }
+
+  /** A documented call outside the provisioning API (catalog export), answered in the envelope. */
+  async callRaw(method: string, body: Record<string, unknown>): Promise<QueryOutcome<unknown> & { raw?: unknown }> {
+    let raw: unknown;
+    const outcome = await this.query(async (token) => {
+      raw = await this.caller.call(method, { ...body, token });
+      return raw;
+    }, interpretGenericAnswer);
+    return outcome.kind === 'ok' ? { ...outcome, raw } : outcome;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      const outcome = interpretGenericAnswer(await this.caller.ping());
+      return outcome.kind === 'ok';
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.caller.close();
+  }
+
+  private async query<T>(
+    send: (token: string) => Promise<unknown>,
+    interpret: (raw: unknown) => QueryOutcome<T>,
+  ): Promise<QueryOutcome<T>> {
+    try {
+      return await this.session.run(async (token) => interpret(await send(token)), isUnauthorized);
+    } catch (error) {
+      if (error instanceof LoginFailure) {
+        return { kind: 'error', errorClass: error.transient ? 'transient' : 'auth', code: error.code, description: error.message };
+      }
+      const code = error instanceof TransportError ? `TRANSPORT_${error.kind.toUpperCase()}` : 'TRANSPORT_ERROR';
+      return { kind: 'error', errorClass: 'transient', code, description: describe(error) };
+    }
+  }
+
+  private submitFailure(error: unknown): SubmitOutcome {
+    if (error instanceof LoginFailure) {
+      return error.transient
+        ? { kind: 'transient', reason: error.message, code: error.code }
+        : { kind: 'auth', code: error.code, description: error.message };
+    }
+    if (error instanceof TransportError) {
+      return error.delivery === 'not_sent'
+        ? { kind: 'transient', reason: error.message, code: `TRANSPORT_${error.kind.toUpperCase()}` }
+        : { kind: 'unknown', reason: error.message };
+    }
+    // Anything else is a bug of ours raised after the send may have started:
+    // treat it as unknown, so it is reconciled rather than resent blindly.
+    return { kind: 'unknown', reason: `unexpected failure: ${describe(error)}` };
+  }
+
+  private async login(credentials: HeadendCredentials): Promise<LoginResult> {
+    const body: Record<string, unknown> = {
+      username: credentials.username,
+      password: credentials.password,
+      organisation: credentials.organisation,
+    };
+    if (credentials.unit !== undefined) body.unit = credentials.unit;
+    const outcome = interpretLoginAnswer(await this.caller.login(body));
+    if (outcome.kind === 'ok') return { kind: 'ok', token: outcome.data.token };
+    return { kind: 'refused', errorClass: outcome.errorClass, code: outcome.code, description: outcome.description };
+  }
+}

@@ -1,0 +1,97 @@
+import type { LocalRequest } from '../../shared/domain/local-request';
+import type { Provider } from '../../shared/domain/request-types';
+import type { HeadendLink } from './headend-link';
+import { headendFieldsOf } from './retry-policy';
+import { requestChanged, type SyncEvents } from './sync-events';
+import type { SyncStore } from './sync-store';
+
+// Follows acknowledged requests (PENDING at the head-end) until the head-end
+// completes or rejects them. Each is read with show by id, many at a time
+// (pipelined over TCP, the keep-alive pool over HTTP), in batches from the
+// store so memory stays flat whatever the backlog.
+
+export const STATUS_FIELDS = 'id,number,life_cycle_state,reference_number,error_code,error_description,executed_date';
+
+export interface StatusPollerOptions {
+  /** Requests read from the store per batch. */
+  batchSize: number;
+  /** show calls in flight per head-end. */
+  concurrency: number;
+  log?: (message: string) => void;
+}
+
+export interface PollStats {
+  polled: number;
+  completed: number;
+  rejected: number;
+  failed: number;
+}
+
+export class StatusPoller {
+  constructor(
+    private readonly store: SyncStore,
+    private readonly links: ReadonlyMap<Provider, HeadendLink>,
+    private readonly events: SyncEvents,
+    private readonly options: StatusPollerOptions,
+  ) {}
+
+  async run(): Promise<PollStats> {
+    const stats: PollStats = { polled: 0, completed: 0, rejected: 0, failed: 0 };
+    let afterId = 0;
+    for (;;) {
+      const batch = this.store.pendingHeadendRequests(this.options.batchSize, afterId);
+      if (batch.length === 0) break;
+      afterId = batch[batch.length - 1]!.id;
+      const byProvider = new Map<Provider, LocalRequest[]>();
+      for (const request of batch) {
+        if (request.headend_id === null) continue;
+        const list = byProvider.get(request.provider) ?? [];
+        list.push(request);
+        byProvider.set(request.provider, list);
+      }
+      await Promise.all(
+        [...byProvider].map(([provider, requests]) => {
+          const link = this.links.get(provider);
+          if (!link || !link.reachable()) return Promise.resolve();
+          return this.pollAll(link, requests, stats);
+        }),
+      );
+      if (batch.length < this.options.batchSize) break;
+    }
+    return stats;
+  }
+
+  private async pollAll(link: HeadendLink, requests: LocalRequest[], stats: PollStats): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < requests.length) {
+        const request = requests[next++]!;
+        await this.pollOne(link, request, stats);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, requests.length) }, worker));
+  }
+
+  private async pollOne(link: HeadendLink, request: LocalRequest, stats: PollStats): Promise<void> {
+    stats.polled += 1;
+    const answer = await link.client.show({ id: request.headend_id! }, STATUS_FIELDS);
+    if (answer.kind !== 'ok') {
+      stats.failed += 1;
+      if (answer.errorClass === 'transient') link.noteFailure(answer.description);
+      else this.options.log?.(`status of request ${request.id}: ${answer.code}: ${answer.description}`);
+      return;
+    }
+    link.noteReachable();
+    const state = answer.data.life_cycle_state;
+    if (state !== 'COMPLETED' && state !== 'REJECTED') return;
+    try {
+      const fields = headendFieldsOf({ ...answer.data, id: answer.data.id ?? request.headend_id!, number: answer.data.number ?? request.number! });
+      const updated = this.store.markFinal(request.id, state, fields);
+      stats[state === 'COMPLETED' ? 'completed' : 'rejected'] += 1;
+      this.events.emit(requestChanged(updated));
+    } catch (error) {
+      stats.failed += 1;
+      this.options.log?.(`status of request ${request.id}: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,257 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startHeadend } from '../headend/start-headend';
+import { openStore, type Store } from '../store/store';
+import { CLIENT_UUID_UDF } from './client-uuid-tag';
+import type { HeadendClient } from './headend-client';
+import { createSyncEngine } from './create-sync-engine';
+import { SyncEngine, type SyncEngineOptions } from './sync-engine';
+import type { SyncEvent } from './sync-events';
+import { checkInvariants } from './testing/invariants';
+import {
+  conaxClient,
+  conaxInput,
+  endpointsOf,
+  nagravisionClient,
+  nagravisionInput,
+  sandboxCards,
+  tempDir,
+  type Card,
+} from './testing/sync-fixtures';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function setup(headendOptions: Parameters<typeof startHeadend>[0] = {}) {
+  const dir = tempDir();
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const headend = await startHeadend({ seedSize: 'tiny', processingDelayMs: 50, processingIntervalMs: 20, ...headendOptions });
+  cleanups.push(() => headend.close());
+  const store = openStore(path.join(dir, 'store.sqlite'));
+  cleanups.push(() => store.close());
+  const nagra = nagravisionClient(endpointsOf(headend));
+  const conax = conaxClient(endpointsOf(headend));
+  cleanups.push(() => nagra.close(), () => conax.close());
+  const cards = await sandboxCards(conax, 4);
+  return { dir, headend, store, nagra, conax, cards };
+}
+
+function engineFor(store: Store, headends: Partial<Record<'nagravision' | 'conax', HeadendClient>>, extra: Partial<SyncEngineOptions> = {}) {
+  const logs: string[] = [];
+  const engine = new SyncEngine({
+    store,
+    headends,
+    idleMs: 20,
+    statusPollMs: 0,
+    reconcileGraceMs: 0,
+    retry: { backoff: { baseMs: 10, capMs: 50 }, authRetryMs: 50 },
+    breaker: { failureThreshold: 3, openBackoff: { baseMs: 20, capMs: 100 } },
+    log: (m) => logs.push(m),
+    ...extra,
+  });
+  const events: SyncEvent[] = [];
+  engine.onChange((e) => events.push(e));
+  cleanups.push(() => engine.stop());
+  return { engine, events, logs };
+}
+
+async function until(check: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function enqueueFor(store: Store, cards: Card[], perCard: number, conaxToo = false): string[] {
+  const inputs = [];
+  for (let n = 0; n < perCard; n++) {
+    for (const card of cards) {
+      inputs.push(nagravisionInput(card, n));
+      if (conaxToo) inputs.push(conaxInput(card, n));
+    }
+  }
+  const result = store.enqueue(inputs);
+  if (!result.ok) throw new Error(JSON.stringify(result.errors.slice(0, 3)));
+  return result.ids.map((id) => store.getRequest(id)!.client_uuid);
+}
+
+describe('SyncEngine against the sandbox', () => {
+  it('sends every queued request once, in order per card, over TCP and HTTP, and follows them to the end', async () => {
+    const { headend, store, nagra, conax, cards } = await setup();
+    const uuids = enqueueFor(store, cards, 5, true);
+    const { engine, events, logs } = engineFor(store, { nagravision: nagra, conax });
+    await engine.syncNow();
+    await until(() => {
+      const c = store.countByState();
+      return c.QUEUED + c.SENDING + c.UNKNOWN + c.RETRY_WAIT === 0;
+    });
+    await until(() => {
+      const requests = (headend.state() as { requests: Record<string, number> }).requests;
+      return (requests.PENDING ?? 0) === 0; // the sandbox processed them all
+    });
+    await engine.syncNow();
+    const counts = store.countByState();
+    expect(counts.COMPLETED + counts.REJECTED).toBe(uuids.length);
+    const report = await checkInvariants({ store, headend, nagravision: nagra, conax, enqueued: uuids, cards: cards.map((c) => c.serial_number) });
+    expect(report.problems).toEqual([]);
+    expect(report.atHeadend).toBe(uuids.length);
+
+    const changed = events.filter((e) => e.type === 'request-changed');
+    expect(changed.some((e) => e.type === 'request-changed' && e.localState === 'ACKNOWLEDGED')).toBe(true);
+    expect(changed.some((e) => e.type === 'request-changed' && e.localState === 'COMPLETED')).toBe(true);
+    expect(events.some((e) => e.type === 'status-changed' && e.status.perHeadend.nagravision?.connected === true)).toBe(true);
+    // PIN hygiene: acknowledged PIN requests keep no PIN, and none travelled through events or logs.
+    const pinRequests = store.listRequests({ type: 'UPDATE_CA_PIN_TO_GIVEN_VALUE', limit: 100 });
+    expect(pinRequests.length).toBeGreaterThan(0);
+    for (const r of pinRequests) {
+      expect(r.params.pin).toBe('[redacted]');
+      expect(r.secrets_wiped).toBe(true);
+    }
+    const pin = (nagravisionInput(cards[0]!, 3).params as { pin: string }).pin;
+    expect(JSON.stringify(events)).not.toMatch(/"pin"/);
+    expect(JSON.stringify(events)).not.toContain(`"${pin}"`);
+    expect(logs.join('\n')).not.toContain(pin);
+    expect(engine.status().pendingCount).toBe(0);
+  });
+
+  it('is offline while the head-end is down and drains by itself when it comes up', async () => {
+    const { headend, store, conax, cards } = await setup();
+    const { tcpPort, destinationId, dataDir } = headend;
+    await headend.close();
+    const nagra = nagravisionClient({ tcpPort, baseUrl: '', destinationId });
+    cleanups.push(() => nagra.close());
+    const uuids = enqueueFor(store, cards, 3);
+    const { engine } = engineFor(store, { nagravision: nagra });
+    engine.start();
+    await until(() => (engine.status().perHeadend.nagravision?.breaker.consecutiveFailures ?? 0) >= 3);
+    const offline = engine.status().perHeadend.nagravision!;
+    expect(offline.connected).toBe(false);
+    expect(offline.offlineSince).not.toBeNull();
+    expect(engine.status().pendingCount).toBe(uuids.length);
+    const back = await startHeadend({ seedSize: 'tiny', tcpPort, dataDir, processingDelayMs: 50 });
+    cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }), () => back.close());
+    await until(() => engine.status().pendingCount === 0 && engine.status().perHeadend.nagravision?.lastSync != null);
+    const status = engine.status().perHeadend.nagravision!;
+    expect(status.connected).toBe(true);
+    expect(status.offlineSince).toBeNull();
+    expect(status.lastSync).not.toBeNull();
+    const report = await checkInvariants({ store, headend: back, nagravision: nagra, enqueued: uuids, cards: cards.map((c) => c.serial_number) });
+    expect(report.problems).toEqual([]);
+    void conax;
+  });
+
+  it('logs in again when the token expires between passes, and duplicates nothing', async () => {
+    const { headend, store, nagra, cards } = await setup({ tokenIdleTimeoutMs: 100 });
+    const { engine } = engineFor(store, { nagravision: nagra });
+    enqueueFor(store, cards.slice(0, 2), 2);
+    await engine.syncNow();
+    await new Promise((r) => setTimeout(r, 250)); // the token expires
+    const uuids = enqueueFor(store, cards.slice(2), 2);
+    await engine.syncNow();
+    expect(store.countByState().QUEUED).toBe(0);
+    expect(nagra.session.loginCount).toBeGreaterThanOrEqual(2); // 2, or more if this machine stalled past 100 ms
+    const report = await checkInvariants({ store, headend, nagravision: nagra, enqueued: uuids, cards: cards.map((c) => c.serial_number) });
+    expect(report.problems).toEqual([]);
+  });
+
+  it("puts a request the head-end refuses into NEEDS_ATTENTION with the head-end's words, and holds that card", async () => {
+    const { headend, store, cards } = await setup({ maxBodyBytes: 400 });
+    const conax = conaxClient(endpointsOf(headend));
+    cleanups.push(() => conax.close());
+    const big = conaxInput(cards[0]!, 0);
+    const result = store.enqueue([
+      { ...big, params: { ...(big.params as object), udf_string_1: 'x'.repeat(250) } },
+      conaxInput(cards[0]!, 1),
+    ]);
+    expect(result.ok).toBe(true);
+    const { engine } = engineFor(store, { conax });
+    await engine.syncNow();
+    const [first, second] = store.listRequests({ limit: 10, order: 'asc' });
+    expect(first!.local_state).toBe('NEEDS_ATTENTION');
+    expect(first!.error_code).toBe('INVALID_PARAMETERS');
+    expect(first!.error_description).toMatch(/body exceeds the limit/);
+    expect(second!.local_state).toBe('QUEUED'); // the card waits for the operator
+    expect(headend.received()).toHaveLength(0);
+  });
+
+  it('pauses a head-end that refuses our login, keeps the requests, and says why', async () => {
+    const { headend, store, cards } = await setup();
+    const wrong = nagravisionClient({ ...endpointsOf(headend), destinationId: 'NOT-THIS-ONE' });
+    cleanups.push(() => wrong.close());
+    enqueueFor(store, cards.slice(0, 2), 2);
+    const { engine } = engineFor(store, { nagravision: wrong }, { retry: { backoff: { baseMs: 10, capMs: 50 }, authRetryMs: 60_000 } });
+    await engine.syncNow();
+    const status = engine.status().perHeadend.nagravision!;
+    expect(status.authProblem).toMatch(/destination_id/);
+    expect(status.nextRetryAt).toBeGreaterThan(Date.now());
+    const states = store.listRequests({ limit: 10 }).map((r) => r.local_state);
+    // The two card heads were tried together; the cards' next requests wait behind them.
+    expect(states.filter((s) => s === 'RETRY_WAIT')).toHaveLength(2);
+    expect(states.filter((s) => s === 'QUEUED')).toHaveLength(2);
+    expect(headend.received()).toHaveLength(0);
+  });
+
+  it('refuses to send a request whose reserved UDF the operator filled', async () => {
+    const { headend, store, nagra, cards } = await setup();
+    const input = nagravisionInput(cards[0]!, 0);
+    const result = store.enqueue([{ ...input, params: { ...(input.params as object), [CLIENT_UUID_UDF]: 'my note' } }]);
+    expect(result.ok).toBe(true);
+    const { engine } = engineFor(store, { nagravision: nagra });
+    await engine.syncNow();
+    const [request] = store.listRequests({ limit: 1 });
+    expect(request!.local_state).toBe('NEEDS_ATTENTION');
+    expect(request!.error_code).toBe('RESERVED_UDF');
+    expect(headend.received()).toHaveLength(0);
+  });
+
+  it('is built from settings by createSyncEngine, and closes everything it opened', async () => {
+    const { headend, store, cards } = await setup();
+    const credentials = { username: 'operator', password: 'sandbox', organisation: 'SANDBOX' };
+    const runtime = createSyncEngine(
+      store,
+      {
+        nagravision: { host: '127.0.0.1', port: headend.tcpPort, destinationId: headend.destinationId, credentials },
+        conax: { baseUrl: headend.baseUrl, credentials },
+      },
+      { idleMs: 20, reconcileGraceMs: 0 },
+    );
+    enqueueFor(store, cards, 2, true);
+    await runtime.engine.syncNow();
+    expect(runtime.engine.status().pendingCount).toBe(0);
+    expect(store.searchCatalog('smartcards', cards[1]!.serial_number, 5).map((r) => r.id)).toContain(cards[1]!.id);
+    await runtime.close();
+    expect(runtime.clients.nagravision!.connected).toBe(false);
+    expect(runtime.clients.conax!.connected).toBe(false);
+  });
+
+  it('fills the offline catalog, then only fetches what changed', async () => {
+    const { headend, store, conax, nagra, cards } = await setup();
+    const fetch = (kind: string, query: Record<string, unknown>) => conax.getWithToken(`/sandbox/catalog/${kind}`, query);
+    const { engine, events } = engineFor(store, { nagravision: nagra }, { catalog: { fetch, intervalMs: 0, pageSize: 5 } });
+    await engine.syncNow();
+    const state = headend.state() as { catalog: Record<string, number> };
+    const first = events.find((e) => e.type === 'catalog-synced');
+    expect(first && first.type === 'catalog-synced' && first.rows).toBe(
+      Object.values(state.catalog).reduce((a, b) => a + b, 0),
+    );
+    expect(store.searchCatalog('smartcards', cards[0]!.serial_number, 5).map((r) => r.id)).toContain(cards[0]!.id);
+    expect(store.catalogCursor('smartcards')).not.toBeNull();
+    // A PIN change at the head-end touches one card: the next sync fetches just that.
+    enqueueFor(store, [cards[0]!], 4);
+    await engine.syncNow();
+    await until(() => {
+      const requests = (headend.state() as { requests: Record<string, number> }).requests;
+      return (requests.PENDING ?? 0) === 0 && (requests.COMPLETED ?? 0) + (requests.REJECTED ?? 0) === 4;
+    });
+    events.length = 0;
+    await engine.syncNow();
+    const next = events.filter((e) => e.type === 'catalog-synced');
+    const rows = next.reduce((n, e) => n + (e.type === 'catalog-synced' ? e.rows : 0), 0);
+    expect(rows).toBeGreaterThan(0);
+    expect(rows).toBeLessThan(5);
+  });
+});

@@ -1,0 +1,190 @@
+import type { Provider } from '../../shared/domain/request-types';
+import { type CircuitBreakerOptions, DEFAULT_BREAKER_OPTIONS } from './circuit-breaker';
+import { syncCatalog, type CatalogFetch, type CatalogStore } from './catalog-sync';
+import { Dispatcher } from './dispatcher';
+import type { HeadendClient } from './headend-client';
+import { HeadendLink } from './headend-link';
+import { Reconciler } from './reconciler';
+import { DEFAULT_RETRY, type RetryOptions } from './retry-policy';
+import { StatusPoller } from './status-poller';
+import { SyncEvents, type SyncListener, type SyncStatus } from './sync-events';
+import type { SyncStore } from './sync-store';
+
+// The sync engine: one loop that, pass after pass, checks each head-end,
+// settles unknown outcomes, sends what is due, follows acknowledged requests
+// to their end and refreshes the offline catalog. It never needs a restart:
+// when a head-end comes back the next pass finds it (the breaker decides how
+// often a dead one is asked) and the queue drains by itself.
+
+export interface SyncEngineOptions {
+  store: SyncStore & Partial<CatalogStore>;
+  headends: Partial<Record<Provider, HeadendClient>>;
+  /** Where the offline catalog comes from (the sandbox's catalog export). */
+  catalog?: { fetch: CatalogFetch; intervalMs?: number; pageSize?: number };
+  /** Pause between passes when nothing is left to do. */
+  idleMs?: number;
+  statusPollMs?: number;
+  maxInFlightPerHeadend?: number;
+  claimBatch?: number;
+  reconcileGraceMs?: number;
+  reconcilePageSize?: number;
+  retry?: RetryOptions;
+  breaker?: CircuitBreakerOptions;
+  now?: () => number;
+  /** Diagnostics; messages never hold a secret. */
+  log?: (message: string) => void;
+}
+
+export class SyncEngine {
+  private readonly links = new Map<Provider, HeadendLink>();
+  private readonly events: SyncEvents;
+  private readonly dispatcher: Dispatcher;
+  private readonly reconciler: Reconciler;
+  private readonly poller: StatusPoller;
+  private readonly now: () => number;
+  private running = false;
+  private timer: NodeJS.Timeout | null = null;
+  private pass: Promise<void> | null = null;
+  private again = false;
+  private lastStatusPoll = 0;
+  private lastCatalog = 0;
+  private lastStatusJson = '';
+
+  constructor(private readonly options: SyncEngineOptions) {
+    this.now = options.now ?? Date.now;
+    this.events = new SyncEvents((error) => options.log?.(`a sync listener failed: ${String(error)}`));
+    for (const [provider, client] of Object.entries(options.headends) as [Provider, HeadendClient][]) {
+      this.links.set(provider, new HeadendLink(provider, client, this.now, options.breaker ?? DEFAULT_BREAKER_OPTIONS));
+    }
+    const maxInFlight = options.maxInFlightPerHeadend ?? 128;
+    const retry = options.retry ?? DEFAULT_RETRY;
+    this.dispatcher = new Dispatcher(options.store, this.links, this.events, {
+      maxInFlightPerHeadend: maxInFlight,
+      claimBatch: options.claimBatch ?? Math.max(maxInFlight * 2, 64),
+      retry,
+      now: this.now,
+      log: options.log,
+    });
+    this.reconciler = new Reconciler(options.store, this.links, this.events, {
+      graceMs: options.reconcileGraceMs ?? 30_000,
+      pageSize: options.reconcilePageSize ?? 1000,
+      maxPerPass: 5_000,
+      now: this.now,
+      log: options.log,
+    });
+    this.poller = new StatusPoller(options.store, this.links, this.events, { batchSize: 500, concurrency: maxInFlight, log: options.log });
+  }
+
+  onChange(listener: SyncListener): () => void {
+    return this.events.onChange(listener);
+  }
+
+  /** Starts the loop; requests left SENDING by a crash are settled by reconciliation first. */
+  start(): void {
+    if (this.running) return;
+    this.options.store.recoverInterruptedSends?.();
+    this.running = true;
+    this.schedule(0);
+  }
+
+  /** Stops after the pass under way (its sends finish and are recorded). Clients stay open. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.dispatcher.stop();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.pass?.catch(() => undefined);
+    this.emitStatus(true);
+  }
+
+  /** The operator asked: forget back-off pauses and run a pass now. Resolves when it ends. */
+  async syncNow(): Promise<void> {
+    for (const link of this.links.values()) link.resetPauses();
+    this.lastStatusPoll = 0;
+    await this.runPass();
+  }
+
+  /** Something was queued: run a pass soon, without forgetting back-off. */
+  wake(): void {
+    if (this.running) this.schedule(0);
+  }
+
+  status(): SyncStatus {
+    const counts = this.options.store.countByState();
+    const perHeadend: SyncStatus['perHeadend'] = {};
+    for (const [provider, link] of this.links) perHeadend[provider] = link.status();
+    return {
+      running: this.running,
+      perHeadend,
+      pendingCount: counts.QUEUED + counts.SENDING + counts.UNKNOWN + counts.RETRY_WAIT + counts.NEEDS_ATTENTION,
+      awaitingHeadendCount: counts.ACKNOWLEDGED,
+    };
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.runPass().then(() => this.schedule(this.again ? 0 : (this.options.idleMs ?? 1_000)));
+    }, delayMs);
+  }
+
+  /** One pass at a time; a call during a pass waits for it and runs another. */
+  private async runPass(): Promise<void> {
+    while (this.pass) await this.pass.catch(() => undefined);
+    this.pass = this.onePass()
+      .catch((error: unknown) => this.options.log?.(`sync pass failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        this.pass = null;
+      });
+    await this.pass;
+  }
+
+  private async onePass(): Promise<void> {
+    this.again = false;
+    await this.checkLinks();
+    const reconciled = await this.reconciler.run();
+    const sent = await this.dispatcher.drain();
+    const now = this.now();
+    if (now - this.lastStatusPoll >= (this.options.statusPollMs ?? 5_000)) {
+      this.lastStatusPoll = now;
+      await this.poller.run();
+    }
+    await this.syncCatalogIfDue(now);
+    for (const link of this.links.values()) if (link.status().connected) link.noteSynced();
+    // More may be due already (a card's next request, a settled unknown).
+    this.again = sent.sent > 0 || reconciled.absent > 0 || reconciled.found > 0;
+    this.emitStatus(false);
+  }
+
+  private async checkLinks(): Promise<void> {
+    await Promise.all(
+      [...this.links.values()].map(async (link) => {
+        if (!link.reachable()) return;
+        if (link.status().connected) return;
+        if (await link.client.ping()) link.noteReachable();
+        else link.noteFailure('head-end did not answer a ping');
+      }),
+    );
+  }
+
+  private async syncCatalogIfDue(now: number): Promise<void> {
+    const catalog = this.options.catalog;
+    const store = this.options.store;
+    if (!catalog || !store.upsertCatalog || !store.catalogCursor || !store.setCatalogCursor) return;
+    if (now - this.lastCatalog < (catalog.intervalMs ?? 5 * 60_000)) return;
+    this.lastCatalog = now;
+    const stats = await syncCatalog(catalog.fetch, store as CatalogStore, { pageSize: catalog.pageSize ?? 1000 });
+    for (const error of stats.errors) this.options.log?.(`catalog sync: ${error}`);
+    if (stats.rows > 0) this.events.emit({ type: 'catalog-synced', rows: stats.rows });
+  }
+
+  private emitStatus(force: boolean): void {
+    const status = this.status();
+    const json = JSON.stringify(status);
+    if (!force && json === this.lastStatusJson) return;
+    this.lastStatusJson = json;
+    this.events.emit({ type: 'status-changed', status });
+  }
+}

@@ -1,0 +1,114 @@
+import { CLIENT_UUID_UDF } from '../client-uuid-tag';
+import type {
+  HeadendClient,
+  ListFilter,
+  ListPage,
+  PartialRequest,
+  QueryOutcome,
+  SubmitHooks,
+  SubmitOutcome,
+} from '../headend-client';
+import type { ProvisioningRequest } from '../../../shared/domain/provisioning-request';
+import { findRequestDefinition } from '../../../shared/domain/request-catalog';
+
+// A head-end whose every answer a test chooses, for the model-based test of
+// the dispatcher: it stands for the remote system (the part we do not own),
+// so a property test can drive each outcome, including the two faces of an
+// unknown outcome (created but unanswered, or lost before arriving).
+
+export type ScriptedOutcome = 'ack' | 'reject' | 'transient' | 'unknown_created' | 'unknown_absent';
+
+interface Created {
+  id: string;
+  number: string;
+  type: string;
+  uuid: string;
+  card: string;
+}
+
+export class ScriptedHeadend implements HeadendClient {
+  readonly provider = 'nagravision' as const;
+  readonly created: Created[] = [];
+  private script: ScriptedOutcome[] = [];
+  private next = 1;
+  readonly connected = true;
+  listFails = false;
+
+  /** The next submits get these outcomes, in order; then 'ack'. */
+  setScript(outcomes: readonly ScriptedOutcome[]): void {
+    this.script = [...outcomes];
+  }
+
+  /** UUIDs received per card, in arrival order. */
+  receivedFor(card: string): string[] {
+    return this.created.filter((c) => c.card === card).map((c) => c.uuid);
+  }
+
+  async submit(method: string, params: Record<string, unknown>, clientUuid: string, hooks?: SubmitHooks): Promise<SubmitOutcome> {
+    await Promise.resolve();
+    hooks?.onWritten?.();
+    const outcome = this.script.shift() ?? 'ack';
+    if (outcome === 'reject') return { kind: 'rejected', code: 'CLIENT_NOT_FOUND', description: 'no such smartcard' };
+    if (outcome === 'transient') return { kind: 'transient', reason: 'SYSTEM_ERROR: busy', code: 'SYSTEM_ERROR' };
+    if (outcome === 'unknown_absent') return { kind: 'unknown', reason: 'connection lost before the request left' };
+    const type = findRequestDefinition('nagravision', method)?.type ?? 'ADD_ENHANCED_LIST_OF_PRODUCTS';
+    const card = (params.smartcard_identifier as { serial_number: string }).serial_number;
+    const n = this.next++;
+    const record: Created = { id: n.toString(16).toUpperCase().padStart(32, '0'), number: String(18570 + n), type, uuid: clientUuid.toLowerCase(), card };
+    this.created.push(record);
+    if (outcome === 'unknown_created') return { kind: 'unknown', reason: 'connection lost before the answer' };
+    return { kind: 'acknowledged', request: this.object(record) };
+  }
+
+  async show(): Promise<QueryOutcome<PartialRequest>> {
+    return { kind: 'error', errorClass: 'permanent', code: 'NOT_FOUND', description: 'not used by this test' };
+  }
+
+  async list(filter: ListFilter): Promise<QueryOutcome<ListPage>> {
+    await Promise.resolve();
+    if (this.listFails) return { kind: 'error', errorClass: 'transient', code: 'SYSTEM_ERROR', description: 'list failed' };
+    const items = this.created
+      .filter((c) => c.type === filter.type)
+      .map((c) => ({ id: c.id, number: c.number, life_cycle_state: 'PENDING' as const, [CLIENT_UUID_UDF]: c.uuid }));
+    return { kind: 'ok', data: { items, paging: null } };
+  }
+
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
+  async close(): Promise<void> {}
+
+  private object(c: Created): ProvisioningRequest {
+    const unit = { id: 'U', name: 'Admin Unit', alternative_code: null, description: null, group_name: null, community_name: null };
+    const user = { id: '1', username: 'operator', person_name: null };
+    return {
+      id: c.id,
+      number: c.number,
+      type: c.type as ProvisioningRequest['type'],
+      life_cycle_state: 'PENDING',
+      priority: 'REGULAR',
+      scheduled_date: null,
+      executed_date: null,
+      process_immediately: 0,
+      process_name: null,
+      process_id: null,
+      name: null,
+      sequence_number: null,
+      reference_number: null,
+      request: null,
+      response: null,
+      error_code: null,
+      error_description: null,
+      parameters_set: [],
+      log_information: {
+        created_date: '2015-09-07T15:03:28',
+        updated_date: '2015-09-07T15:03:28',
+        created_by_unit: unit,
+        updated_by_unit: unit,
+        created_by_user: user,
+        updated_by_user: user,
+      },
+    };
+  }
+}
