@@ -1,0 +1,50 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startBrowserMode, type BrowserMode } from '../electron/bridge/browser-mode';
+
+// Each test gets its own CA Desk in browser mode: a temp data folder, the
+// embedded sandbox head-end on port 0 (fast processing), the sync engine and
+// the bridge, started in this process so a test can stop and start the sandbox.
+
+export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '..', 'test-results', 'screenshots');
+
+const quiet = { warn: () => {}, error: () => {} };
+
+export interface Fixtures {
+  app: BrowserMode;
+  /** The console, opened through its launch link. */
+  console: Page;
+}
+
+export const test = base.extend<Fixtures>({
+  // eslint-disable-next-line no-empty-pattern
+  app: async ({}, use) => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cadesk-e2e-'));
+    const app = await startBrowserMode({
+      dataDir,
+      logger: quiet,
+      headend: { processingDelayMs: 300, processingIntervalMs: 100, seedSize: 'small' },
+      sync: { idleMs: 200, statusPollMs: 300, catalogIntervalMs: 2_000 },
+    });
+    // Operators pick cards from the catalog; wait for its first sync so card
+    // names resolve to one queue per card (see the report on card keys).
+    await expect.poll(() => app.runtime.store.searchCatalog('smartcards', 'smrt20000054', 1).length, { timeout: 20_000 }).toBe(1);
+    await use(app);
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  },
+  console: async ({ page, app }, use) => {
+    await page.goto(app.launchUrl);
+    await expect(page.getByRole('heading', { level: 1, name: 'Queue' })).toBeVisible();
+    await use(page);
+  },
+});
+
+export { expect };
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: false });
+}

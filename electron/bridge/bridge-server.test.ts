@@ -1,0 +1,157 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { COMMAND_CHANNELS } from '../../shared/ipc/channels';
+import { IpcFailure } from '../../shared/ipc/result';
+import { createValidatedApi } from '../../shared/ipc/validated-client';
+import { createHttpTransport } from '../../renderer/ipc/http-transport';
+import { EventHub, ServiceRegistry, type CommandHandlers } from '../services/dispatcher';
+import { startBridge, type BridgeServer } from './bridge-server';
+import { SESSION_COOKIE } from './session-secret';
+
+const quiet = { warn: () => {}, error: () => {} };
+
+function registryForTest(): ServiceRegistry {
+  const unavailable = Object.fromEntries(
+    COMMAND_CHANNELS.map((c) => [
+      c,
+      () => {
+        throw new IpcFailure('UNAVAILABLE', `${c} is not part of this test`);
+      },
+    ]),
+  ) as unknown as CommandHandlers;
+  const handlers: CommandHandlers = {
+    ...unavailable,
+    'app.info': () => ({ mode: 'browser', version: '0.0.0-test', dataDir: '/tmp/x', headend: 'embedded' }),
+    'requests.counts': () => ({ byState: { QUEUED: 2 }, total: 2, needsAttention: 0 }),
+  };
+  return new ServiceRegistry(handlers, new EventHub(quiet), quiet);
+}
+
+describe('browser bridge', () => {
+  let dir: string;
+  let bridge: BridgeServer;
+  let registry: ServiceRegistry;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'cadesk-bridge-'));
+    writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>CA Desk</title>');
+    writeFileSync(path.join(os.tmpdir(), 'cadesk-outside.txt'), 'secret file');
+    registry = registryForTest();
+    bridge = await startBridge({
+      dispatch: (c, i) => registry.dispatch(c, i),
+      subscribe: (l) => registry.events.subscribe(l),
+      staticDir: dir,
+      heartbeatMs: 50,
+    });
+  });
+
+  afterEach(async () => {
+    await bridge.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function login(): Promise<string> {
+    const res = await fetch(bridge.launchUrl, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    const setCookie = res.headers.get('set-cookie') ?? '';
+    expect(setCookie).toContain('HttpOnly');
+    expect(setCookie).toContain('SameSite=Strict');
+    return setCookie.split(';')[0]!;
+  }
+
+  it('binds to 127.0.0.1 on a free port', () => {
+    expect(bridge.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(bridge.port).toBeGreaterThan(0);
+  });
+
+  it('refuses every request without the secret', async () => {
+    const ipc = await fetch(`${bridge.origin}/ipc/app.info`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    expect(ipc.status).toBe(401);
+    expect((await fetch(`${bridge.origin}/`)).status).toBe(401);
+    expect((await fetch(`${bridge.origin}/events`)).status).toBe(401);
+    const wrongKey = await fetch(`${bridge.origin}/?key=guess`, { redirect: 'manual' });
+    expect(wrongKey.status).toBe(401);
+    const wrongCookie = await fetch(`${bridge.origin}/ipc/app.info`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Cookie: `${SESSION_COOKIE}=guess` },
+      body: '{}',
+    });
+    expect(wrongCookie.status).toBe(401);
+  });
+
+  it('refuses other hosts and cross-origin calls even with the cookie', async () => {
+    const cookie = await login();
+    const other = await fetch(`${bridge.origin}/ipc/app.info`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Cookie: cookie, Origin: 'http://evil.example' },
+      body: '{}',
+    });
+    expect(other.status).toBe(403);
+  });
+
+  it('serves the renderer but nothing outside its folder', async () => {
+    const cookie = await login();
+    const index = await fetch(`${bridge.origin}/`, { headers: { Cookie: cookie } });
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await index.text()).toContain('CA Desk');
+    const escape = await fetch(`${bridge.origin}/%2e%2e/cadesk-outside.txt`, { headers: { Cookie: cookie } });
+    expect(escape.status).toBe(404);
+  });
+
+  it('does a round trip through the validated client, both directions checked', async () => {
+    const cookie = await login();
+    const api = createValidatedApi(
+      createHttpTransport({ baseUrl: bridge.origin, headers: { Cookie: cookie }, eventSourceFactory: null }),
+    );
+    expect(await api.invoke('requests.counts', {})).toEqual({ ok: true, value: { byState: { QUEUED: 2 }, total: 2, needsAttention: 0 } });
+    const refused = await api.invoke('sync.now', {});
+    expect(refused).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+    // Bad input sent raw (bypassing the client's own check) is refused by the main side too.
+    const raw = await fetch(`${bridge.origin}/ipc/requests.get`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Cookie: cookie },
+      body: JSON.stringify({ id: -3 }),
+    });
+    const body = (await raw.json()) as { ok: boolean; error: { code: string; fields: { field: string }[] } };
+    expect(body.ok).toBe(false);
+    expect(body.error.code).toBe('INVALID_INPUT');
+    expect(body.error.fields[0]?.field).toBe('id');
+    const unknown = await fetch(`${bridge.origin}/ipc/requests.drop_table`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Cookie: cookie },
+      body: '{}',
+    });
+    expect(unknown.status).toBe(404);
+    const notJson = await fetch(`${bridge.origin}/ipc/app.info`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Cookie: cookie },
+      body: '{not json',
+    });
+    expect(notJson.status).toBe(400);
+  });
+
+  it('streams events to an authorised client', async () => {
+    const cookie = await login();
+    const controller = new AbortController();
+    const res = await fetch(`${bridge.origin}/events`, { headers: { Cookie: cookie }, signal: controller.signal });
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    // Wait until the server registered the stream before emitting.
+    for (let i = 0; i < 50 && registry.events.listenerCount === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    registry.events.emit('requests.changed', { ids: [3], reason: 'test' });
+    let text = '';
+    const deadline = Date.now() + 5000;
+    while (!text.includes('event: requests.changed') && Date.now() < deadline) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += decoder.decode(chunk.value);
+    }
+    controller.abort();
+    expect(text).toContain('event: requests.changed');
+    expect(text).toContain('"reason":"test"');
+  });
+});

@@ -1,0 +1,191 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { EventChannel } from '../../shared/ipc/channels';
+import { CONTENT_SECURITY_POLICY } from '../../shared/ipc/csp';
+import { fail, type IpcResult } from '../../shared/ipc/result';
+import { LAUNCH_QUERY_KEY, newSessionSecret, readCookie, secretsEqual, SESSION_COOKIE, sessionCookie } from './session-secret';
+import { resolveStaticFile, sendStaticFile } from './static-files';
+
+// Browser mode: the same services as Electron, reached over HTTP on loopback.
+//   GET  /?key=<secret>    sets the session cookie, redirects to /
+//   POST /ipc/<channel>    JSON input → JSON IpcResult
+//   GET  /events           server-sent events: `event: <channel>` + JSON data
+//   GET  /<file>           the built renderer
+// Everything except the launch URL needs the cookie (401 otherwise).
+
+export interface BridgeOptions {
+  dispatch: (channel: string, input: unknown) => Promise<IpcResult<unknown>>;
+  subscribe: (listener: (channel: EventChannel, payload: unknown) => void) => () => void;
+  /** Folder of the built renderer (dist/renderer); null serves no files. */
+  staticDir: string | null;
+  port?: number;
+  secret?: string;
+  maxBodyBytes?: number;
+  /** Interval of SSE keep-alive comments. */
+  heartbeatMs?: number;
+}
+
+export interface BridgeServer {
+  /** http://127.0.0.1:<port> */
+  readonly origin: string;
+  /** Open this once: it carries the secret and trades it for the cookie. */
+  readonly launchUrl: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+const DEFAULT_MAX_BODY = 40 * 1024 * 1024;
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
+};
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+function sendText(res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...extra });
+  res.end(text);
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLarge(`request body larger than ${limit} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export async function startBridge(options: BridgeOptions): Promise<BridgeServer> {
+  const secret = options.secret ?? newSessionSecret();
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const streams = new Set<ServerResponse>();
+  let port = 0;
+
+  // DNS rebinding: a page on evil.example resolved to 127.0.0.1 sends its own Host.
+  const hostAllowed = (host: string | undefined) => host === `${HOST}:${port}` || host === `localhost:${port}`;
+  const originAllowed = (origin: string | undefined) =>
+    origin === undefined || origin === `http://${HOST}:${port}` || origin === `http://localhost:${port}`;
+  const authorised = (req: IncomingMessage) => secretsEqual(secret, readCookie(req.headers.cookie, SESSION_COOKIE));
+
+  async function handleIpc(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
+    let input: unknown;
+    try {
+      const text = await readBody(req, maxBody);
+      input = text.trim() === '' ? {} : JSON.parse(text);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return sendJson(res, 413, fail('INVALID_INPUT', error.message));
+      return sendJson(res, 400, fail('INVALID_INPUT', 'the request body is not JSON'));
+    }
+    const result = await options.dispatch(channel, input);
+    const status = result.ok ? 200 : result.error.code === 'UNKNOWN_CHANNEL' ? 404 : 200;
+    sendJson(res, status, result);
+  }
+
+  function openEventStream(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+    });
+    res.write('retry: 1000\n\n');
+    streams.add(res);
+    const unsubscribe = options.subscribe((channel, payload) => {
+      res.write(`event: ${channel}\ndata: ${JSON.stringify(payload)}\n\n`);
+    });
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), heartbeatMs);
+    heartbeat.unref();
+    const cleanup = () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      streams.delete(res);
+    };
+    req.on('close', cleanup);
+    res.on('close', cleanup);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hostAllowed(req.headers.host)) return sendText(res, 421, 'Misdirected request');
+    const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
+    const key = url.searchParams.get(LAUNCH_QUERY_KEY);
+    if (req.method === 'GET' && url.pathname === '/' && key !== null) {
+      if (!secretsEqual(secret, key)) return sendText(res, 401, 'Unauthorized: this launch link is not valid.');
+      // Trade the secret for a cookie and drop it from the address bar and history.
+      res.writeHead(303, { ...SECURITY_HEADERS, 'Set-Cookie': sessionCookie(secret), Location: '/', 'Cache-Control': 'no-store' });
+      res.end();
+      return;
+    }
+    if (!authorised(req)) {
+      return sendText(res, 401, 'Unauthorized: open CA Desk with the link printed when it started.');
+    }
+    if (url.pathname.startsWith('/ipc/')) {
+      if (req.method !== 'POST') return sendText(res, 405, 'Method not allowed', { Allow: 'POST' });
+      if (!originAllowed(req.headers.origin)) return sendJson(res, 403, fail('FORBIDDEN', 'cross-origin call refused'));
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+        return sendJson(res, 415, fail('INVALID_INPUT', 'send application/json'));
+      }
+      return handleIpc(req, res, url.pathname.slice('/ipc/'.length));
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
+    if (url.pathname === '/events') return openEventStream(req, res);
+    if (options.staticDir === null) return sendText(res, 404, 'Not found');
+    const file = await resolveStaticFile(options.staticDir, url.pathname);
+    if (file === null) return sendText(res, 404, 'Not found');
+    sendStaticFile(res, file, SECURITY_HEADERS);
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      console.error(`bridge: ${error instanceof Error ? error.message : String(error)}`);
+      if (!res.headersSent) sendJson(res, 500, fail('INTERNAL', 'bridge failure'));
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const origin = `http://${HOST}:${port}`;
+
+  return {
+    origin,
+    port,
+    launchUrl: `${origin}/?${LAUNCH_QUERY_KEY}=${encodeURIComponent(secret)}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const stream of streams) stream.end();
+        streams.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { APP_ENTRY_URL, isAppUrl, isSafeExternalUrl } from './app-origin';
+
+// The checks the shell uses before an IPC call runs and before a link leaves.
+
+describe('app origin checks', () => {
+  it('accepts only our own renderer as an IPC sender', () => {
+    expect(isAppUrl(APP_ENTRY_URL)).toBe(true);
+    expect(isAppUrl('app://ca-desk/index.html#/request/4')).toBe(true);
+    for (const url of ['file:///app/index.html', 'app://other/index.html', 'https://ca-desk/', 'http://127.0.0.1:5173/', 'about:blank', '', 'not a url', 'app://ca-desk.evil/']) {
+      expect(isAppUrl(url), url).toBe(false);
+    }
+  });
+
+  it('opens externally only https links', () => {
+    expect(isSafeExternalUrl('https://example.com/help')).toBe(true);
+    for (const url of ['http://example.com', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'app://ca-desk/', 'nonsense']) {
+      expect(isSafeExternalUrl(url), url).toBe(false);
+    }
+  });
+});

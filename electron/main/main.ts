@@ -1,0 +1,101 @@
+import { app, BrowserWindow } from 'electron';
+import path from 'node:path';
+import { createKeyFileVault } from '../services/credential-vault';
+import { startRuntime, type Runtime } from '../services/runtime';
+import { APP_ENTRY_URL } from './app-origin';
+import { registerAppScheme, serveRenderer } from './app-protocol';
+import { forwardEvents, registerIpcHandlers } from './ipc-main';
+import { createSafeStorageVault } from './safe-storage-vault';
+import { denyNavigationAndPopups, hardenSession } from './window-security';
+
+// The Electron shell: one locked-down window over the same services browser
+// mode uses. Built to dist-electron/main.cjs; __dirname is that folder.
+
+const rendererDir = path.join(__dirname, '..', 'dist', 'renderer');
+const preloadFile = path.join(__dirname, 'preload.cjs');
+
+let runtime: Runtime | null = null;
+let mainWindow: BrowserWindow | null = null;
+
+function createWindow(current: Runtime): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1360,
+    height: 880,
+    minWidth: 960,
+    minHeight: 600,
+    title: 'CA Desk',
+    show: false,
+    backgroundColor: '#101418',
+    webPreferences: {
+      preload: preloadFile,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  const stopEvents = forwardEvents(current.registry, window);
+  window.once('ready-to-show', () => window.show());
+  window.on('closed', () => {
+    stopEvents();
+    mainWindow = null;
+  });
+  void window.loadURL(APP_ENTRY_URL);
+  return window;
+}
+
+async function boot(): Promise<void> {
+  // Tests (and operators who keep several desks) point the user-data folder elsewhere.
+  const userData = process.env.CA_DESK_USER_DATA;
+  if (userData) app.setPath('userData', userData);
+  if (!app.requestSingleInstanceLock()) {
+    // A second CA Desk on the same database would fight over the SQLite lock.
+    app.quit();
+    return;
+  }
+  registerAppScheme();
+  denyNavigationAndPopups();
+  await app.whenReady();
+  hardenSession();
+  serveRenderer(rendererDir);
+
+  const dataDir = app.getPath('userData');
+  const vault = createSafeStorageVault() ?? createKeyFileVault(dataDir);
+  runtime = await startRuntime({ dataDir, mode: 'electron', vault, version: app.getVersion() });
+  registerIpcHandlers(runtime.registry);
+  mainWindow = createWindow(runtime);
+
+  app.on('second-instance', () => {
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
+  });
+  app.on('activate', () => {
+    if (runtime && BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow(runtime);
+  });
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+let closing = false;
+app.on('will-quit', (event) => {
+  if (closing || runtime === null) return;
+  // Let the store and the sync engine finish cleanly before the process ends.
+  event.preventDefault();
+  closing = true;
+  const current = runtime;
+  runtime = null;
+  void current.close().finally(() => app.quit());
+});
+
+boot().catch((error: unknown) => {
+  console.error(`CA Desk could not start: ${error instanceof Error ? error.message : String(error)}`);
+  app.exit(1);
+});

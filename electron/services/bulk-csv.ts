@@ -1,0 +1,150 @@
+import Papa from 'papaparse';
+import { findRequestDefinition, REQUEST_DEFINITIONS } from '../../shared/domain/request-catalog';
+import { fieldErrors, type FieldError } from '../../shared/domain/validation';
+import { CLIENT_UUID_UDF, reservedUdfProblem } from '../sync/client-uuid-tag';
+
+// CSV → request bodies. The columns are documented in bulk-csv.md:
+//   provider, method                         which request (both required)
+//   <field>                                  a plain field (pin, priority, message_text, udf_string_1, …)
+//   <identifier>.<key>                       one key of an identifier (smartcard_identifier.serial_number)
+//   services_set / smartcard_set / stb_set   entries separated by ";", an entry's keys by "|":
+//                                            "code:Gold;code:Silver", "serial_number:SC1|ca_id:0001;serial_number:SC2"
+// Empty cells are absent fields. Rows are validated with the method's params
+// schema, exactly like Compose.
+
+export interface CsvRow {
+  /** 1-based line in the file; the header is line 1. */
+  line: number;
+  provider: string;
+  method: string;
+  params: Record<string, unknown>;
+  errors: FieldError[];
+}
+
+export interface ParsedCsv {
+  rows: CsvRow[];
+  fileErrors: string[];
+}
+
+const SET_FIELDS = new Set(['services_set', 'smartcard_set', 'stb_set']);
+const BOOLEAN_FIELDS = new Set(['process_immediately']);
+const NUMBER_FIELDS = new Set(['display_duration', 'repetition_interval', 'number_of_repetitions', 'udf_float_1', 'udf_float_2', 'udf_float_3', 'udf_float_4']);
+
+function topLevelFields(): Set<string> {
+  const names = new Set<string>();
+  for (const d of REQUEST_DEFINITIONS) {
+    const shape = (d.params as unknown as { shape?: Record<string, unknown> }).shape;
+    if (shape) Object.keys(shape).forEach((k) => names.add(k));
+  }
+  return names;
+}
+const KNOWN_FIELDS = topLevelFields();
+
+function parseSet(field: string, cell: string): unknown[] {
+  return cell
+    .split(';')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      const identifier: Record<string, string> = {};
+      for (const pair of entry.split('|')) {
+        const colon = pair.indexOf(':');
+        // A bare value names the entry by its first identifier key.
+        const key = colon < 0 ? (field === 'services_set' ? 'code' : 'serial_number') : pair.slice(0, colon).trim();
+        identifier[key] = (colon < 0 ? pair : pair.slice(colon + 1)).trim();
+      }
+      return field === 'services_set' ? { service_identifier: identifier } : identifier;
+    });
+}
+
+function parseBoolean(cell: string): boolean | string {
+  const v = cell.trim().toLowerCase();
+  if (['true', '1', 'yes', 'y'].includes(v)) return true;
+  if (['false', '0', 'no', 'n'].includes(v)) return false;
+  return cell;
+}
+
+function parseNumber(cell: string): number | string {
+  const n = Number(cell.trim());
+  return cell.trim() !== '' && Number.isFinite(n) ? n : cell;
+}
+
+export function checkHeaders(headers: readonly string[]): string[] {
+  const errors: string[] = [];
+  for (const required of ['provider', 'method']) {
+    if (!headers.includes(required)) errors.push(`missing column "${required}"`);
+  }
+  for (const header of headers) {
+    if (header === 'provider' || header === 'method') continue;
+    const top = header.split('.')[0]!;
+    if (!KNOWN_FIELDS.has(top)) errors.push(`unknown column "${header}"`);
+    else if (header.includes('.') && SET_FIELDS.has(top)) errors.push(`column "${header}": write ${top} as one column`);
+  }
+  const duplicates = headers.filter((h, i) => headers.indexOf(h) !== i);
+  if (duplicates.length > 0) errors.push(`duplicate column(s): ${[...new Set(duplicates)].join(', ')}`);
+  return errors;
+}
+
+export function rowToBody(record: Record<string, string>): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [header, raw] of Object.entries(record)) {
+    if (header === 'provider' || header === 'method') continue;
+    const cell = typeof raw === 'string' ? raw.trim() : '';
+    if (cell === '') continue;
+    const [top, key] = header.split('.') as [string, string | undefined];
+    if (key !== undefined) {
+      const current = body[top];
+      const target = current !== null && typeof current === 'object' ? (current as Record<string, unknown>) : {};
+      target[key] = cell;
+      body[top] = target;
+    } else if (SET_FIELDS.has(top)) body[top] = parseSet(top, cell);
+    else if (BOOLEAN_FIELDS.has(top)) body[top] = parseBoolean(cell);
+    else if (NUMBER_FIELDS.has(top)) body[top] = parseNumber(cell);
+    else body[top] = cell;
+  }
+  return body;
+}
+
+export function validateRow(line: number, record: Record<string, string>): CsvRow {
+  const provider = (record.provider ?? '').trim();
+  const method = (record.method ?? '').trim();
+  const params = rowToBody(record);
+  const definition = findRequestDefinition(provider, method);
+  if (!definition) {
+    const errors: FieldError[] = provider === '' || method === '' ? [{ field: provider === '' ? 'provider' : 'method', message: 'is required' }] : [{ field: 'method', message: `${provider}/${method} is not a known request` }];
+    return { line, provider, method, params, errors };
+  }
+  const parsed = definition.params.safeParse(params);
+  const errors = parsed.success ? [] : fieldErrors(parsed.error);
+  const reserved = reservedUdfProblem(params);
+  if (reserved) errors.push({ field: CLIENT_UUID_UDF, message: reserved });
+  return { line, provider, method, params: parsed.success ? parsed.data : params, errors };
+}
+
+/** Parses the whole file; `onProgress` lets the caller yield between chunks. */
+export async function parseCsv(csv: string, onProgress?: (done: number, total: number) => Promise<void> | void, chunk = 2000): Promise<ParsedCsv> {
+  const text = csv.charCodeAt(0) === 0xfeff ? csv.slice(1) : csv;
+  const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: 'greedy', transformHeader: (h) => h.trim() });
+  const headers = parsed.meta.fields ?? [];
+  const fileErrors = checkHeaders(headers);
+  for (const e of parsed.errors.slice(0, 20)) {
+    // Papa's row index counts data rows from 0; line 1 is the header.
+    fileErrors.push(`line ${(e.row ?? 0) + 2}: ${e.message}`);
+  }
+  if (fileErrors.length > 0 && (headers.length === 0 || !headers.includes('provider') || !headers.includes('method'))) {
+    return { rows: [], fileErrors };
+  }
+  const rows: CsvRow[] = [];
+  const total = parsed.data.length;
+  for (let i = 0; i < total; i++) {
+    rows.push(validateRow(i + 2, parsed.data[i]!));
+    if (onProgress && (i + 1) % chunk === 0) await onProgress(i + 1, total);
+  }
+  await onProgress?.(total, total);
+  return { rows, fileErrors };
+}
+
+export const CSV_EXAMPLE =
+  'provider,method,subscription_identifier.number,smartcard_identifier.serial_number,services_set,service_identifier.code,priority\n' +
+    'nagravision,add_enhanced_list_of_products,S60507,smrt20000054,code:Gold,,EXPRESS\n' +
+    'conax,add_subscriptions,S60507,smrt20000054,,Gold,\n';

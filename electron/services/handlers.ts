@@ -1,0 +1,63 @@
+import type { Provider } from '../../shared/domain/request-types';
+import type { AppInfo, SyncStatus } from '../../shared/ipc/app-schemas';
+import type { Store } from '../store/store';
+import type { BulkService } from './bulk-service';
+import { searchCatalogItems } from './catalog-service';
+import type { CommandHandlers } from './dispatcher';
+import type { RequestService } from './request-service';
+import type { SettingsService } from './settings-service';
+
+// The registry of handlers, one per contract channel. The dispatcher has
+// already validated input and will validate output; handlers only do the work.
+
+export interface SyncControl {
+  status(): SyncStatus;
+  syncNow(): Promise<SyncStatus>;
+  /** Something was queued or released: send soon. */
+  wake(): void;
+  /** The settings changed where or how to connect. */
+  reconnect(): Promise<void>;
+  testConnection(provider: Provider): Promise<{ reachable: boolean; latencyMs: number | null; message: string }>;
+}
+
+export interface HandlerDeps {
+  store: Store;
+  requests: RequestService;
+  bulk: BulkService;
+  settings: SettingsService;
+  sync: SyncControl;
+  info: () => AppInfo;
+}
+
+export function createHandlers(d: HandlerDeps): CommandHandlers {
+  const woken = <T>(value: T): T => {
+    d.sync.wake();
+    return value;
+  };
+  return {
+    'app.info': () => d.info(),
+    'requests.enqueue': ({ requests }) => {
+      const out = d.requests.enqueue(requests);
+      return out.queued > 0 ? woken(out) : out;
+    },
+    'requests.list': ({ filter, afterId, limit }) => d.requests.list(filter, afterId, limit),
+    'requests.get': ({ id }) => d.requests.get(id),
+    'requests.counts': () => d.requests.counts(),
+    'requests.stats': ({ hours }) => d.requests.stats(hours),
+    'requests.retry': ({ id, reason }) => woken(d.requests.retry(id, reason)),
+    'requests.discard': ({ id, reason }) => d.requests.discard(id, reason),
+    'requests.edit': ({ id, params, reason }) => woken(d.requests.edit(id, params, reason)),
+    'cards.get': ({ card }) => d.requests.card(card),
+    'catalog.search': ({ kind, text, limit }) => ({ items: searchCatalogItems(d.store, kind, text, limit) }),
+    'bulk.preview': ({ csv }) => d.bulk.preview(csv),
+    'bulk.commit': async ({ csv }) => woken(await d.bulk.commit(csv)),
+    'sync.status': () => d.sync.status(),
+    'sync.now': () => d.sync.syncNow(),
+    'settings.get': () => d.settings.view(),
+    'settings.set': async (input) => {
+      if (d.settings.update(input)) await d.sync.reconnect();
+      return d.settings.view();
+    },
+    'connections.test': async ({ provider }) => ({ provider, ...(await d.sync.testConnection(provider)) }),
+  };
+}

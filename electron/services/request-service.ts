@@ -1,0 +1,178 @@
+import { LOCAL_STATES, type LocalState } from '../../shared/domain/local-request';
+import { IpcFailure } from '../../shared/ipc/result';
+import type { EnqueueItem, EnqueueOutput, ListOutput, RequestFilter } from '../../shared/ipc/request-schemas';
+import type { CardView, Counts, RequestDetail, Stats } from '../../shared/ipc/request-schemas';
+import { InvalidTransitionError, RequestNotFoundError, StoreInputError, type Store } from '../store/store';
+import { deriveCardState } from './card-state';
+import type { EventHub } from './dispatcher';
+import { toDetail, toSummary } from './request-view';
+import { CLIENT_UUID_UDF, reservedUdfProblem } from '../sync/client-uuid-tag';
+
+// requests.* and cards.get over the local store. The store validates and
+// keeps history; this layer maps its errors to IPC codes and announces changes.
+
+const HOUR = 3600_000;
+
+export function toIpcFailure(error: unknown): never {
+  if (error instanceof RequestNotFoundError) throw new IpcFailure('NOT_FOUND', error.message);
+  if (error instanceof InvalidTransitionError) throw new IpcFailure('CONFLICT', error.message);
+  if (error instanceof StoreInputError) throw new IpcFailure('INVALID_INPUT', error.message, [...error.errors]);
+  throw error;
+}
+
+export class RequestService {
+  constructor(
+    private readonly store: Store,
+    private readonly events: EventHub,
+    private readonly operator: () => string,
+  ) {}
+
+  enqueue(items: readonly EnqueueItem[], batchId: string | null = null): EnqueueOutput {
+    // The sync engine tags every request with our UUID in this UDF: refuse it at entry.
+    const reserved = items.map((i) => reservedUdfProblem(i.params));
+    if (reserved.some((p) => p !== null)) {
+      return {
+        queued: 0,
+        results: reserved.map((problem) => ({
+          ok: false as const,
+          errors: [problem ? { field: CLIENT_UUID_UDF, message: problem } : { field: '', message: 'not queued: another row of this batch is invalid' }],
+        })),
+      };
+    }
+    const operator = this.operator();
+    const result = this.store.enqueue(items.map((i) => ({ provider: i.provider, method: i.method, params: i.params, operator, batchId })));
+    if (!result.ok) {
+      const byRow = new Map<number, { field: string; message: string }[]>();
+      for (const e of result.errors) byRow.set(e.index, [...(byRow.get(e.index) ?? []), { field: e.field, message: e.message }]);
+      return {
+        queued: 0,
+        results: items.map((_, i) => {
+          const errors = byRow.get(i);
+          return errors ? { ok: false as const, errors } : { ok: false as const, errors: [{ field: '', message: 'not queued: another row of this batch is invalid' }] };
+        }),
+      };
+    }
+    this.events.emit('requests.changed', { ids: result.ids.length <= 1000 ? result.ids : [], reason: 'enqueued' });
+    return { queued: result.ids.length, results: result.ids.map((id) => ({ ok: true as const, id })) };
+  }
+
+  list(filter: RequestFilter, afterId: number | undefined, limit: number): ListOutput {
+    const rows = this.store.listRequests({
+      states: filter.states,
+      provider: filter.provider,
+      type: filter.type,
+      cardKey: filter.cardKey,
+      search: filter.search,
+      from: filter.from,
+      to: filter.to,
+      afterId,
+      // One more than asked tells whether another page exists without a count.
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const more = rows.length > limit;
+    return {
+      rows: page.map(toSummary),
+      nextAfterId: more ? (page[page.length - 1]?.id ?? null) : null,
+      total: this.totalIfCheap(filter),
+    };
+  }
+
+  /** Counts per state answer state-only filters; other filters would need a scan. */
+  private totalIfCheap(filter: RequestFilter): number | null {
+    const keys = Object.keys(filter).filter((k) => filter[k as keyof RequestFilter] !== undefined);
+    if (keys.some((k) => k !== 'states')) return null;
+    const counts = this.store.countByState();
+    const states = filter.states ?? LOCAL_STATES;
+    return states.reduce((sum, s) => sum + (counts[s] ?? 0), 0);
+  }
+
+  get(id: number): RequestDetail {
+    const request = this.store.getRequest(id);
+    if (!request) throw new IpcFailure('NOT_FOUND', `no local request ${id}`);
+    return toDetail(request, this.store.eventsFor(id));
+  }
+
+  counts(): Counts {
+    const byState = this.store.countByState();
+    const total = Object.values(byState).reduce((a, b) => a + b, 0);
+    return { byState, total, needsAttention: byState.NEEDS_ATTENTION ?? 0 };
+  }
+
+  /**
+   * Requests created per hour over the last `hours`, by current state. The
+   * store has no aggregate query, so this pages through the window and
+   * yields between pages to keep the main loop responsive.
+   */
+  async stats(hours: number, now = Date.now()): Promise<Stats> {
+    const end = Math.ceil(now / HOUR) * HOUR;
+    const start = end - hours * HOUR;
+    const perHour = Array.from({ length: hours }, (_, i) => ({ hour: start + i * HOUR, total: 0, byState: {} as Record<string, number> }));
+    let afterId: number | undefined;
+    for (;;) {
+      const page = this.store.listRequests({ from: start, to: end, afterId, limit: 5000 });
+      for (const r of page) {
+        const bucket = perHour[Math.floor((r.created_at - start) / HOUR)];
+        if (!bucket) continue;
+        bucket.total += 1;
+        bucket.byState[r.local_state] = (bucket.byState[r.local_state] ?? 0) + 1;
+      }
+      if (page.length < 5000) break;
+      afterId = page[page.length - 1]!.id;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return { byState: this.store.countByState(), perHour };
+  }
+
+  retry(id: number, reason?: string): RequestDetail {
+    return this.act(id, 'retried', () => this.store.retry(id, this.operator(), reason ?? 'retried from the console'));
+  }
+
+  discard(id: number, reason?: string): RequestDetail {
+    return this.act(id, 'discarded', () => this.store.discard(id, this.operator(), reason ?? 'discarded from the console'));
+  }
+
+  edit(id: number, params: Record<string, unknown>, reason?: string): RequestDetail {
+    return this.act(id, 'edited', () => {
+      const result = this.store.edit(id, params, this.operator(), reason ?? 'edited from the console');
+      if (!result.ok) throw new IpcFailure('INVALID_INPUT', 'the new parameters are not valid', result.errors);
+    });
+  }
+
+  card(card: string): CardView {
+    const requests = this.store.listRequests({ cardKey: card, limit: 500 });
+    const catalogId = card.startsWith('id:') ? card.slice(3) : null;
+    const item = catalogId ? this.store.getCatalogItem('smartcards', catalogId) : undefined;
+    return {
+      card,
+      requests: requests.map(toSummary),
+      lastKnown: item
+        ? {
+            serial_number: item.serial_number,
+            ca_id: item.ca_id,
+            subscription_id: item.subscription_id,
+            paired_stb_id: item.paired_stb_id,
+            pin_state: item.pin_state,
+            entitlements: item.entitlements,
+            pairing: item.pairing,
+            updated_at: item.updated_at,
+          }
+        : null,
+      derived: deriveCardState(requests),
+    };
+  }
+
+  private act(id: number, reason: string, action: () => unknown): RequestDetail {
+    try {
+      action();
+    } catch (error) {
+      toIpcFailure(error);
+    }
+    this.events.emit('requests.changed', { ids: [id], reason });
+    return this.get(id);
+  }
+}
+
+export function isLocalState(value: string): value is LocalState {
+  return (LOCAL_STATES as readonly string[]).includes(value);
+}

@@ -1,0 +1,100 @@
+import { identifierKey } from '../../shared/domain/identifiers';
+import type { LocalRequest, LocalState, RequestEvent } from '../../shared/domain/local-request';
+import { findRequestDefinition } from '../../shared/domain/request-catalog';
+import { redactSecrets, secretFieldNames } from '../../shared/domain/secrets';
+import type { RequestDetail, RequestSummary } from '../../shared/ipc/request-schemas';
+
+// Store rows → what crosses IPC. Bodies are redacted here whatever the store
+// already did, so a PIN can never reach a window.
+
+function subscriptionKey(params: Record<string, unknown>): string | null {
+  const sub = params.subscription_identifier;
+  if (sub === null || typeof sub !== 'object') return null;
+  try {
+    return identifierKey(sub as Record<string, unknown>);
+  } catch {
+    return null;
+  }
+}
+
+function firstValue(value: unknown): string | null {
+  if (value === null || typeof value !== 'object') return null;
+  const record = value as Record<string, unknown>;
+  for (const key of ['serial_number', 'number', 'code', 'alternative_code', 'id', 'ca_id']) {
+    if (typeof record[key] === 'string') return record[key] as string;
+  }
+  return null;
+}
+
+/** The card as the operator named it, for lists (the card_key may be a catalog id). */
+export function cardLabelOf(params: Record<string, unknown>, cardKey: string): string {
+  const named =
+    firstValue(params.smartcard_identifier) ??
+    (typeof params.smartcard_ca_id === 'string' ? `CA ${params.smartcard_ca_id}` : null) ??
+    (Array.isArray(params.smartcard_set) ? firstValue(params.smartcard_set[0]) : null);
+  if (named) return named;
+  const stb = firstValue(params.stb_identifier);
+  return stb ? `STB ${stb}` : cardKey;
+}
+
+export function redactBody(provider: string, method: string, params: Record<string, unknown>): Record<string, unknown> {
+  const definition = findRequestDefinition(provider, method);
+  return redactSecrets(params, definition ? secretFieldNames(definition.params) : []);
+}
+
+export function toSummary(r: LocalRequest): RequestSummary {
+  return {
+    id: r.id,
+    provider: r.provider,
+    method: r.method,
+    type: r.type,
+    local_state: r.local_state,
+    life_cycle_state: r.life_cycle_state,
+    card_key: r.card_key,
+    card_label: cardLabelOf(r.params, r.card_key),
+    subscription: subscriptionKey(r.params),
+    priority: r.priority,
+    scheduled_date: r.scheduled_date,
+    number: r.number,
+    reference_number: r.reference_number,
+    error_code: r.error_code,
+    error_description: r.error_description,
+    last_error: r.last_error,
+    attempts: r.attempts,
+    outcome_unknown: r.outcome_unknown,
+    next_attempt_at: r.next_attempt_at,
+    batch_id: r.batch_id,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+    finished_at: r.finished_at,
+  };
+}
+
+const RETRYABLE: readonly LocalState[] = ['NEEDS_ATTENTION', 'RETRY_WAIT'];
+const DISCARDABLE: readonly LocalState[] = ['QUEUED', 'RETRY_WAIT', 'NEEDS_ATTENTION', 'UNKNOWN'];
+const EDITABLE: readonly LocalState[] = ['QUEUED', 'RETRY_WAIT', 'NEEDS_ATTENTION'];
+
+export function toDetail(r: LocalRequest, events: readonly RequestEvent[]): RequestDetail {
+  const answered = r.headend_id !== null || r.number !== null || r.error_code !== null;
+  return {
+    request: toSummary(r),
+    params: redactBody(r.provider, r.method, r.params),
+    answer: answered
+      ? {
+          headend_id: r.headend_id,
+          number: r.number,
+          reference_number: r.reference_number,
+          life_cycle_state: r.life_cycle_state,
+          error_code: r.error_code,
+          error_description: r.error_description,
+          executed_date: r.executed_date,
+        }
+      : null,
+    events: events.map((e) => ({ id: e.id, kind: e.kind, actor: e.actor, at: e.at, detail: e.detail === null ? null : redactSecrets(e.detail) })),
+    actions: {
+      retry: RETRYABLE.includes(r.local_state),
+      discard: DISCARDABLE.includes(r.local_state),
+      edit: EDITABLE.includes(r.local_state) && !r.outcome_unknown,
+    },
+  };
+}

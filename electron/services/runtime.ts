@@ -1,0 +1,215 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Provider } from '../../shared/domain/request-types';
+import type { SyncStatus } from '../../shared/ipc/app-schemas';
+import { DEFAULT_CREDENTIALS, type HeadendOptions } from '../headend/headend-options';
+import { startHeadend, type RunningHeadend } from '../headend/start-headend';
+import { openStore, type Store } from '../store/store';
+import { BulkService } from './bulk-service';
+import { createKeyFileVault, SealedPassword, type CredentialVault } from './credential-vault';
+import { consoleLogger, EventHub, ServiceRegistry, type Logger } from './dispatcher';
+import { createHandlers, type SyncControl } from './handlers';
+import { RequestService } from './request-service';
+import { SettingsService } from './settings-service';
+import { createClients, toIpcSyncStatus, wireSync, type Endpoints, type SyncWiringOptions, type WiredSync } from './sync-wiring';
+
+// Everything behind the IPC contract, in plain Node: the store in the data
+// folder, the embedded sandbox head-end (unless settings point elsewhere), the
+// sync engine, and the service registry. Electron main and browser mode both
+// start exactly this.
+
+export interface RuntimeOptions {
+  dataDir: string;
+  mode: 'electron' | 'browser';
+  version: string;
+  /** Electron passes safeStorage; default: the key-file vault in dataDir. */
+  vault?: CredentialVault;
+  /** Overrides for the embedded sandbox (tests make it fast). */
+  headend?: Partial<HeadendOptions>;
+  sync?: SyncWiringOptions;
+  logger?: Logger;
+  /** Time over which request-change events are merged into one. */
+  changeCoalesceMs?: number;
+}
+
+export interface Runtime {
+  readonly registry: ServiceRegistry;
+  readonly store: Store;
+  readonly dataDir: string;
+  headend(): RunningHeadend | null;
+  /** Stops the embedded sandbox (the console goes offline); startHeadend brings it back on the same ports. */
+  stopHeadend(): Promise<void>;
+  startHeadend(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const STORE_FILE = 'ca-desk.sqlite';
+
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const logger = options.logger ?? consoleLogger;
+  mkdirSync(options.dataDir, { recursive: true });
+  const store = openStore(path.join(options.dataDir, STORE_FILE));
+  const events = new EventHub(logger);
+  const vault = options.vault ?? createKeyFileVault(options.dataDir);
+  const settings = new SettingsService(store, new SealedPassword(store, vault));
+  const operator = () => settings.connections().login.username || 'operator';
+  const requests = new RequestService(store, events, operator);
+  const bulk = new BulkService(store, events, operator);
+
+  let headend: RunningHeadend | null = null;
+  let headendPorts: { tcpPort: number; httpPort: number } | null = null;
+  let wired: WiredSync | null = null;
+  let stopEngineEvents: (() => void) | null = null;
+  let closed = false;
+
+  const headendOptions = (): HeadendOptions => ({
+    dataDir: path.join(options.dataDir, 'sandbox-headend'),
+    seedSize: 'small',
+    log: (line) => logger.warn(`sandbox: ${line}`),
+    ...options.headend,
+    ...(headendPorts ?? {}),
+  });
+
+  async function ensureHeadend(): Promise<void> {
+    if (settings.connections().mode !== 'embedded') {
+      await headend?.close();
+      headend = null;
+      return;
+    }
+    if (headend) return;
+    headend = await startHeadend(headendOptions());
+    headendPorts = { tcpPort: headend.tcpPort, httpPort: headend.httpPort };
+  }
+
+  function endpoints(): Endpoints {
+    const c = settings.connections();
+    if (c.mode === 'embedded') {
+      if (!headendPorts) throw new Error('the embedded head-end has not started');
+      return {
+        nagravision: { host: '127.0.0.1', port: headendPorts.tcpPort, destinationId: options.headend?.destinationId ?? c.nagravision.destination_id, timeoutMs: c.nagravision.timeout_ms },
+        conax: { baseUrl: `http://127.0.0.1:${headendPorts.httpPort}`, timeoutMs: c.conax.timeout_ms },
+        credentials: {
+          username: options.headend?.credentials?.username ?? DEFAULT_CREDENTIALS.username,
+          organisation: options.headend?.credentials?.organisation ?? DEFAULT_CREDENTIALS.organisation,
+          password: settings.savedPassword() ?? options.headend?.credentials?.password ?? DEFAULT_CREDENTIALS.password,
+        },
+        catalog: true,
+      };
+    }
+    return {
+      nagravision: { host: c.nagravision.host, port: c.nagravision.port, destinationId: c.nagravision.destination_id, timeoutMs: c.nagravision.timeout_ms },
+      conax: { baseUrl: c.conax.base_url, timeoutMs: c.conax.timeout_ms },
+      credentials: { username: c.login.username, organisation: c.login.organisation, unit: c.login.unit, password: settings.savedPassword() ?? '' },
+      catalog: false,
+    };
+  }
+
+  // Many requests change at once while the queue drains: merge their events.
+  const changed = new Set<number>();
+  let flushTimer: NodeJS.Timeout | null = null;
+  const noteChanged = (id: number) => {
+    changed.add(id);
+    flushTimer ??= setTimeout(() => {
+      flushTimer = null;
+      const ids = changed.size <= 1000 ? [...changed] : [];
+      changed.clear();
+      events.emit('requests.changed', { ids, reason: 'sync' });
+    }, options.changeCoalesceMs ?? 100);
+  };
+
+  const status = (): SyncStatus =>
+    wired ? toIpcSyncStatus(wired.engine.status()) : { online: false, providers: {}, running: false, pending: 0, lastSyncAt: null, lastError: 'sync is not running' };
+
+  async function startSync(): Promise<void> {
+    wired = wireSync(store, endpoints(), { idleMs: 1000, statusPollMs: 1000, ...options.sync, log: (m) => logger.warn(`sync: ${m}`) });
+    stopEngineEvents = wired.engine.onChange((event) => {
+      if (event.type === 'request-changed') noteChanged(event.requestId);
+      else if (event.type === 'status-changed') events.emit('sync.status', toIpcSyncStatus(event.status));
+    });
+    wired.engine.start();
+  }
+
+  async function stopSync(): Promise<void> {
+    stopEngineEvents?.();
+    stopEngineEvents = null;
+    const current = wired;
+    wired = null;
+    await current?.close();
+  }
+
+  const sync: SyncControl = {
+    status,
+    async syncNow() {
+      await wired?.engine.syncNow();
+      return status();
+    },
+    wake: () => wired?.engine.wake(),
+    async reconnect() {
+      await stopSync();
+      await ensureHeadend();
+      await startSync();
+      events.emit('sync.status', status());
+    },
+    async testConnection(provider: Provider) {
+      const clients = createClients(endpoints());
+      const client = clients[provider];
+      const started = performance.now();
+      try {
+        const ok = await client.ping();
+        const latencyMs = Math.round(performance.now() - started);
+        return ok
+          ? { reachable: true, latencyMs, message: `${provider} answered in ${latencyMs} ms` }
+          : { reachable: false, latencyMs: null, message: `${provider} did not answer` };
+      } finally {
+        await Promise.all([clients.nagravision.close(), clients.conax.close()]);
+      }
+    },
+  };
+
+  const registry = new ServiceRegistry(
+    createHandlers({
+      store,
+      requests,
+      bulk,
+      settings,
+      sync,
+      info: () => ({ mode: options.mode, version: options.version, dataDir: options.dataDir, headend: settings.connections().mode }),
+    }),
+    events,
+    logger,
+  );
+
+  try {
+    await ensureHeadend();
+    await startSync();
+  } catch (error) {
+    await stopSync().catch(() => {});
+    await (headend as RunningHeadend | null)?.close().catch(() => {});
+    store.close();
+    throw error;
+  }
+
+  return {
+    registry,
+    store,
+    dataDir: options.dataDir,
+    headend: () => headend,
+    async stopHeadend() {
+      const current = headend;
+      headend = null;
+      await current?.close();
+    },
+    async startHeadend() {
+      if (!headend && settings.connections().mode === 'embedded') headend = await startHeadend(headendOptions());
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (flushTimer) clearTimeout(flushTimer);
+      await stopSync();
+      await headend?.close();
+      headend = null;
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { connectionSettingsSchema, type ConnectionSettings, type SettingsView } from '../../shared/ipc/app-schemas';
+import type { SealedPassword, SettingsStore } from './credential-vault';
+
+// Connection settings live in the store's settings as JSON (no secrets); the
+// password is write-only and sealed (credential-vault.ts).
+
+const CONNECTIONS_KEY = 'console.connections';
+const INTERVAL_KEY = 'console.sync_interval_seconds';
+
+export const DEFAULT_CONNECTIONS: ConnectionSettings = {
+  mode: 'embedded',
+  nagravision: { host: '127.0.0.1', port: 7001, destination_id: 'SANDBOX-NAGRA-1', timeout_ms: 10_000 },
+  conax: { base_url: 'http://127.0.0.1:7002', timeout_ms: 10_000 },
+  login: { username: 'operator', organisation: 'SANDBOX' },
+};
+
+export class SettingsService {
+  constructor(
+    private readonly settings: SettingsStore,
+    private readonly password: SealedPassword,
+  ) {}
+
+  connections(): ConnectionSettings {
+    const raw = this.settings.getSetting(CONNECTIONS_KEY);
+    if (raw === undefined) return DEFAULT_CONNECTIONS;
+    try {
+      const parsed = connectionSettingsSchema.safeParse(JSON.parse(raw));
+      return parsed.success ? parsed.data : DEFAULT_CONNECTIONS;
+    } catch {
+      return DEFAULT_CONNECTIONS;
+    }
+  }
+
+  syncIntervalSeconds(): number {
+    const n = Number(this.settings.getSetting(INTERVAL_KEY));
+    return Number.isInteger(n) && n >= 1 && n <= 3600 ? n : 5;
+  }
+
+  savedPassword(): string | null {
+    return this.password.read();
+  }
+
+  /** What the renderer may see: never the password. */
+  view(): SettingsView {
+    return {
+      connections: this.connections(),
+      passwordSaved: this.password.isSaved(),
+      credentialProtection: this.password.protection,
+      syncIntervalSeconds: this.syncIntervalSeconds(),
+    };
+  }
+
+  /** Returns true when the sync engine must be rebuilt (where or how to connect changed). */
+  update(input: { connections?: ConnectionSettings; password?: string | null; syncIntervalSeconds?: number }): boolean {
+    let reconnect = false;
+    if (input.connections !== undefined) {
+      reconnect = JSON.stringify(input.connections) !== JSON.stringify(this.connections());
+      this.settings.setSetting(CONNECTIONS_KEY, JSON.stringify(input.connections));
+    }
+    if (input.password !== undefined) {
+      this.password.save(input.password);
+      reconnect = true;
+    }
+    if (input.syncIntervalSeconds !== undefined) this.settings.setSetting(INTERVAL_KEY, String(input.syncIntervalSeconds));
+    return reconnect;
+  }
+}

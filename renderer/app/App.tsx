@@ -1,0 +1,125 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { StatusBar } from '../components/StatusBar';
+import { ShortcutHelp } from '../components/ShortcutHelp';
+import { NeedsAttentionScreen } from '../screens/attention/NeedsAttentionScreen';
+import { BulkScreen } from '../screens/bulk/BulkScreen';
+import { CardScreen } from '../screens/card/CardScreen';
+import { ComposeScreen } from '../screens/compose/ComposeScreen';
+import { DashboardScreen } from '../screens/dashboard/DashboardScreen';
+import { QueueScreen } from '../screens/queue/QueueScreen';
+import { RequestDetailScreen } from '../screens/request/RequestDetailScreen';
+import { SettingsScreen } from '../screens/settings/SettingsScreen';
+import { useApi, useQuery } from './api-context';
+import { navigate, routeHref, useRoute, type Route } from './router';
+import { useShortcuts } from './shortcuts';
+
+const NAV: { route: Route; label: string; key: string }[] = [
+  { route: { screen: 'queue' }, label: 'Queue', key: 'q' },
+  { route: { screen: 'compose' }, label: 'Compose', key: 'c' },
+  { route: { screen: 'bulk' }, label: 'Bulk import', key: 'b' },
+  { route: { screen: 'attention' }, label: 'Needs attention', key: 'a' },
+  { route: { screen: 'dashboard' }, label: 'Dashboard', key: 'd' },
+  { route: { screen: 'settings' }, label: 'Connections', key: ',' },
+];
+
+export function App() {
+  const api = useApi();
+  const route = useRoute();
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [announcement, setAnnouncement] = useState('');
+  const mainRef = useRef<HTMLElement>(null);
+  const counts = useQuery('requests.counts', {}, ['requests.changed'], 400);
+
+  const [syncing, setSyncing] = useState(false);
+  const syncNow = useCallback(() => {
+    setSyncing(true);
+    setAnnouncement('Sync started');
+    void api.invoke('sync.now', {}).then((r) => {
+      setSyncing(false);
+      setAnnouncement(r.ok ? 'Sync finished' : `Sync failed: ${r.error.message}`);
+    });
+  }, [api]);
+
+  useShortcuts({
+    compose: () => navigate({ screen: 'compose' }),
+    search: () => {
+      navigate({ screen: 'queue' });
+      // The queue may need a frame to mount before its search box exists.
+      requestAnimationFrame(() => document.getElementById('queue-card-filter')?.focus());
+    },
+    sync: syncNow,
+    go: (screen) => navigate({ screen } as Route),
+    help: () => setHelpOpen(true),
+  });
+
+  // Move focus to the new screen's heading so keyboard and screen-reader users follow.
+  useEffect(() => {
+    const heading = mainRef.current?.querySelector('h1');
+    if (heading instanceof HTMLElement) heading.focus({ preventScroll: true });
+  }, [route.screen]);
+
+  const attention = counts.data?.needsAttention ?? 0;
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <nav className="sidebar" aria-label="Screens">
+        <div className="brand" aria-hidden="true">
+          CA Desk
+        </div>
+        <ul>
+          {NAV.map((item) => {
+            const current = item.route.screen === route.screen;
+            return (
+              <li key={item.label}>
+                <a href={routeHref(item.route)} aria-current={current ? 'page' : undefined} aria-keyshortcuts={item.key}>
+                  <span>{item.label}</span>
+                  {item.route.screen === 'attention' && attention > 0 ? (
+                    <span className="badge badge-attention" aria-label={`${attention} need attention`}>
+                      {attention}
+                    </span>
+                  ) : null}
+                  <kbd aria-hidden="true">{item.key}</kbd>
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+        <button type="button" className="link-button" onClick={() => setHelpOpen(true)}>
+          Keyboard shortcuts (?)
+        </button>
+      </nav>
+      <main id="main" ref={mainRef} className="main">
+        <Screen route={route} />
+      </main>
+      <StatusBar counts={counts.data} onSync={syncNow} syncing={syncing} />
+      <div className="sr-only" role="status" aria-live="polite">
+        {announcement}
+      </div>
+      {helpOpen ? <ShortcutHelp onClose={() => setHelpOpen(false)} /> : null}
+    </div>
+  );
+}
+
+function Screen({ route }: { route: Route }) {
+  switch (route.screen) {
+    case 'queue':
+      return <QueueScreen />;
+    case 'compose':
+      return <ComposeScreen key={route.fromId ?? 'new'} initialProvider={route.provider} initialMethod={route.method} fromId={route.fromId} />;
+    case 'bulk':
+      return <BulkScreen />;
+    case 'attention':
+      return <NeedsAttentionScreen />;
+    case 'request':
+      return <RequestDetailScreen id={route.id} />;
+    case 'card':
+      return <CardScreen card={route.card} />;
+    case 'dashboard':
+      return <DashboardScreen />;
+    case 'settings':
+      return <SettingsScreen />;
+  }
+}

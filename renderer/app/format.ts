@@ -1,0 +1,57 @@
+import { REQUEST_DEFINITIONS } from '../../shared/domain/request-catalog';
+import { LOCAL_STATE_MEANINGS, type LocalState } from '../../shared/domain/local-request';
+
+export function formatTime(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '—';
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+export function formatAgo(ms: number | null | undefined, now = Date.now()): string {
+  if (ms === null || ms === undefined) return 'never';
+  const s = Math.max(0, Math.round((now - ms) / 1000));
+  if (s < 5) return 'just now';
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  return formatTime(ms);
+}
+
+const labels = new Map<string, string>(REQUEST_DEFINITIONS.map((d) => [`${d.provider}/${d.method}`, d.label]));
+
+export function requestLabel(provider: string, method: string): string {
+  return labels.get(`${provider}/${method}`) ?? method;
+}
+
+export function providerLabel(provider: string): string {
+  return provider === 'nagravision' ? 'Nagravision' : provider === 'conax' ? 'Conax' : provider;
+}
+
+export const STATE_LABELS: Record<LocalState, string> = {
+  QUEUED: 'Queued',
+  SENDING: 'Sending',
+  UNKNOWN: 'Outcome unknown',
+  RETRY_WAIT: 'Retry wait',
+  ACKNOWLEDGED: 'Pending at head-end',
+  COMPLETED: 'Completed',
+  REJECTED: 'Rejected',
+  NEEDS_ATTENTION: 'Needs attention',
+  DISCARDED: 'Discarded',
+};
+
+export function stateLabel(state: string): string {
+  return STATE_LABELS[state as LocalState] ?? state;
+}
+
+export function stateMeaning(state: string): string {
+  return LOCAL_STATE_MEANINGS[state as LocalState] ?? '';
+}
+
+/** "serial_number:smrt20000054" → "smrt20000054 (serial number)" */
+export function cardLabel(key: string): string {
+  const stb = key.startsWith('stb:');
+  const rest = stb ? key.slice(4) : key;
+  const colon = rest.indexOf(':');
+  if (colon < 0) return key;
+  return `${stb ? 'STB ' : ''}${rest.slice(colon + 1)} (${rest.slice(0, colon).replace(/_/g, ' ')})`;
+}

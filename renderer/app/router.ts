@@ -1,0 +1,73 @@
+import { useEffect, useState } from 'react';
+
+// Hash routes (#/queue, #/request/42, #/card/<key>): they work the same on
+// app://ca-desk/index.html and on the browser bridge, with no server routing.
+
+export type Route =
+  | { screen: 'queue' }
+  | { screen: 'compose'; provider?: string; method?: string; fromId?: number }
+  | { screen: 'bulk' }
+  | { screen: 'attention' }
+  | { screen: 'request'; id: number }
+  | { screen: 'card'; card: string }
+  | { screen: 'dashboard' }
+  | { screen: 'settings' };
+
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').map((p) => decodeURIComponent(p));
+  switch (parts[0]) {
+    case 'compose': {
+      const fromId = parts[3] === 'from' ? Number(parts[4]) : NaN;
+      return {
+        screen: 'compose',
+        provider: parts[1] || undefined,
+        method: parts[2] || undefined,
+        ...(Number.isInteger(fromId) && fromId > 0 ? { fromId } : {}),
+      };
+    }
+    case 'bulk':
+      return { screen: 'bulk' };
+    case 'attention':
+      return { screen: 'attention' };
+    case 'request': {
+      const id = Number(parts[1]);
+      return Number.isInteger(id) && id > 0 ? { screen: 'request', id } : { screen: 'queue' };
+    }
+    case 'card':
+      return parts[1] ? { screen: 'card', card: parts.slice(1).join('/') } : { screen: 'queue' };
+    case 'dashboard':
+      return { screen: 'dashboard' };
+    case 'settings':
+      return { screen: 'settings' };
+    default:
+      return { screen: 'queue' };
+  }
+}
+
+export function routeHref(route: Route): string {
+  switch (route.screen) {
+    case 'request':
+      return `#/request/${route.id}`;
+    case 'card':
+      return `#/card/${encodeURIComponent(route.card)}`;
+    case 'compose':
+      if (!route.provider) return '#/compose';
+      return `#/compose/${route.provider}/${route.method ?? ''}${route.fromId ? `/from/${route.fromId}` : ''}`;
+    default:
+      return `#/${route.screen}`;
+  }
+}
+
+export function navigate(route: Route): void {
+  window.location.hash = routeHref(route);
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(window.location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(parseRoute(window.location.hash));
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}

@@ -1,0 +1,17 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App';
+import { ApiProvider } from './app/api-context';
+import { createClient } from './ipc/client';
+import './styles/app.css';
+
+const { api } = createClient();
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <ApiProvider api={api}>
+      <App />
+    </ApiProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,121 @@
+import { useState } from 'react';
+import { PROVIDERS, type Provider } from '../../../shared/domain/request-types';
+import { findRequestDefinition, requestDefinitionsFor, type RequestDefinition } from '../../../shared/domain/request-catalog';
+import { useApi, useQuery } from '../../app/api-context';
+import { providerLabel } from '../../app/format';
+import { RequestForm } from './RequestForm';
+
+// Provider first, then the action, then only the fields that action takes.
+// The params schema is checked in the form before anything is sent (and again
+// by the main process): every error is shown next to its field.
+
+function definitionsOf(provider: Provider): RequestDefinition[] {
+  // Documented actions first; our extensions after.
+  return [...requestDefinitionsFor(provider)].sort((a, b) => Number(b.documented) - Number(a.documented));
+}
+
+interface Props {
+  initialProvider?: string;
+  initialMethod?: string;
+  /** Prefill from this request (fix and resend). */
+  fromId?: number;
+}
+
+export function ComposeScreen({ initialProvider, initialMethod, fromId }: Props) {
+  const source = useQuery('requests.get', fromId !== undefined ? { id: fromId } : null);
+  if (fromId !== undefined && source.data === null) {
+    return (
+      <section className="screen" aria-labelledby="compose-title">
+        <h1 id="compose-title" tabIndex={-1}>
+          Compose
+        </h1>
+        <p>{source.error ? source.error.message : 'Loading the request to resend…'}</p>
+      </section>
+    );
+  }
+  const from = source.data?.request;
+  return (
+    <ComposeForm
+      key={fromId ?? 'new'}
+      initialProvider={from?.provider ?? initialProvider}
+      initialMethod={from?.method ?? initialMethod}
+      initialBody={source.data?.params}
+      fromId={fromId}
+    />
+  );
+}
+
+function ComposeForm({ initialProvider, initialMethod, initialBody, fromId }: Props & { initialBody?: Record<string, unknown> }) {
+  const api = useApi();
+  const [provider, setProvider] = useState<Provider>(PROVIDERS.includes(initialProvider as Provider) ? (initialProvider as Provider) : 'nagravision');
+  const [method, setMethod] = useState<string>(() => (initialMethod && findRequestDefinition(provider, initialMethod) ? initialMethod : definitionsOf(provider)[0]!.method));
+  const [body, setBody] = useState(initialBody);
+  const [queued, setQueued] = useState<number | null>(null);
+  const definition = findRequestDefinition(provider, method) ?? definitionsOf(provider)[0]!;
+
+  const choose = (nextProvider: Provider, nextMethod: string) => {
+    setProvider(nextProvider);
+    setMethod(findRequestDefinition(nextProvider, nextMethod)?.method ?? definitionsOf(nextProvider)[0]!.method);
+    setBody(undefined);
+    setQueued(null);
+  };
+
+  return (
+    <section className="screen screen-compose" aria-labelledby="compose-title">
+      <header className="screen-header">
+        <h1 id="compose-title" tabIndex={-1}>
+          {fromId !== undefined ? `Fix and resend request #${fromId}` : 'Compose'}
+        </h1>
+      </header>
+      <p className="hint">Choose the provider and the action; only the fields that action needs are shown. Ctrl+Enter queues.</p>
+      {fromId !== undefined ? <p className="hint">The PIN is never kept after sending: enter it again if the action needs one.</p> : null}
+      <fieldset className="provider-choice">
+        <legend>Provider</legend>
+        {PROVIDERS.map((p) => (
+          <label key={p} className="radio">
+            <input type="radio" name="provider" value={p} checked={provider === p} onChange={() => choose(p, definitionsOf(p)[0]!.method)} />
+            {providerLabel(p)}
+          </label>
+        ))}
+      </fieldset>
+      <div className="field">
+        <label htmlFor="compose-action" className="field-label">
+          Action
+        </label>
+        <select id="compose-action" value={definition.method} onChange={(e) => choose(provider, e.target.value)}>
+          {definitionsOf(provider).map((d) => (
+            <option key={d.method} value={d.method}>
+              {d.label} — {d.type}
+              {d.documented ? '' : ' (extension)'}
+            </option>
+          ))}
+        </select>
+      </div>
+      <RequestForm
+        key={`${provider}/${definition.method}`}
+        definition={definition}
+        initialBody={body}
+        submitLabel="Queue request"
+        busyLabel="Queueing…"
+        resetAfterSubmit
+        onSubmit={async (params) => {
+          setQueued(null);
+          const result = await api.invoke('requests.enqueue', { requests: [{ provider, method: definition.method, params }] });
+          if (!result.ok) return { message: result.error.message, errors: result.error.fields };
+          const row = result.value.results[0];
+          if (!row?.ok) return { errors: row?.errors ?? [] };
+          setQueued(row.id);
+          return null;
+        }}
+      >
+        <p role="status" className="success" data-testid="compose-result">
+          {queued !== null ? (
+            <>
+              Queued as request <a href={`#/request/${queued}`}>#{queued}</a>.
+            </>
+          ) : null}
+        </p>
+      </RequestForm>
+    </section>
+  );
+}

@@ -1,0 +1,156 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { RequestFilter, RequestSummary } from '../../../shared/ipc/request-schemas';
+import { useApi, useEvent } from '../../app/api-context';
+
+// Rows of the queue for a filter, loaded page by page (keyset, newest first)
+// as the virtual list asks for them, and refreshed in place on change events:
+// the top of the list (new requests arrive there) and the window on screen.
+
+export const PAGE_SIZE = 500;
+/** The first page only has to fill the screen: small, so the list shows at once. */
+export const FIRST_PAGE_SIZE = 100;
+
+export interface QueueRows {
+  rows: RequestSummary[];
+  /** Known total for the filter, or null (then the list grows as it loads). */
+  total: number | null;
+  hasMore: boolean;
+  loading: boolean;
+  error: string | null;
+  /** Make sure rows up to `index` are loaded. */
+  ensureLoaded(index: number): void;
+  /** Tell the loader which rows are on screen, for refreshes. */
+  setVisible(start: number, end: number): void;
+  /** Time from filter change to first rows, for the benchmark. */
+  lastFirstPageMs: number | null;
+}
+
+function mergeTop(old: RequestSummary[], top: RequestSummary[], complete: boolean): RequestSummary[] {
+  if (complete) return top;
+  const last = top[top.length - 1];
+  if (!last) return old;
+  const rest = old.findIndex((r) => r.id < last.id);
+  return rest < 0 ? top : [...top, ...old.slice(rest)];
+}
+
+function mergeWindow(old: RequestSummary[], at: number, win: RequestSummary[], complete: boolean): RequestSummary[] {
+  const head = old.slice(0, at);
+  if (complete) return [...head, ...win];
+  const last = win[win.length - 1];
+  if (!last) return head;
+  const rest = old.findIndex((r, i) => i >= at && r.id < last.id);
+  return rest < 0 ? [...head, ...win] : [...head, ...win, ...old.slice(rest)];
+}
+
+export function useQueueRows(filter: RequestFilter): QueueRows {
+  const api = useApi();
+  const filterKey = JSON.stringify(filter);
+  const [state, setState] = useState({
+    rows: [] as RequestSummary[],
+    total: null as number | null,
+    hasMore: true,
+    loading: true,
+    error: null as string | null,
+    lastFirstPageMs: null as number | null,
+  });
+  const live = useRef({ rows: state.rows, hasMore: true, busy: false, wanted: 0, generation: 0, visible: [0, 50] as [number, number] });
+
+  const commit = useCallback((patch: Partial<typeof state>) => {
+    if (patch.rows) live.current.rows = patch.rows;
+    if (patch.hasMore !== undefined) live.current.hasMore = patch.hasMore;
+    setState((s) => ({ ...s, ...patch }));
+  }, []);
+
+  const pump = useCallback(async () => {
+    const l = live.current;
+    if (l.busy) return;
+    l.busy = true;
+    const generation = l.generation;
+    try {
+      while (generation === l.generation && l.hasMore && l.rows.length <= l.wanted) {
+        const last = l.rows[l.rows.length - 1];
+        const started = performance.now();
+        const result = await api.invoke('requests.list', {
+          filter: JSON.parse(filterKey) as RequestFilter,
+          afterId: last?.id,
+          // A jump far down (End, dragging the scrollbar) loads in big pages.
+          limit: last === undefined ? FIRST_PAGE_SIZE : Math.min(5000, Math.max(PAGE_SIZE, l.wanted - l.rows.length + 100)),
+        });
+        if (generation !== l.generation) return;
+        if (!result.ok) {
+          commit({ loading: false, error: result.error.message, hasMore: false });
+          return;
+        }
+        const first = last === undefined;
+        commit({
+          rows: [...l.rows, ...result.value.rows],
+          hasMore: result.value.nextAfterId !== null,
+          loading: false,
+          error: null,
+          ...(first ? { total: result.value.total, lastFirstPageMs: performance.now() - started } : {}),
+        });
+      }
+    } finally {
+      if (generation === l.generation) l.busy = false;
+    }
+  }, [api, filterKey, commit]);
+
+  useEffect(() => {
+    const l = live.current;
+    l.generation += 1;
+    l.busy = false;
+    l.rows = [];
+    l.hasMore = true;
+    l.wanted = Math.max(l.wanted, 0);
+    setState((s) => ({ ...s, rows: [], total: null, hasMore: true, loading: true, error: null }));
+    void pump();
+  }, [filterKey, pump]);
+
+  const refresh = useCallback(async () => {
+    const l = live.current;
+    const generation = l.generation;
+    const filterValue = JSON.parse(filterKey) as RequestFilter;
+    const [start, end] = l.visible;
+    const topLimit = Math.min(5000, Math.max(100, start < 200 ? end + 50 : 100));
+    const top = await api.invoke('requests.list', { filter: filterValue, limit: topLimit });
+    if (!top.ok || generation !== l.generation) return;
+    let rows = mergeTop(l.rows, top.value.rows, top.value.nextAfterId === null);
+    if (start >= 200 && start < rows.length) {
+      const anchor = rows[start - 1];
+      const limit = Math.min(5000, end - start + 50);
+      const win = anchor ? await api.invoke('requests.list', { filter: filterValue, afterId: anchor.id, limit }) : null;
+      if (generation !== l.generation) return;
+      if (win?.ok) rows = mergeWindow(rows, start, win.value.rows, win.value.nextAfterId === null);
+    }
+    commit({ rows, total: top.value.total, hasMore: rows.length === 0 ? false : l.hasMore || top.value.nextAfterId !== null });
+  }, [api, filterKey, commit]);
+
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEvent('requests.changed', () => {
+    if (timer.current !== null) return;
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      void refresh();
+    }, 300);
+  });
+  useEffect(
+    () => () => {
+      if (timer.current !== null) clearTimeout(timer.current);
+    },
+    [],
+  );
+
+  const ensureLoaded = useCallback(
+    (index: number) => {
+      const l = live.current;
+      l.wanted = Math.max(index, 0);
+      if (l.hasMore && l.rows.length <= index) void pump();
+    },
+    [pump],
+  );
+  const setVisible = useCallback((start: number, end: number) => {
+    live.current.visible = [start, end];
+  }, []);
+
+  return { ...state, ensureLoaded, setVisible };
+}

@@ -1,0 +1,170 @@
+import { useState } from 'react';
+import { REQUEST_EVENT_KIND_MEANINGS } from '../../../shared/domain/local-request';
+import { findRequestDefinition } from '../../../shared/domain/request-catalog';
+import type { RequestDetail } from '../../../shared/ipc/request-schemas';
+import { useApi, useQuery } from '../../app/api-context';
+import { formatTime, providerLabel, requestLabel, stateMeaning } from '../../app/format';
+import { routeHref } from '../../app/router';
+import { RequestForm } from '../compose/RequestForm';
+import { StateBadge } from '../queue/QueueTable';
+
+export function RequestDetailScreen({ id }: { id: number }) {
+  const query = useQuery('requests.get', { id }, ['requests.changed'], 200);
+  const detail = query.data;
+  return (
+    <section className="screen screen-request" aria-labelledby="request-title">
+      <header className="screen-header">
+        <h1 id="request-title" tabIndex={-1}>
+          Request #{id}
+          {detail ? ` — ${requestLabel(detail.request.provider, detail.request.method)}` : ''}
+        </h1>
+        {detail ? <StateBadge state={detail.request.local_state} /> : null}
+      </header>
+      {query.error && !detail ? <p className="error-text">{query.error.message}</p> : null}
+      {detail ? <Detail detail={detail} onChanged={query.reload} /> : query.error ? null : <p>Loading…</p>}
+    </section>
+  );
+}
+
+function Detail({ detail, onChanged }: { detail: RequestDetail; onChanged: () => void }) {
+  const api = useApi();
+  const r = detail.request;
+  const [editing, setEditing] = useState(false);
+  const [reason, setReason] = useState('');
+  const [message, setMessage] = useState<string | null>(null);
+  const definition = findRequestDefinition(r.provider, r.method);
+
+  const act = async (channel: 'requests.retry' | 'requests.discard') => {
+    setMessage(null);
+    const result = await api.invoke(channel, { id: r.id, ...(reason.trim() ? { reason: reason.trim() } : {}) });
+    setMessage(result.ok ? (channel === 'requests.retry' ? 'Sent back to the queue.' : 'Discarded.') : result.error.message);
+    onChanged();
+  };
+
+  return (
+    <div className="detail-grid">
+      <div className="detail-main">
+        <p className="state-meaning" data-testid="request-state" data-state={r.local_state}>
+          {stateMeaning(r.local_state)}
+        </p>
+        {r.error_code || r.error_description || r.last_error ? (
+          <div className="problem" role="note" data-testid="request-reason">
+            <strong>{r.error_code ?? 'Problem'}</strong>: {r.error_description ?? r.last_error}
+          </div>
+        ) : null}
+        <dl className="facts">
+          <dt>Provider</dt>
+          <dd>{providerLabel(r.provider)}</dd>
+          <dt>Type</dt>
+          <dd>{r.type}</dd>
+          <dt>Card</dt>
+          <dd>
+            <a href={routeHref({ screen: 'card', card: r.card_key })}>{r.card_label}</a>
+          </dd>
+          <dt>Priority</dt>
+          <dd>{r.priority}</dd>
+          <dt>Created</dt>
+          <dd>{formatTime(r.created_at)}</dd>
+          <dt>Head-end number</dt>
+          <dd data-testid="headend-number">{r.number ?? '—'}</dd>
+          <dt>Reference number</dt>
+          <dd data-testid="reference-number">{r.reference_number ?? '—'}</dd>
+          <dt>Head-end state</dt>
+          <dd>{r.life_cycle_state ?? '—'}</dd>
+          <dt>Attempts</dt>
+          <dd>{r.attempts}</dd>
+          {r.next_attempt_at ? (
+            <>
+              <dt>Next attempt</dt>
+              <dd>{formatTime(r.next_attempt_at)}</dd>
+            </>
+          ) : null}
+        </dl>
+
+        {detail.actions.retry || detail.actions.discard || detail.actions.edit || r.local_state === 'REJECTED' ? (
+          <div className="actions" role="group" aria-label="Operator actions">
+            {detail.actions.retry || detail.actions.discard ? (
+              <label className="reason">
+                Reason (kept in the history)
+                <input type="text" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />
+              </label>
+            ) : null}
+            {detail.actions.retry ? (
+              <button type="button" className="button primary" onClick={() => void act('requests.retry')}>
+                Retry
+              </button>
+            ) : null}
+            {detail.actions.edit ? (
+              <button type="button" className="button" aria-expanded={editing} onClick={() => setEditing((e) => !e)}>
+                {editing ? 'Close editor' : 'Edit and resend'}
+              </button>
+            ) : null}
+            {r.local_state === 'REJECTED' ? (
+              <a className="button primary" href={routeHref({ screen: 'compose', provider: r.provider, method: r.method, fromId: r.id })}>
+                Fix and resend as a new request
+              </a>
+            ) : null}
+            {detail.actions.discard ? (
+              <button type="button" className="button danger" onClick={() => void act('requests.discard')}>
+                Discard
+              </button>
+            ) : null}
+            <p role="status" className="action-result">
+              {message}
+            </p>
+          </div>
+        ) : null}
+
+        {editing && definition ? (
+          <section aria-labelledby="edit-title" className="panel">
+            <h2 id="edit-title">Edit request #{r.id}</h2>
+            <RequestForm
+              definition={definition}
+              initialBody={detail.params}
+              submitLabel="Save and queue again"
+              busyLabel="Saving…"
+              onSubmit={async (params) => {
+                const result = await api.invoke('requests.edit', { id: r.id, params });
+                if (!result.ok) return { message: result.error.message, errors: result.error.fields };
+                setEditing(false);
+                setMessage('Saved and queued again.');
+                onChanged();
+                return null;
+              }}
+            />
+          </section>
+        ) : null}
+
+        <section aria-labelledby="body-title" className="panel">
+          <h2 id="body-title">Body as queued</h2>
+          <pre className="json" data-testid="request-body" tabIndex={0}>
+            {JSON.stringify(detail.params, null, 2)}
+          </pre>
+        </section>
+        <section aria-labelledby="answer-title" className="panel">
+          <h2 id="answer-title">Head-end answer</h2>
+          {detail.answer ? (
+            <pre className="json" data-testid="request-answer" tabIndex={0}>
+              {JSON.stringify(detail.answer, null, 2)}
+            </pre>
+          ) : (
+            <p>No answer yet.</p>
+          )}
+        </section>
+      </div>
+      <section aria-labelledby="timeline-title" className="panel timeline-panel">
+        <h2 id="timeline-title">Timeline</h2>
+        <ol className="timeline" data-testid="timeline">
+          {detail.events.map((e) => (
+            <li key={e.id} data-kind={e.kind}>
+              <time>{formatTime(e.at)}</time>
+              <strong>{e.kind.replace(/_/g, ' ')}</strong> <span className="actor">by {e.actor}</span>
+              <p className="hint">{REQUEST_EVENT_KIND_MEANINGS[e.kind as keyof typeof REQUEST_EVENT_KIND_MEANINGS] ?? ''}</p>
+              {e.detail && Object.keys(e.detail).length > 0 ? <pre className="json small">{JSON.stringify(e.detail, null, 1)}</pre> : null}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}

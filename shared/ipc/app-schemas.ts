@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { fieldErrorSchema } from './result';
+import { providerSchema } from '../domain/request-types';
+import { passwordSchema } from '../domain/secrets';
+import { catalogKindSchema } from '../domain/catalog';
+
+// Schemas of the non-request channels: catalog, bulk import, sync, settings.
+
+
+export const catalogSearchInputSchema = z.strictObject({
+  kind: catalogKindSchema,
+  text: z.string().max(128),
+  limit: z.number().int().min(1).max(100).default(20),
+});
+export const catalogItemSchema = z.object({
+  kind: catalogKindSchema,
+  /** The identifier to put in a body, e.g. { serial_number: "smrt20000054" }. */
+  identifier: z.record(z.string(), z.string()),
+  /** CA id where the head-end has one (smartcards, STBs). */
+  ca_id: z.string().nullable(),
+  label: z.string(),
+  provider: providerSchema.nullable(),
+});
+export type CatalogItem = z.infer<typeof catalogItemSchema>;
+export const catalogSearchOutputSchema = z.object({ items: z.array(catalogItemSchema) });
+
+export const BULK_MAX_CSV_BYTES = 32 * 1024 * 1024;
+export const bulkCsvInputSchema = z.strictObject({
+  csv: z.string().min(1, { message: 'the CSV file is empty' }).max(BULK_MAX_CSV_BYTES),
+});
+export const bulkRowSchema = z.object({
+  /** 1-based line in the file, counting the header as line 1. */
+  line: z.number().int().positive(),
+  provider: z.string(),
+  method: z.string(),
+  errors: z.array(fieldErrorSchema),
+});
+export const bulkPreviewOutputSchema = z.object({
+  total: z.number().int().nonnegative(),
+  valid: z.number().int().nonnegative(),
+  invalid: z.number().int().nonnegative(),
+  /** The invalid rows (all of them) and the first valid ones, by line. */
+  rows: z.array(bulkRowSchema),
+  /** Errors about the file itself (missing columns, unknown headers). */
+  fileErrors: z.array(z.string()),
+});
+export type BulkPreview = z.infer<typeof bulkPreviewOutputSchema>;
+export const bulkCommitOutputSchema = z.object({
+  queued: z.number().int().nonnegative(),
+  skipped: z.number().int().nonnegative(),
+});
+export const bulkProgressSchema = z.object({
+  phase: z.enum(['validating', 'writing', 'done', 'failed']),
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+});
+export type BulkProgress = z.infer<typeof bulkProgressSchema>;
+
+export const syncStatusSchema = z.object({
+  /** True when every configured head-end answered the last check. */
+  online: z.boolean(),
+  providers: z.record(z.string(), z.object({ online: z.boolean(), detail: z.string() })),
+  running: z.boolean(),
+  pending: z.number().int().nonnegative(),
+  lastSyncAt: z.number().int().nonnegative().nullable(),
+  lastError: z.string().nullable(),
+});
+export type SyncStatus = z.infer<typeof syncStatusSchema>;
+
+const hostSchema = z.string().min(1, { message: 'host must not be empty' }).max(255);
+const portSchema = z
+  .number({ message: 'port must be a number' })
+  .int()
+  .min(1, { message: 'port must be between 1 and 65535' })
+  .max(65535, { message: 'port must be between 1 and 65535' });
+const httpUrlSchema = z
+  .string()
+  .max(2048)
+  .refine((v) => /^https?:\/\/[^\s]+$/.test(v), { message: 'must be an http(s) URL' });
+
+/** Where the head-ends are. `embedded` uses the sandbox started with the app. */
+export const connectionSettingsSchema = z.strictObject({
+  mode: z.enum(['embedded', 'remote']),
+  nagravision: z.strictObject({
+    host: hostSchema,
+    port: portSchema,
+    destination_id: z.string().min(1).max(64),
+    timeout_ms: z.number().int().min(100).max(120_000),
+  }),
+  conax: z.strictObject({ base_url: httpUrlSchema, timeout_ms: z.number().int().min(100).max(120_000) }),
+  /** Login (POST authentication/token): the password is write-only, see settings.set. */
+  login: z.strictObject({
+    username: z.string().max(128),
+    organisation: z.string().max(128),
+    unit: z.string().max(128).optional(),
+  }),
+});
+export type ConnectionSettings = z.infer<typeof connectionSettingsSchema>;
+
+export const settingsViewSchema = z.object({
+  connections: connectionSettingsSchema,
+  /** Never the password itself: only whether one is saved. */
+  passwordSaved: z.boolean(),
+  /** Whether secrets are protected by the OS keychain (Electron safeStorage). */
+  credentialProtection: z.enum(['os-keychain', 'local-key-file']),
+  syncIntervalSeconds: z.number().int().min(1).max(3600),
+});
+export type SettingsView = z.infer<typeof settingsViewSchema>;
+
+export const settingsSetInputSchema = z.strictObject({
+  connections: connectionSettingsSchema.optional(),
+  /** Write-only: saved encrypted, never returned. null forgets it. */
+  password: passwordSchema.nullable().optional(),
+  syncIntervalSeconds: z.number().int().min(1).max(3600).optional(),
+});
+
+export const connectionTestInputSchema = z.strictObject({ provider: providerSchema });
+export const connectionTestOutputSchema = z.object({
+  provider: providerSchema,
+  reachable: z.boolean(),
+  latencyMs: z.number().nonnegative().nullable(),
+  message: z.string(),
+});
+
+export const appInfoSchema = z.object({
+  mode: z.enum(['electron', 'browser']),
+  version: z.string(),
+  dataDir: z.string(),
+  headend: z.enum(['embedded', 'remote']),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+export const requestsChangedSchema = z.object({
+  /** Local ids that changed; empty means "many, reload". */
+  ids: z.array(z.number().int()),
+  reason: z.string(),
+});

@@ -1,0 +1,41 @@
+// Channel names only, without schemas: the sandboxed preload imports this file
+// and must stay tiny (no zod in the preload bundle). contract.ts checks at
+// type level that it declares exactly these names.
+
+export const COMMAND_CHANNELS = [
+  'app.info',
+  'requests.enqueue',
+  'requests.list',
+  'requests.get',
+  'requests.counts',
+  'requests.stats',
+  'requests.retry',
+  'requests.discard',
+  'requests.edit',
+  'cards.get',
+  'catalog.search',
+  'bulk.preview',
+  'bulk.commit',
+  'sync.status',
+  'sync.now',
+  'settings.get',
+  'settings.set',
+  'connections.test',
+] as const;
+export type CommandChannel = (typeof COMMAND_CHANNELS)[number];
+
+export const EVENT_CHANNELS = ['requests.changed', 'sync.status', 'bulk.progress'] as const;
+export type EventChannel = (typeof EVENT_CHANNELS)[number];
+
+/** Prefix of Electron IPC channel names, so ours never collide with a library's. */
+export const ELECTRON_CHANNEL_PREFIX = 'caDesk:';
+/** The one Electron channel main uses to push events: payload { channel, payload }. */
+export const ELECTRON_EVENT_CHANNEL = 'caDesk:event';
+
+export function isCommandChannel(name: unknown): name is CommandChannel {
+  return typeof name === 'string' && (COMMAND_CHANNELS as readonly string[]).includes(name);
+}
+
+export function isEventChannel(name: unknown): name is EventChannel {
+  return typeof name === 'string' && (EVENT_CHANNELS as readonly string[]).includes(name);
+}

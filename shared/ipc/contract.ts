@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import * as app from './app-schemas';
+import * as req from './request-schemas';
+import type { CommandChannel, EventChannel } from './channels';
+import { fieldErrors } from '../domain/validation';
+import { fail, ok, type IpcResult } from './result';
+
+// The one IPC contract. Every channel is declared here once, with the schema
+// of what goes in and what comes out; the main-process registry, the preload,
+// the browser bridge and the renderer client are all derived from it.
+
+interface CommandSpec<I extends z.ZodType, O extends z.ZodType> {
+  input: I;
+  output: O;
+  /** Commands that change data; the bridge refuses them on GET (it only does POST anyway). */
+  mutates: boolean;
+}
+
+const command = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O, mutates = false): CommandSpec<I, O> => ({
+  input,
+  output,
+  mutates,
+});
+
+const none = z.strictObject({}).default({});
+
+export const COMMANDS = {
+  'app.info': command(none, app.appInfoSchema),
+  'requests.enqueue': command(req.enqueueInputSchema, req.enqueueOutputSchema, true),
+  'requests.list': command(req.listInputSchema, req.listOutputSchema),
+  'requests.get': command(req.idInputSchema, req.requestDetailSchema),
+  'requests.counts': command(none, req.countsOutputSchema),
+  'requests.stats': command(req.statsInputSchema, req.statsOutputSchema),
+  'requests.retry': command(req.actionInputSchema, req.requestDetailSchema, true),
+  'requests.discard': command(req.actionInputSchema, req.requestDetailSchema, true),
+  'requests.edit': command(req.editInputSchema, req.requestDetailSchema, true),
+  'cards.get': command(req.cardInputSchema, req.cardOutputSchema),
+  'catalog.search': command(app.catalogSearchInputSchema, app.catalogSearchOutputSchema),
+  'bulk.preview': command(app.bulkCsvInputSchema, app.bulkPreviewOutputSchema),
+  'bulk.commit': command(app.bulkCsvInputSchema, app.bulkCommitOutputSchema, true),
+  'sync.status': command(none, app.syncStatusSchema),
+  'sync.now': command(none, app.syncStatusSchema, true),
+  'settings.get': command(none, app.settingsViewSchema),
+  'settings.set': command(app.settingsSetInputSchema, app.settingsViewSchema, true),
+  'connections.test': command(app.connectionTestInputSchema, app.connectionTestOutputSchema),
+} as const satisfies Record<CommandChannel, CommandSpec<z.ZodType, z.ZodType>>;
+
+export const EVENTS = {
+  'requests.changed': app.requestsChangedSchema,
+  'sync.status': app.syncStatusSchema,
+  'bulk.progress': app.bulkProgressSchema,
+} as const satisfies Record<EventChannel, z.ZodType>;
+
+// Exactly the names of channels.ts, no more: a channel added to one list and
+// not the other fails to compile.
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _commandsMatch: Exact<keyof typeof COMMANDS, CommandChannel> = true;
+const _eventsMatch: Exact<keyof typeof EVENTS, EventChannel> = true;
+void _commandsMatch;
+void _eventsMatch;
+
+type Commands = typeof COMMANDS;
+/** What a caller passes (defaults may be left out). */
+export type CommandInput<C extends CommandChannel> = z.input<Commands[C]['input']>;
+/** What a handler receives, after parsing and defaults. */
+export type ParsedInput<C extends CommandChannel> = z.output<Commands[C]['input']>;
+export type CommandOutput<C extends CommandChannel> = z.output<Commands[C]['output']>;
+export type EventPayload<E extends EventChannel> = z.output<(typeof EVENTS)[E]>;
+
+/** What the renderer gets as `window.caDesk` (preload) or from the HTTP bridge. */
+export interface CaDeskApi {
+  invoke<C extends CommandChannel>(channel: C, input: CommandInput<C>): Promise<IpcResult<CommandOutput<C>>>;
+  /** Subscribes to an event stream; returns the unsubscribe function. */
+  on<E extends EventChannel>(channel: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** The untyped wire shape the preload exposes; the renderer wraps it with validation. */
+export interface CaDeskBridge {
+  invoke(channel: string, input: unknown): Promise<unknown>;
+  on(channel: string, listener: (payload: unknown) => void): () => void;
+}
+
+export function parseCommandInput<C extends CommandChannel>(channel: C, input: unknown): IpcResult<ParsedInput<C>> {
+  const parsed = COMMANDS[channel].input.safeParse(input === undefined ? {} : input);
+  if (parsed.success) return ok(parsed.data as ParsedInput<C>);
+  const fields = fieldErrors(parsed.error);
+  return fail('INVALID_INPUT', `${channel}: invalid input`, fields.length > 0 ? fields : undefined);
+}
+
+export function parseCommandOutput<C extends CommandChannel>(channel: C, output: unknown): IpcResult<CommandOutput<C>> {
+  const parsed = COMMANDS[channel].output.safeParse(output);
+  if (parsed.success) return ok(parsed.data as CommandOutput<C>);
+  return fail('INVALID_OUTPUT', `${channel}: invalid output`, fieldErrors(parsed.error));
+}
+
+export function parseEventPayload<E extends EventChannel>(channel: E, payload: unknown): IpcResult<EventPayload<E>> {
+  const parsed = EVENTS[channel].safeParse(payload);
+  if (parsed.success) return ok(parsed.data as EventPayload<E>);
+  return fail('INVALID_OUTPUT', `${channel}: invalid event`, fieldErrors(parsed.error));
+}
+
+/** Checks that a value received over the wire is a well-formed IpcResult (not its value). */
+export function isIpcResultShape(value: unknown): value is IpcResult<unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const v = value as { ok?: unknown; value?: unknown; error?: unknown };
+  if (v.ok === true) return 'value' in v;
+  if (v.ok === false) return v.error !== null && typeof v.error === 'object';
+  return false;
+}

@@ -1,0 +1,197 @@
+import { z } from 'zod';
+import { fieldErrorSchema } from './result';
+import { providerSchema } from '../domain/request-types';
+import { localStateSchema } from '../domain/local-request';
+
+// What the renderer sees of a local request. Deliberately a view, not the
+// store's row: the store may add columns without changing the IPC contract.
+// Bodies are always redacted (PINs never cross IPC).
+
+const epochMs = z.number().int().nonnegative();
+const localId = z.number().int().positive();
+const nullableText = z.string().nullable();
+
+export const requestSummarySchema = z.object({
+  id: localId,
+  provider: providerSchema,
+  method: z.string(),
+  type: z.string(),
+  local_state: localStateSchema,
+  /** The head-end's life_cycle_state once it answered; null before. */
+  life_cycle_state: nullableText,
+  /** identifierKey() of the smartcard (or STB) the request is ordered by. */
+  card_key: z.string(),
+  /** How the body names that card ("smrt20000054", "CA 10020000054", "STB dc1000015"). */
+  card_label: z.string(),
+  /** identifierKey() of the subscription, when the body names one. */
+  subscription: nullableText,
+  priority: z.string(),
+  scheduled_date: nullableText,
+  /** The head-end's number of the request ("18570"), once known. */
+  number: nullableText,
+  reference_number: nullableText,
+  error_code: nullableText,
+  error_description: nullableText,
+  /** Our own last failure (transport, timeout), for operators. */
+  last_error: nullableText,
+  attempts: z.number().int().nonnegative(),
+  outcome_unknown: z.boolean(),
+  next_attempt_at: epochMs.nullable(),
+  batch_id: nullableText,
+  created_at: epochMs,
+  updated_at: epochMs,
+  finished_at: epochMs.nullable(),
+});
+export type RequestSummary = z.infer<typeof requestSummarySchema>;
+
+export const requestEventSchema = z.object({
+  id: z.number().int(),
+  kind: z.string(),
+  actor: z.string(),
+  at: epochMs,
+  /** Redacted detail. */
+  detail: z.record(z.string(), z.unknown()).nullable(),
+});
+export type RequestEventView = z.infer<typeof requestEventSchema>;
+
+export const requestDetailSchema = z.object({
+  request: requestSummarySchema,
+  /** The body as queued (no token), secrets redacted. */
+  params: z.record(z.string(), z.unknown()),
+  /** What the head-end said about it (its id, number, state, error, executed_date). */
+  answer: z
+    .object({
+      headend_id: nullableText,
+      number: nullableText,
+      reference_number: nullableText,
+      life_cycle_state: nullableText,
+      error_code: nullableText,
+      error_description: nullableText,
+      executed_date: nullableText,
+    })
+    .nullable(),
+  events: z.array(requestEventSchema),
+  /** Which operator actions the request's state allows. */
+  actions: z.object({ retry: z.boolean(), edit: z.boolean(), discard: z.boolean() }),
+});
+export type RequestDetail = z.infer<typeof requestDetailSchema>;
+
+export const enqueueItemSchema = z.strictObject({
+  provider: providerSchema,
+  method: z.string().min(1).max(64),
+  /** The POST body without token; validated against the method's params schema by the service. */
+  params: z.record(z.string(), z.unknown()),
+});
+export type EnqueueItem = z.infer<typeof enqueueItemSchema>;
+
+export const enqueueInputSchema = z.strictObject({
+  requests: z.array(enqueueItemSchema).min(1).max(1000),
+});
+
+export const enqueueRowResultSchema = z.union([
+  z.object({ ok: z.literal(true), id: localId }),
+  z.object({ ok: z.literal(false), errors: z.array(fieldErrorSchema).min(1) }),
+]);
+
+/**
+ * All-or-nothing: if any row is invalid nothing is queued and `queued` is 0;
+ * `results` says, row by row, what was wrong.
+ */
+export const enqueueOutputSchema = z.object({
+  queued: z.number().int().nonnegative(),
+  results: z.array(enqueueRowResultSchema),
+});
+export type EnqueueOutput = z.infer<typeof enqueueOutputSchema>;
+
+export const requestFilterSchema = z.strictObject({
+  states: z.array(localStateSchema).max(20).optional(),
+  provider: providerSchema.optional(),
+  type: z.string().min(1).max(64).optional(),
+  /** Text searched in identifier values (serial numbers, ids, codes), head-end number and reference. */
+  search: z.string().min(1).max(128).optional(),
+  /** Exactly this card key (as in RequestSummary.card_key). */
+  cardKey: z.string().min(1).max(160).optional(),
+  /** Epoch ms (inclusive from, exclusive to) on created_at. */
+  from: epochMs.optional(),
+  to: epochMs.optional(),
+});
+export type RequestFilter = z.infer<typeof requestFilterSchema>;
+
+export const listInputSchema = z.strictObject({
+  filter: requestFilterSchema.default({}),
+  /** Keyset paging: continue after this local id (rows are newest first). */
+  afterId: localId.optional(),
+  limit: z.number().int().min(1).max(5000).default(200),
+});
+
+export const listOutputSchema = z.object({
+  rows: z.array(requestSummarySchema),
+  /** Pass as afterId for the next page; null when this was the last page. */
+  nextAfterId: localId.nullable(),
+  /** Rows matching the filter in all pages, when cheap to know (state-only filters); else null. */
+  total: z.number().int().nonnegative().nullable(),
+});
+export type ListOutput = z.infer<typeof listOutputSchema>;
+
+export const idInputSchema = z.strictObject({ id: localId });
+
+/** Operator actions record why: the reason goes into the request's history. */
+export const actionInputSchema = z.strictObject({
+  id: localId,
+  reason: z.string().max(500).optional(),
+});
+
+export const editInputSchema = z.strictObject({
+  id: localId,
+  reason: z.string().max(500).optional(),
+  params: z.record(z.string(), z.unknown()),
+});
+
+export const countsOutputSchema = z.object({
+  byState: z.record(z.string(), z.number().int().nonnegative()),
+  total: z.number().int().nonnegative(),
+  /** Requests that need an operator (rejected, failed, auth problems). */
+  needsAttention: z.number().int().nonnegative(),
+});
+export type Counts = z.infer<typeof countsOutputSchema>;
+
+export const statsInputSchema = z.strictObject({
+  hours: z.number().int().min(1).max(24 * 14).default(24),
+});
+export const statsOutputSchema = z.object({
+  byState: z.record(z.string(), z.number().int().nonnegative()),
+  /** One bucket per hour, oldest first: requests created in that hour, by state. */
+  perHour: z.array(
+    z.object({ hour: epochMs, total: z.number().int().nonnegative(), byState: z.record(z.string(), z.number().int().nonnegative()) }),
+  ),
+});
+export type Stats = z.infer<typeof statsOutputSchema>;
+
+export const cardInputSchema = z.strictObject({ card: z.string().min(1).max(160) });
+export const PIN_STATES = ['unknown', 'default', 'set', 'cleared'] as const;
+export const cardOutputSchema = z.object({
+  card: z.string(),
+  /** The card's requests, newest first (at most 500). */
+  requests: z.array(requestSummarySchema),
+  /** What the local catalog last heard from the head-end about this card, if it knows it. */
+  lastKnown: z
+    .object({
+      serial_number: nullableText,
+      ca_id: nullableText,
+      subscription_id: nullableText,
+      paired_stb_id: nullableText,
+      pin_state: nullableText,
+      entitlements: z.unknown(),
+      pairing: z.unknown(),
+      updated_at: epochMs.nullable(),
+    })
+    .nullable(),
+  /** Derived from the card's COMPLETED requests, oldest first. */
+  derived: z.object({
+    services: z.array(z.string()),
+    pairedWith: nullableText,
+    pinState: z.enum(PIN_STATES),
+    lastCompletedAt: epochMs.nullable(),
+  }),
+});
+export type CardView = z.infer<typeof cardOutputSchema>;
