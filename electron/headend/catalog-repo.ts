@@ -11,32 +11,25 @@ export interface SubscriptionRow {
   updated_date: string;
   revision: number;
 }
-export interface SmartcardRow {
+/** What smartcards and STBs have alike: identifiers, subscription, pairing. */
+interface DeviceRow {
   seq: number;
   id: string;
   serial_number: string;
   alternative_code: string;
   ca_id: string;
   subscription_number: string;
+  pairing_id: string | null;
+  updated_date: string;
+  revision: number;
+}
+export interface SmartcardRow extends DeviceRow {
   managed_by_sms: number;
   legacy: number;
+  /** All the sandbox knows of a card's PIN: no PIN and nothing derived from one is kept. */
   pin_state: 'default' | 'custom' | 'cleared';
-  pin_hash: string | null;
-  pairing_id: string | null;
-  updated_date: string;
-  revision: number;
 }
-export interface StbRow {
-  seq: number;
-  id: string;
-  serial_number: string;
-  alternative_code: string;
-  ca_id: string;
-  subscription_number: string;
-  pairing_id: string | null;
-  updated_date: string;
-  revision: number;
-}
+export type StbRow = DeviceRow;
 export interface ServiceRow {
   seq: number;
   id: string;
@@ -144,9 +137,8 @@ export class CatalogRepo {
     for (const s of serviceIds) del.run(cardId, s);
     this.touch('smartcards', cardId);
   }
-  /** pinHash: a salted hash, never the PIN; null for default and cleared PINs. */
-  setPin(cardId: string, state: SmartcardRow['pin_state'], pinHash: string | null): void {
-    this.db.prepare('UPDATE smartcards SET pin_state = ?, pin_hash = ? WHERE id = ?').run(state, pinHash, cardId);
+  setPinState(cardId: string, state: SmartcardRow['pin_state']): void {
+    this.db.prepare('UPDATE smartcards SET pin_state = ? WHERE id = ?').run(state, cardId);
     this.touch('smartcards', cardId);
   }
   setCardPairing(cardId: string, pairingId: string | null): void {
@@ -209,7 +201,7 @@ export class CatalogRepo {
   }
 
   private exportItem(kind: CatalogKind, row: Record<string, unknown>): Record<string, unknown> {
-    const { seq: _seq, pin_hash: _hash, ...item } = row;
+    const { seq: _seq, ...item } = row;
     if (kind !== 'smartcards') return item;
     const card = row as unknown as SmartcardRow;
     return {

@@ -5,14 +5,25 @@ import { fail, invalid, invalidField, ok, type Answer } from './envelope';
 import type { Faults } from './faults';
 import type { ReceivedEntry } from './request-store';
 
+/** What the control routes reach; startHeadend() hands the same to in-process callers. */
 export interface ControlApi {
+  /** Counts and knobs; only { running: false, last_restart_error } while stopped by a failed restart. */
   state(): Record<string, unknown>;
+  /** Merges fault knobs (unknown keys and bad values throw a ZodError naming them). */
   setFaults(patch: unknown): Faults;
   resetFaults(): Faults;
+  /**
+   * Closes every socket, reloads state from disk, listens again on the same
+   * ports. Rejects when that fails (port taken, database will not open); the
+   * head-end is then stopped, state() says why, and restart() may be retried.
+   */
   restart(): Promise<void>;
+  /** Requests received, in arrival order; for one card when named by CA id, serial, id or alternative code. */
   received(card?: string): ReceivedEntry[];
+  /** A card's state (services, pairing, PIN state, messages) or undefined. */
   card(key: string): Record<string, unknown> | undefined;
   setProcessingPaused(paused: boolean): void;
+  /** Runs one processing run now; returns the numbers processed in order. */
   processNow(): string[];
 }
 

@@ -17,7 +17,12 @@ export const faultsSchema = z.strictObject({
   halfCloseAfterFrames: frameCount.default(null),
   /** The Nth request frame is acted on and answered with bytes that are not a valid frame. */
   garbageAfterFrames: frameCount.default(null),
-  /** Every Nth HTTP provisioning call (counted since set) is acted on, then its socket is destroyed. */
+  /**
+   * Every Nth HTTP API call is acted on, then its socket is destroyed. API calls
+   * are login, token release, Conax POSTs, show, list and the catalog export,
+   * error answers included; control routes, unknown paths, a wrong HTTP method
+   * or content type do not count. Counted from the last set/reset of the knobs.
+   */
   httpDropAfterRequests: frameCount.default(null),
   /** Share (0..1) of processed requests REJECTED with SYSTEM_ERROR. */
   rejectRate: z.number().min(0).max(1).default(0),
@@ -73,7 +78,7 @@ export class FaultController {
     return fault && this.consumeLimit() ? fault : null;
   }
 
-  /** True when this HTTP provisioning call must have its socket destroyed after being acted on. */
+  /** True when this HTTP API call must have its socket destroyed after being acted on. */
   httpDropNow(): boolean {
     const every = this.current.httpDropAfterRequests;
     if (every === null) return false;

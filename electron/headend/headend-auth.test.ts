@@ -44,7 +44,9 @@ describe('login, expiry, release, UNAUTHORIZED', () => {
   });
 
   it('answers UNAUTHORIZED for an unknown token, a released one and an expired one', async () => {
-    fx = await startFixture({ tokenIdleTimeoutMs: 600 });
+    // token expiry runs on this clock, not the wall clock: no sleeps
+    let now = 1_000_000;
+    fx = await startFixture({ tokenIdleTimeoutMs: 600, now: () => now });
     const unknown = await fx.nagra('clear_pin', addBody('0123456789ABCDEF0123456789ABCDEF'));
     expect(unknown.status.code).toBe('UNAUTHORIZED');
 
@@ -56,13 +58,15 @@ describe('login, expiry, release, UNAUTHORIZED', () => {
     expect(again.body.status.code).toBe('UNAUTHORIZED');
 
     const idle = await fx.login();
-    // use keeps it alive...
-    await new Promise((r) => setTimeout(r, 150));
+    // use keeps it alive: 1,000 ms since login, but never 600 idle...
+    now += 500;
     expect((await fx.nagra('clear_pin', addBody(idle))).status.code).toBe('OK');
-    await new Promise((r) => setTimeout(r, 150));
+    now += 500;
     expect((await fx.nagra('clear_pin', addBody(idle))).status.code).toBe('OK');
-    // ...idleness expires it
-    await new Promise((r) => setTimeout(r, 800));
+    now += 599;
+    expect((await fx.nagra('clear_pin', addBody(idle))).status.code).toBe('OK');
+    // ...600 ms of idleness expires it
+    now += 600;
     const expired = await fx.nagra('clear_pin', addBody(idle));
     expect(expired.status.code).toBe('UNAUTHORIZED');
     expect(expired.data).toBeNull();

@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { optionsFromArgs } from './headend-cli';
+import { optionsFromArgs, startupBanner } from './headend-cli';
+import { DEFAULT_CREDENTIALS } from './headend-options';
+import type { RunningHeadend } from './start-headend';
 import { FrameProbe, httpCall } from './testing/sandbox-probe';
 
 const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), 'headend-cli.ts');
@@ -24,16 +26,41 @@ describe('headend CLI', () => {
     expect(() => optionsFromArgs(['--bogus'])).toThrow();
   });
 
-  it('starts standalone, prints ports and credentials (no token), serves, and stops on SIGTERM', async () => {
+  it('prints who logs in but never the password, default or custom', () => {
+    const headend = {
+      tcpPort: 7001, destinationId: 'SANDBOX-NAGRA-1', baseUrl: 'http://127.0.0.1:7002',
+      controlUrl: 'http://127.0.0.1:7002/sandbox/control', dataDir: '/tmp/x',
+      credentials: { username: 'operator', organisation: 'SANDBOX' },
+    } as RunningHeadend;
+    const byDefault = startupBanner(headend, {});
+    expect(byDefault).toContain('username operator, organisation SANDBOX, password: the sandbox default (see docs/protocol.md)');
+    expect(byDefault).not.toContain(`password ${DEFAULT_CREDENTIALS.password}`);
+    const custom = startupBanner(headend, { credentials: { password: 'Tr0ub4dor&3' } });
+    expect(custom).toContain('password: (custom, not shown)');
+    expect(custom).not.toContain('Tr0ub4dor&3');
+  });
+
+  it('starts standalone, prints ports and login (no password, no token), serves, and stops on SIGTERM', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cadesk-'));
     dirs.push(dataDir);
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--seed-size', 'tiny', '--data-dir', dataDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const password = 'Correct-Horse-4711';
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', CLI, '--seed-size', 'tiny', '--data-dir', dataDir, '--password', password],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    /** The exit code, or a rejection once timeoutMs has passed (the finally below kills the child). */
+    const exitWithin = (timeoutMs: number) => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`CLI did not exit within ${timeoutMs} ms:\n${out}`)), timeoutMs);
+      });
+      return Promise.race([exited, late]).finally(() => clearTimeout(timer));
+    };
     try {
       const deadline = Date.now() + 20_000;
       while (!/control\s*:/.test(out)) {
@@ -42,18 +69,21 @@ describe('headend CLI', () => {
       }
       const tcpPort = Number(/Nagravision TCP : [\d.]+:(\d+)/.exec(out)?.[1]);
       const baseUrl = /HTTP\s+: (http:\/\/\S+)/.exec(out)?.[1];
-      expect(out).toContain('username operator, password sandbox, organisation SANDBOX');
-      const login = await httpCall(baseUrl!, 'POST', '/authentication/token', { username: 'operator', password: 'sandbox', organisation: 'SANDBOX' });
+      expect(out).toContain('username operator, organisation SANDBOX, password: (custom, not shown)');
+      const login = await httpCall(baseUrl!, 'POST', '/authentication/token', { username: 'operator', password, organisation: 'SANDBOX' });
       const token = (login.body.data as { token: string }).token;
+      expect(token).toMatch(/^[0-9A-F]{32}$/);
       const probe = await FrameProbe.connect(tcpPort);
       expect((await probe.call('ping', {}, 'SANDBOX-NAGRA-1')).data).toEqual({ pong: true });
       probe.close();
       child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      expect(await exitWithin(10_000)).toBe(0);
       expect(out).not.toContain(token);
+      expect(out).not.toContain(password);
       expect(fs.existsSync(path.join(dataDir, 'sandbox-headend.sqlite'))).toBe(true);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      // whatever failed above, the child never outlives the test
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
   });
 });

@@ -1,11 +1,11 @@
 // npm run headend -- --tcp-port 7001 --http-port 7002 --data-dir .tmp/headend --seed-size small
-// Starts the sandbox head-end standalone, prints where it listens and how to log
-// in (never a token), and stops cleanly on SIGINT/SIGTERM.
+// Starts the sandbox head-end standalone, prints where it listens and who logs
+// in (never a password or token), and stops cleanly on SIGINT/SIGTERM.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CREDENTIALS, SEED_SIZES, type HeadendOptions } from './headend-options';
-import { startHeadend } from './start-headend';
+import { SEED_SIZES, type HeadendOptions } from './headend-options';
+import { startHeadend, type RunningHeadend } from './start-headend';
 
 const USAGE = `Usage: npm run headend -- [options]
   --host <addr>                   listen address (default 127.0.0.1)
@@ -99,6 +99,22 @@ export function optionsFromArgs(argv: string[]): HeadendOptions | 'help' {
   };
 }
 
+/** What the CLI prints once listening: where, and who logs in; never a password or token. */
+export function startupBanner(headend: RunningHeadend, options: HeadendOptions): string {
+  const password =
+    options.credentials?.password === undefined
+      ? 'the sandbox default (see docs/protocol.md)'
+      : '(custom, not shown)';
+  return [
+    'CA Desk sandbox head-end running',
+    `  Nagravision TCP : ${options.host ?? '127.0.0.1'}:${headend.tcpPort} (destination_id ${headend.destinationId})`,
+    `  HTTP            : ${headend.baseUrl} (login, Conax, /sandbox/catalog)`,
+    `  control         : ${headend.controlUrl}`,
+    `  login           : username ${headend.credentials.username}, organisation ${headend.credentials.organisation}, password: ${password}`,
+    `  data            : ${headend.dataDir}`,
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
   let options: HeadendOptions | 'help';
   try {
@@ -113,18 +129,7 @@ async function main(): Promise<void> {
     return;
   }
   const headend = await startHeadend(options);
-  const password =
-    options.credentials?.password === undefined ? DEFAULT_CREDENTIALS.password : '(as given with --password)';
-  console.log(
-    [
-      'CA Desk sandbox head-end running',
-      `  Nagravision TCP : ${options.host ?? '127.0.0.1'}:${headend.tcpPort} (destination_id ${headend.destinationId})`,
-      `  HTTP            : ${headend.baseUrl} (login, Conax, /sandbox/catalog)`,
-      `  control         : ${headend.controlUrl}`,
-      `  login           : username ${headend.credentials.username}, password ${password}, organisation ${headend.credentials.organisation}`,
-      `  data            : ${headend.dataDir}`,
-    ].join('\n'),
-  );
+  console.log(startupBanner(headend, options));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS smartcards (
   seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, serial_number TEXT NOT NULL UNIQUE,
   alternative_code TEXT NOT NULL UNIQUE, ca_id TEXT NOT NULL UNIQUE, subscription_number TEXT NOT NULL,
   managed_by_sms INTEGER NOT NULL, legacy INTEGER NOT NULL,
-  pin_state TEXT NOT NULL, pin_hash TEXT, pairing_id TEXT,
+  pin_state TEXT NOT NULL, pairing_id TEXT,
   updated_date TEXT NOT NULL, revision INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS stbs (
   seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, serial_number TEXT NOT NULL UNIQUE,
@@ -58,8 +58,25 @@ export function openHeadendDb(dataDir: string): Db {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 2000');
+  // Deleted rows and dropped columns are zeroed on disk, not left in free pages.
+  db.pragma('secure_delete = ON');
   db.exec(SCHEMA);
+  forgetPinHashes(db);
   return db;
+}
+
+/**
+ * Files written before the sandbox stopped keeping PIN hashes (a salted hash of
+ * a 4-digit PIN is the PIN for anyone who tries 10,000 values): drop the column
+ * and the hashes kept with stored requests.
+ */
+function forgetPinHashes(db: Db): void {
+  const columns = db.prepare("SELECT name FROM pragma_table_info('smartcards')").all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'pin_hash')) return;
+  db.transaction(() => {
+    db.exec('ALTER TABLE smartcards DROP COLUMN pin_hash');
+    db.exec("UPDATE requests SET params_json = json_remove(params_json, '$.pin_hash') WHERE params_json LIKE '%pin_hash%'");
+  })();
 }
 
 export function getMeta(db: Db, key: string): string | undefined {

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeFrame } from '../protocol/frame-codec';
+import { DEFAULT_SEED } from './headend-options';
+import { createPrng } from './seed-catalog';
 import { startFixture, type Fixture } from './testing/headend-fixture';
 import { FrameProbe, httpCall } from './testing/sandbox-probe';
 
@@ -24,9 +26,15 @@ describe('fault knobs, observed from a client', () => {
     httpCall(fx.headend.baseUrl, 'POST', '/sandbox/control/faults', faults);
 
   it('answers out of order with jitter, every answer matched by sequence_number', async () => {
-    await start({ answerJitterMs: 40 });
+    // The jitter is drawn from a generator seeded with the head-end's seed: the
+    // same delays on every run. Frames sent in one write are read together, so
+    // the answer held longest comes after ones sent later, whatever the load.
+    const random = createPrng(DEFAULT_SEED);
+    const delays = Array.from({ length: 20 }, () => Math.floor(random() * 41));
+    expect(delays.slice(0, 5).some((d, i) => d - Math.min(...delays.slice(i + 1)) >= 20)).toBe(true);
+    await start({ answerJitterMs: 40, seed: DEFAULT_SEED });
     const probe = await fx.probe();
-    const sent = Array.from({ length: 20 }, () => probe.send('clear_pin', body(token), dest()));
+    const sent = probe.sendTogether('clear_pin', Array.from({ length: 20 }, () => body(token)), dest());
     await probe.until(() => probe.frames.length === 20);
     const got = probe.frames.map((f) => f.sequence_number);
     expect([...got].sort((a, b) => a! - b!)).toEqual(sent);
@@ -118,6 +126,20 @@ describe('fault knobs, observed from a client', () => {
     const call = fx.conax('get_active_subscriptions', { token, smartcard_identifier: { serial_number: 'smrt20000054' } });
     await expect(call).rejects.toThrow();
     expect(fx.headend.received('smrt20000054')).toHaveLength(1);
+  });
+
+  it('httpDropAfterRequests counts every HTTP API call (login and catalog too), not control routes', async () => {
+    await start();
+    fx.headend.setFaults({ httpDropAfterRequests: 3 });
+    for (let i = 0; i < 3; i++) {
+      expect((await httpCall(fx.headend.baseUrl, 'GET', '/sandbox/control/state')).body.status.code).toBe('OK');
+    }
+    expect((await fx.login()).length).toBe(32); // 1st API call
+    const catalog = await httpCall(fx.headend.baseUrl, 'GET', '/sandbox/catalog/services', undefined, { token }); // 2nd
+    expect(catalog.body.status.code).toBe('OK');
+    const third = fx.conax('get_active_subscriptions', { token, smartcard_identifier: { serial_number: 'smrt20000054' } });
+    await expect(third).rejects.toThrow();
+    expect(fx.headend.received('smrt20000054')).toHaveLength(1); // acted on before the drop
   });
 
   it('rejectRate set at run time rejects processed requests with SYSTEM_ERROR', async () => {

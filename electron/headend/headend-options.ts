@@ -43,7 +43,11 @@ export interface HeadendOptions {
   processingIntervalMs?: number;
   /** Start with the processing run paused (tests drive it with processNow()). */
   processingPaused?: boolean;
-  /** Random extra delay 0..jitterMs per TCP answer, so answers come back out of order. */
+  /**
+   * Extra delay 0..jitterMs per TCP answer (not ping), so answers come back out
+   * of order. Drawn from a generator seeded with `seed`: the same run of requests
+   * on a fresh head-end gets the same delays.
+   */
   answerJitterMs?: number;
   seed?: number;
   seedSize?: keyof typeof SEED_SIZES | Partial<SeedSize>;
@@ -52,6 +56,8 @@ export interface HeadendOptions {
   faults?: Partial<Faults>;
   /** Where the head-end reports connection faults and restarts; never secrets. */
   log?: (line: string) => void;
+  /** Clock (ms) of token expiry; tests drive idle and absolute timeouts with it. Default Date.now. */
+  now?: () => number;
 }
 
 export interface ResolvedOptions {
@@ -73,6 +79,7 @@ export interface ResolvedOptions {
   maxBodyBytes: number;
   faults: Faults;
   log: (line: string) => void;
+  now: () => number;
 }
 
 export const DEFAULT_CREDENTIALS: Credentials = {
@@ -121,5 +128,6 @@ export function resolveOptions(options: HeadendOptions = {}): ResolvedOptions {
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     faults: faultsSchema.parse(options.faults ?? {}),
     log: options.log ?? (() => {}),
+    now: options.now ?? Date.now,
   };
 }

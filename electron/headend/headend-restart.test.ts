@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { provisioningRequestSchema } from '../../shared/domain/provisioning-request';
 import { eventually, startFixture, type Fixture } from './testing/headend-fixture';
@@ -70,5 +72,52 @@ describe('restart', () => {
     expect(fx.headend.state().catalog_revision).toBe(revision);
     expect(fx.headend.card('smrt20000054')!.pin_state).toBe('cleared');
     expect((fx.headend.state().catalog as { smartcards: number }).smartcards).toBe(40);
+  });
+
+  it('a restart that cannot come back is logged, not left unhandled; the head-end stays stopped until retried', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const logged: string[] = [];
+      fx = await startFixture({ processingPaused: true, log: (l) => logged.push(l) });
+      const { dataDir } = fx;
+      const ports = { tcp: fx.headend.tcpPort, http: fx.headend.httpPort };
+      // The database will not reopen: the open file moves away with its folder
+      // and a plain file takes the folder's place.
+      const moved = `${dataDir}-moved`;
+      fs.renameSync(dataDir, moved);
+      fs.writeFileSync(dataDir, 'not a folder');
+
+      const answer = await httpCall(fx.headend.baseUrl, 'POST', '/sandbox/control/restart');
+      expect(answer.body.status.code).toBe('OK');
+      const failure = await eventually(() => logged.find((l) => l.startsWith('control restart failed')), 5000, 'the logged failure');
+      expect(failure).toContain(dataDir);
+      await new Promise((r) => setTimeout(r, 50)); // past the point where Node reports unhandled rejections
+      expect(unhandled).toEqual([]);
+      expect(fx.headend.state()).toMatchObject({ running: false, last_restart_error: expect.stringContaining(dataDir) });
+      await expect(httpCall(fx.headend.baseUrl, 'GET', '/sandbox/control/state', undefined, undefined, 500)).rejects.toThrow();
+
+      // Retried in-process while the HTTP port is taken: the failure is the caller's, as a rejection.
+      fs.rmSync(dataDir);
+      fs.renameSync(moved, dataDir);
+      const squatter = net.createServer();
+      await new Promise<void>((resolve) => squatter.listen(ports.http, '127.0.0.1', resolve));
+      try {
+        await expect(fx.headend.restart()).rejects.toThrow(/EADDRINUSE/);
+        expect(fx.headend.state()).toMatchObject({ running: false, last_restart_error: expect.stringContaining('EADDRINUSE') });
+      } finally {
+        await new Promise((resolve) => squatter.close(resolve));
+      }
+
+      // The causes gone, a retry brings it back on the same ports with its state.
+      await fx.headend.restart();
+      expect({ tcp: fx.headend.tcpPort, http: fx.headend.httpPort }).toEqual(ports);
+      expect(fx.headend.state()).toMatchObject({ running: true, last_restart_error: null, processing_paused: true });
+      expect((await fx.login()).length).toBe(32);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });

@@ -2,13 +2,13 @@
 // token release, request creation, show, list and the catalog export. The
 // transports only decode, route and write; every rule lives here.
 import { z } from 'zod';
-import { listQuery, LIST_FILTERS, fieldsSetSchema, showQuery } from '../../shared/domain/conax-requests';
+import { listQuery, listQueryFor, showQuery } from '../../shared/domain/conax-requests';
 import { UDF_FIELDS } from '../../shared/domain/common-fields';
 import { provisioningRequestSchema } from '../../shared/domain/provisioning-request';
 import { localDateTimeSchema } from '../../shared/domain/dates';
 import { loginRequestSchema, releaseTokenRequestSchema } from '../../shared/domain/login';
 import { findRequestDefinition, parseWireBody } from '../../shared/domain/request-catalog';
-import { lifeCycleStateSchema, NAGRAVISION_TYPES, type Provider } from '../../shared/domain/request-types';
+import { NAGRAVISION_TYPES, type Provider } from '../../shared/domain/request-types';
 import type { Session, TokenStore } from './auth-tokens';
 import { CATALOG_KINDS, type CatalogKind, type CatalogRepo } from './catalog-repo';
 import { fail, invalid, invalidField, ok, type Answer } from './envelope';
@@ -31,25 +31,9 @@ const pagingSchema = z.object({
 });
 
 /** Nagravision list over TCP (our extension): the Conax list rules with Nagravision types. */
-const nagravisionListQuery = z
-  .strictObject({
-    type: z.enum(NAGRAVISION_TYPES, { message: `type must be one of the Nagravision types: ${NAGRAVISION_TYPES.join(', ')}` }).optional(),
-    life_cycle_state: lifeCycleStateSchema.optional(),
-    reference_number: z.string().min(1).max(128).optional(),
-    fields_set: fieldsSetSchema.optional(),
-  })
-  .superRefine((v, ctx) => {
-    const given = LIST_FILTERS.filter((k) => v[k] !== undefined);
-    if (given.length !== 1) {
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          given.length === 0
-            ? `list: specify exactly one of ${LIST_FILTERS.join(', ')}`
-            : `list: only one of ${LIST_FILTERS.join(', ')} is allowed, got ${given.join(' and ')}`,
-      });
-    }
-  });
+const nagravisionListQuery = listQueryFor(
+  z.enum(NAGRAVISION_TYPES, { message: `type must be one of the Nagravision types: ${NAGRAVISION_TYPES.join(', ')}` }),
+);
 
 const catalogQuery = z.strictObject({
   updated_after: localDateTimeSchema.optional(),

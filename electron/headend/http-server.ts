@@ -7,6 +7,7 @@ import { fail, invalidField, type Answer } from './envelope';
 import type { FaultController } from './faults';
 import type { HeadendService } from './headend-service';
 import { handleControl, type ControlApi } from './control-routes';
+import { listenOn } from './listen';
 
 export interface HttpServerConfig {
   host: string;
@@ -16,14 +17,18 @@ export interface HttpServerConfig {
 
 const CONAX_POST = /^\/conax_web_services\/provisioning_requests?\/([a-z_]{1,64})\/?$/;
 const CATALOG = /^\/sandbox\/catalog\/([a-z_]{1,32})\/?$/;
-/** Beyond this a too-large body is no longer drained but the socket closed. */
-const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+/**
+ * A too-large body is drained (so the client reads its 413) up to this many
+ * times the body limit; beyond, the socket is closed.
+ */
+const DRAIN_FACTOR = 4;
 
 type ReadBody = { ok: true; body: unknown } | { ok: false; answer: Answer };
 
 export class HeadendHttpServer {
   private readonly server: http.Server;
   private readonly pending = new Set<NodeJS.Timeout>();
+  private handling = 0;
 
   constructor(
     private readonly service: HeadendService,
@@ -32,23 +37,25 @@ export class HeadendHttpServer {
     private readonly config: HttpServerConfig,
   ) {
     this.server = http.createServer((req, res) => {
-      this.route(req, res).catch((error: unknown) => {
-        config.log(`http: failed to handle ${req.method} ${req.url?.split('?')[0]}: ${String(error)}`);
-        if (!res.headersSent) this.write(res, fail('SYSTEM_ERROR', 'the head-end failed to handle this request'));
-      });
+      this.handling += 1;
+      this.route(req, res)
+        .catch((error: unknown) => {
+          config.log(`http: failed to handle ${req.method} ${req.url?.split('?')[0]}: ${String(error)}`);
+          if (!res.headersSent) this.write(res, fail('SYSTEM_ERROR', 'the head-end failed to handle this request'));
+        })
+        .finally(() => (this.handling -= 1));
     });
     this.server.keepAliveTimeout = 5_000;
     this.server.on('clientError', (_e, socket: net.Socket) => socket.destroy());
   }
 
   listen(port: number): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, this.config.host, () => {
-        this.server.off('error', reject);
-        resolve((this.server.address() as net.AddressInfo).port);
-      });
-    });
+    return listenOn(this.server, port, this.config.host);
+  }
+
+  /** Requests whose handler has not finished (a handler stuck on its body would show here). */
+  get requestsInFlight(): number {
+    return this.handling;
   }
 
   close(): Promise<void> {
@@ -65,12 +72,18 @@ export class HeadendHttpServer {
     const method = req.method ?? 'GET';
     const query = Object.fromEntries(url.searchParams) as Record<string, unknown>;
 
+    // Every POST must say it is JSON: a web page may send "simple" (text/plain,
+    // form) cross-origin POSTs without asking, but not application/json.
+    if (method === 'POST' && !isJson(req)) return this.write(res, notJson());
+
     if (path.startsWith('/sandbox/control/')) {
+      const route = path.slice('/sandbox/control/'.length);
       const read = method === 'POST' ? await this.readBody(req, true) : ({ ok: true, body: {} } as const);
       if (!read.ok) return this.write(res, read.answer);
-      const answer = await handleControl(this.control, method, path.slice('/sandbox/control/'.length), query, read.body);
+      const answer = await handleControl(this.control, method, route, query, read.body);
       this.write(res, answer.answer);
-      if (answer.after) res.on('finish', () => setImmediate(() => void answer.after?.()));
+      const after = answer.after;
+      if (after) res.on('finish', () => setImmediate(() => this.runAfter(route, after)));
       return;
     }
 
@@ -125,7 +138,15 @@ export class HeadendHttpServer {
     this.pending.add(timer);
   }
 
+  /** Work that follows a control answer (restart): a failure is logged, never left unhandled. */
+  private runAfter(route: string, after: () => Promise<void>): void {
+    after().catch((error: unknown) => {
+      this.config.log(`control ${route.slice(0, 50)} failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+
   private write(res: http.ServerResponse, answer: Answer): void {
+    if (res.destroyed || res.writableEnded) return;
     const text = JSON.stringify(answer.envelope);
     res.writeHead(answer.httpStatus, {
       'content-type': 'application/json; charset=utf-8',
@@ -134,8 +155,10 @@ export class HeadendHttpServer {
     res.end(text);
   }
 
+  /** Always settles: on the body's end, a read error, or the connection closing first. */
   private readBody(req: http.IncomingMessage, emptyIsObject = false): Promise<ReadBody> {
     const max = this.config.maxBodyBytes;
+    const tooLarge = () => invalidField('body', `body exceeds the limit of ${max} bytes`, 413);
     return new Promise((resolve) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -146,14 +169,21 @@ export class HeadendHttpServer {
       };
       req.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > DRAIN_LIMIT_BYTES) req.socket.destroy();
+        if (size > max * DRAIN_FACTOR) req.socket.destroy();
         else if (size <= max) chunks.push(chunk);
       });
-      req.on('error', () => done({ ok: false, answer: invalidField('body', 'the body could not be read') }));
+      const cutOff = (): ReadBody => ({
+        ok: false,
+        answer: size > max ? tooLarge() : invalidField('body', 'the connection closed before the body was complete'),
+      });
+      // Node reports a cut body as 'error' (aborted) only to error listeners;
+      // 'close' (after 'end' on a whole body) and the destroyed check make sure
+      // this settles however the connection went away.
+      req.on('error', () => done(cutOff()));
+      req.on('close', () => done(cutOff()));
+      if (req.destroyed) done(cutOff());
       req.on('end', () => {
-        if (size > max) {
-          return done({ ok: false, answer: invalidField('body', `body exceeds the limit of ${max} bytes`, 413) });
-        }
+        if (size > max) return done({ ok: false, answer: tooLarge() });
         const text = Buffer.concat(chunks).toString('utf8');
         if (text.trim() === '' && emptyIsObject) return done({ ok: true, body: {} });
         try {
@@ -164,6 +194,13 @@ export class HeadendHttpServer {
       });
     });
   }
+}
+
+const notJson = () => invalidField('content-type', 'POST bodies must be sent with Content-Type: application/json', 415);
+
+function isJson(req: http.IncomingMessage): boolean {
+  const type = req.headers['content-type'] ?? '';
+  return type.split(';')[0]!.trim().toLowerCase() === 'application/json';
 }
 
 /** show/list: nested identifiers arrive JSON-encoded in one query parameter. */

@@ -68,13 +68,13 @@ export class RequestEffects {
       case 'ADD_TO_EXISTING_PAIRING':
         return this.addToPairing(params);
       case 'UPDATE_CA_PIN_TO_DEFAULT_VALUE':
-        this.catalog.setPin(this.cardOf(params).id, 'default', null);
+        this.catalog.setPinState(this.cardOf(params).id, 'default');
         return { response: null };
       case 'UPDATE_CA_PIN_TO_GIVEN_VALUE':
-        this.catalog.setPin(this.cardOf(params).id, 'custom', String(params.pin_hash));
+        this.catalog.setPinState(this.cardOf(params).id, 'custom');
         return { response: null };
       case 'CLEAR_CA_PIN':
-        this.catalog.setPin(this.cardOf(params).id, 'cleared', null);
+        this.catalog.setPinState(this.cardOf(params).id, 'cleared');
         return { response: null };
       case 'GET_ACTIVE_SUBSCRIPTIONS': {
         const card = this.cardOf(params);

@@ -38,17 +38,14 @@ const CONAX_DEFAULT_TEMPLATE: ParamKind[] = ['dist', 'smartcard'];
 export const newHeadendId = () => crypto.randomBytes(16).toString('hex').toUpperCase();
 const md5Id = (text: string) => crypto.createHash('md5').update(text).digest('hex').toUpperCase();
 
-/** A salted hash of a PIN: what the head-end keeps instead of the PIN. */
-export function hashPin(pin: string): string {
-  const salt = crypto.randomBytes(8).toString('hex');
-  return `${salt}$${crypto.createHash('sha256').update(`${salt}:${pin}`).digest('hex')}`;
-}
-
-/** The params as stored: the PIN replaced by its hash (pin_hash). */
+/**
+ * The params as stored: without the PIN and without anything derived from it.
+ * The sandbox never checks PINs (only the card's pin_state changes), and a hash
+ * of a 4-digit PIN is reversed by 10,000 guesses, so it would be the PIN in clear.
+ */
 export function storableParams(params: Params): Params {
-  if (typeof params.pin !== 'string') return params;
-  const { pin, ...rest } = params;
-  return { ...rest, pin_hash: hashPin(pin) };
+  const { pin: _pin, ...rest } = params;
+  return rest;
 }
 
 /** The card a request is about (for the received log and effects); CA id or identifier. */

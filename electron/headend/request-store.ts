@@ -18,18 +18,8 @@ export interface StoredRequest {
   object: Record<string, unknown>;
 }
 
-interface RequestRow {
-  number: number;
-  id: string;
-  provider: string;
-  method: string;
-  type: string;
-  life_cycle_state: string;
-  priority: string;
-  due_ms: number;
-  params_json: string;
-  object_json: string;
-}
+/** A row of the requests table: the stored request with params and object as JSON text. */
+type RequestRow = Omit<StoredRequest, 'params' | 'object'> & { params_json: string; object_json: string };
 
 export interface ReceivedEntry {
   seq: number;

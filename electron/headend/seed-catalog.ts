@@ -66,8 +66,8 @@ export function seedCatalogIfEmpty(db: Db, seed: number, size: SeedSize): boolea
   );
   const insertCard = db.prepare(
     `INSERT INTO smartcards (id, serial_number, alternative_code, ca_id, subscription_number, managed_by_sms,
-       legacy, pin_state, pin_hash, pairing_id, updated_date, revision)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'default', NULL, ?, ?, 0)`,
+       legacy, pin_state, pairing_id, updated_date, revision)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'default', ?, ?, 0)`,
   );
   const insertStb = db.prepare(
     `INSERT INTO stbs (id, serial_number, alternative_code, ca_id, subscription_number, pairing_id, updated_date, revision)

@@ -18,7 +18,7 @@ import { RequestStore, type ReceivedEntry } from './request-store';
 import { seedCatalogIfEmpty } from './seed-catalog';
 import { NagravisionTcpServer } from './tcp-server';
 
-export interface RunningHeadend {
+export interface RunningHeadend extends Omit<ControlApi, 'setFaults'> {
   tcpPort: number;
   httpPort: number;
   /** http://host:port — Conax, login and catalog paths hang off it. */
@@ -29,17 +29,6 @@ export interface RunningHeadend {
   dataDir: string;
   credentials: { username: string; organisation: string };
   setFaults(patch: Partial<Faults>): Faults;
-  resetFaults(): Faults;
-  /** Closes every socket, reloads state from disk, listens again on the same ports. */
-  restart(): Promise<void>;
-  /** Requests received, in arrival order; for one card when named by CA id, serial, id or alternative code. */
-  received(card?: string): ReceivedEntry[];
-  /** A card's state (services, pairing, PIN state, messages) or undefined. */
-  card(key: string): Record<string, unknown> | undefined;
-  setProcessingPaused(paused: boolean): void;
-  /** Runs one processing run now; returns the numbers processed in order. */
-  processNow(): string[];
-  state(): Record<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -58,6 +47,8 @@ class Headend implements ControlApi {
   private readonly faults: FaultController;
   private readonly distributorId: string;
   private restarting: Promise<void> | null = null;
+  /** Why the last restart failed (null when it succeeded or none was asked). */
+  private lastRestartError: string | null = null;
   tcpPort = 0;
   httpPort = 0;
 
@@ -76,7 +67,7 @@ class Headend implements ControlApi {
     seedCatalogIfEmpty(db, o.seed, o.seedSize);
     const catalog = new CatalogRepo(db);
     const store = new RequestStore(db);
-    const tokens = new TokenStore(o.credentials, o.tokenIdleTimeoutMs, o.tokenAbsoluteTimeoutMs);
+    const tokens = new TokenStore(o.credentials, o.tokenIdleTimeoutMs, o.tokenAbsoluteTimeoutMs, o.now);
     const wasPaused = this.runtime?.processor.isPaused ?? o.processingPaused;
     const processor = new RequestProcessor(db, store, catalog, this.faults, o.processingIntervalMs, wasPaused, o.log);
     const service = new HeadendService({
@@ -89,6 +80,7 @@ class Headend implements ControlApi {
       destinationId: o.destinationId,
       maxFrameBytes: o.maxFrameBytes,
       answerJitterMs: o.answerJitterMs,
+      jitterSeed: o.seed,
       log: o.log,
     });
     const http = new HeadendHttpServer(service, this.faults, this, { host: o.host, maxBodyBytes: o.maxBodyBytes, log: o.log });
@@ -119,8 +111,16 @@ class Headend implements ControlApi {
   restart(): Promise<void> {
     this.restarting ??= (async () => {
       this.options.log('restarting: closing every connection and reloading state from disk');
-      await this.stop();
-      await this.start();
+      try {
+        await this.stop();
+        await this.start();
+        this.lastRestartError = null;
+      } catch (error) {
+        // The head-end stays stopped; restart() may be asked again once the cause is gone.
+        this.lastRestartError = error instanceof Error ? error.message : String(error);
+        this.options.log(`restart failed, the head-end is stopped: ${this.lastRestartError}`);
+        throw error;
+      }
     })().finally(() => {
       this.restarting = null;
     });
@@ -154,7 +154,7 @@ class Headend implements ControlApi {
     const { catalog } = this.rt;
     const card = catalog.smartcardByAnyKey(key);
     if (!card) return undefined;
-    const { pin_hash: _hash, seq: _seq, ...rest } = card;
+    const { seq: _seq, ...rest } = card;
     const pairing = card.pairing_id;
     return {
       ...rest,
@@ -166,9 +166,16 @@ class Headend implements ControlApi {
     };
   }
 
+  get running(): boolean {
+    return this.runtime?.db.open === true;
+  }
+
   state(): Record<string, unknown> {
+    if (!this.running) return { running: false, last_restart_error: this.lastRestartError };
     const rt = this.rt;
     return {
+      running: true,
+      last_restart_error: this.lastRestartError,
       tcp_port: this.tcpPort,
       http_port: this.httpPort,
       destination_id: this.options.destinationId,
@@ -178,6 +185,7 @@ class Headend implements ControlApi {
       catalog: rt.catalog.counts(),
       catalog_revision: Number(getMeta(rt.db, 'revision') ?? '0'),
       tcp_connections: rt.tcp.connectionCount,
+      http_requests_in_flight: rt.http.requestsInFlight,
       active_tokens: rt.tokens.activeCount,
     };
   }

@@ -3,10 +3,12 @@
 // so with jitter answers come back out of order; the sequence_number ties them
 // together. A frame that cannot be decoded closes that connection only.
 import net from 'node:net';
-import { encodeFrame, FrameDecoder } from '../protocol/frame-codec';
+import { encodeFrame, FRAME_HEADER_BYTES, FrameDecoder } from '../protocol/frame-codec';
 import { fail, invalidField, ok, type Answer } from './envelope';
 import { GARBAGE_BYTES, type FaultController } from './faults';
 import type { HeadendService } from './headend-service';
+import { listenOn } from './listen';
+import { createPrng } from './seed-catalog';
 
 export const NAGRAVISION_METHOD_PREFIX = 'nagravision/provisioning_requests/';
 export const PING_METHOD = 'ping';
@@ -16,6 +18,8 @@ export interface TcpServerConfig {
   destinationId: string;
   maxFrameBytes: number;
   answerJitterMs: number;
+  /** Seeds the jitter, so a given seed delays the Nth jittered answer the same way on every run. */
+  jitterSeed: number;
   log: (line: string) => void;
 }
 
@@ -23,6 +27,7 @@ export class NagravisionTcpServer {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly jitterRandom: () => number;
 
   constructor(
     private readonly service: HeadendService,
@@ -31,16 +36,11 @@ export class NagravisionTcpServer {
   ) {
     this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
     this.server.on('error', (e) => config.log(`tcp server error: ${e.message}`));
+    this.jitterRandom = createPrng(config.jitterSeed);
   }
 
   listen(port: number): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, this.config.host, () => {
-        this.server.off('error', reject);
-        resolve((this.server.address() as net.AddressInfo).port);
-      });
-    });
+    return listenOn(this.server, port, this.config.host);
   }
 
   get connectionCount(): number {
@@ -111,10 +111,11 @@ export class NagravisionTcpServer {
     }
     if (current.answerNever || conn.writeClosed) return;
     const payload =
-      fault === 'garbage'
-        ? GARBAGE_BYTES
-        : encodeFrame({ sequence_number: validSeq ? seq : null, ...answer.envelope });
-    const jitter = isPing || fault === 'garbage' ? 0 : Math.floor(Math.random() * (this.config.answerJitterMs + 1));
+      fault === 'garbage' ? GARBAGE_BYTES : this.encodeAnswer(validSeq ? seq : null, frame.method, answer);
+    const jitter =
+      isPing || fault === 'garbage' || this.config.answerJitterMs === 0
+        ? 0
+        : Math.floor(this.jitterRandom() * (this.config.answerJitterMs + 1));
     const delay = current.latencyMs + jitter;
     conn.inFlight += 1;
     const send = () => {
@@ -131,6 +132,22 @@ export class NagravisionTcpServer {
       send();
     }, delay);
     this.timers.add(timer);
+  }
+
+  /**
+   * The answer frame, or an error frame when the answer would not fit in one
+   * frame: the client's decoder would refuse it (frame_too_large) and drop the
+   * connection, so say what to ask instead (fewer records or fewer fields).
+   */
+  private encodeAnswer(seq: unknown, method: unknown, answer: Answer): Buffer {
+    const sequence_number = seq as number | null;
+    const payload = encodeFrame({ sequence_number, ...answer.envelope });
+    const size = payload.length - FRAME_HEADER_BYTES;
+    const max = this.config.maxFrameBytes;
+    if (size <= max) return payload;
+    const name = typeof method === 'string' ? method.slice(method.lastIndexOf('/') + 1) : '';
+    this.config.log(`tcp: the answer to ${name.slice(0, 64) || 'a frame'} (${size} bytes) exceeds the frame limit of ${max}`);
+    return encodeFrame({ sequence_number, ...answerTooLarge(name, size, max).envelope });
   }
 
   private answer(frame: Record<string, unknown>, validSeq: boolean): Answer {
@@ -165,4 +182,19 @@ export class NagravisionTcpServer {
       return fail('SYSTEM_ERROR', 'the head-end failed to handle this request');
     }
   }
+}
+
+/** What a too-large answer becomes: the fields to change to get one that fits. */
+export function answerTooLarge(method: string, size: number, max: number): Answer {
+  const tooLarge = `answer too large for one frame (${size} bytes, limit ${max})`;
+  if (method === 'list') {
+    const answer = fail('INVALID_PARAMETERS', `records_per_page, fields_set: ${tooLarge}; ask fewer records or fewer fields`);
+    answer.envelope.status.field_errors = [
+      { field: 'records_per_page', message: `${tooLarge}; ask fewer records` },
+      { field: 'fields_set', message: `${tooLarge}; ask fewer fields` },
+    ];
+    return answer;
+  }
+  if (method === 'show') return invalidField('fields_set', `${tooLarge}; ask fewer fields`);
+  return fail('SYSTEM_ERROR', tooLarge);
 }

@@ -165,25 +165,34 @@ export const showQuery = z.strictObject({
 
 export const LIST_FILTERS = ['type', 'life_cycle_state', 'reference_number'] as const;
 
-export const listQuery = z
-  .strictObject({
-    type: conaxTypeSchema.optional(),
-    life_cycle_state: lifeCycleStateSchema.optional(),
-    reference_number: z.string().min(1).max(128).optional(),
-    fields_set: fieldsSetSchema.optional(),
-  })
-  .superRefine((v, ctx) => {
-    const given = LIST_FILTERS.filter((k) => v[k] !== undefined);
-    if (given.length !== 1) {
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          given.length === 0
-            ? `list: specify exactly one of ${LIST_FILTERS.join(', ')}`
-            : `list: only one of ${LIST_FILTERS.join(', ')} is allowed, got ${given.join(' and ')}`,
-      });
-    }
-  });
+/**
+ * The list query for one provider's request types: exactly one of the
+ * LIST_FILTERS, plus fields_set. Conax uses it with its types; the sandbox's
+ * Nagravision list over TCP with the Nagravision ones.
+ */
+export function listQueryFor<T extends z.ZodType<string>>(typeSchema: T) {
+  return z
+    .strictObject({
+      type: typeSchema.optional(),
+      life_cycle_state: lifeCycleStateSchema.optional(),
+      reference_number: z.string().min(1).max(128).optional(),
+      fields_set: fieldsSetSchema.optional(),
+    })
+    .superRefine((v, ctx) => {
+      const given = LIST_FILTERS.filter((k) => v[k] !== undefined);
+      if (given.length !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            given.length === 0
+              ? `list: specify exactly one of ${LIST_FILTERS.join(', ')}`
+              : `list: only one of ${LIST_FILTERS.join(', ')} is allowed, got ${given.join(' and ')}`,
+        });
+      }
+    });
+}
+
+export const listQuery = listQueryFor(conaxTypeSchema);
 
 export type ShowQuery = z.infer<typeof showQuery>;
 export type ListQuery = z.infer<typeof listQuery>;

@@ -58,6 +58,16 @@ export class FrameProbe {
     });
   }
 
+  /** Sends several request frames in one write (so the server reads them together); returns their sequence numbers. */
+  sendTogether(method: string, bodies: unknown[], destinationId: string): number[] {
+    const seqs = bodies.map(() => ++this.seq);
+    const frames = bodies.map((body, i) =>
+      encodeFrame({ destination_id: destinationId, sequence_number: seqs[i], method, body }),
+    );
+    this.socket.write(Buffer.concat(frames));
+    return seqs;
+  }
+
   /** Sends one request frame; returns its sequence number. */
   send(method: string, body: unknown, destinationId: string, sequenceNumber = ++this.seq): number {
     this.socket.write(encodeFrame({ destination_id: destinationId, sequence_number: sequenceNumber, method, body }));
@@ -121,7 +131,8 @@ export async function httpCall(
   for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, v);
   const res = await fetch(url, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    // the sandbox answers 415 to a POST not marked as JSON, body or not
+    headers: method === 'POST' ? { 'content-type': 'application/json' } : {},
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     signal: AbortSignal.timeout(timeoutMs),
   });
