@@ -4,26 +4,32 @@ import { defineConfig, type UserConfig } from 'vite';
 
 // Three builds from one file:
 //   vite build                        → dist/renderer (the React UI, base ./)
-//   vite build --mode electron-main    → dist-electron/main.cjs
+//   vite build --mode electron-main    → dist-electron/main.cjs and
+//                                        dist-electron/runtime-worker.cjs (the
+//                                        back end's worker thread), sharing
+//                                        dist-electron/chunks/*.cjs
 //   vite build --mode electron-preload → dist-electron/preload.cjs (one CommonJS
 //                                        file: a sandboxed preload cannot require
 //                                        siblings)
 
 const nodeExternals = ['electron', 'better-sqlite3', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
-function electronBuild(entry: string, fileName: string): UserConfig {
+/** entries: output name (without .cjs) → source file. One entry builds one self-contained file. */
+function electronBuild(entries: Record<string, string>): UserConfig {
+  const single = Object.keys(entries).length === 1;
   return {
     publicDir: false,
     build: {
-      ssr: entry,
+      ssr: true,
       outDir: 'dist-electron',
       emptyOutDir: false,
       target: 'node22',
       minify: false,
       sourcemap: true,
       rolldownOptions: {
+        input: entries,
         external: nodeExternals,
-        output: { format: 'cjs', entryFileNames: fileName, codeSplitting: false },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/shared-[hash].cjs', codeSplitting: !single },
       },
     },
     ssr: { noExternal: true, external: nodeExternals },
@@ -31,8 +37,8 @@ function electronBuild(entry: string, fileName: string): UserConfig {
 }
 
 export default defineConfig(({ mode }): UserConfig => {
-  if (mode === 'electron-main') return electronBuild('electron/main/main.ts', 'main.cjs');
-  if (mode === 'electron-preload') return electronBuild('electron/preload/preload.ts', 'preload.cjs');
+  if (mode === 'electron-main') return electronBuild({ main: 'electron/main/main.ts', 'runtime-worker': 'electron/services/runtime-worker.ts' });
+  if (mode === 'electron-preload') return electronBuild({ preload: 'electron/preload/preload.ts' });
   return {
     root: 'renderer',
     base: './',

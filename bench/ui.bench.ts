@@ -4,17 +4,22 @@
 //   scroll frame time                target ≤ 16 ms
 //   filter time                      target ≤ 100 ms
 //   main-loop delay, 100k-row import target ≤ 50 ms
+// The back end runs in its worker thread as in `npm start`; CADESK_BENCH_IN_PROCESS=1
+// runs it on the main thread instead, for comparison.
 import { chromium, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { on } from 'node:events';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { startBrowserMode, type BrowserMode } from '../electron/bridge/browser-mode';
 
 const ROWS = 100_000;
 const root = path.resolve(import.meta.dirname, '..');
 const quiet = { warn: () => {}, error: () => {} };
+const inProcess = process.env.CADESK_BENCH_IN_PROCESS === '1';
 
 function line(name: string, value: string, target: string, ok: boolean): void {
   console.log(`  ${name.padEnd(44)} ${value.padStart(12)}   target ${target.padEnd(8)} ${ok ? 'ok' : 'MISSED'}`);
@@ -25,14 +30,75 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-function csvOf(rows: number): string {
+async function startApp(dataDir: string): Promise<BrowserMode> {
+  return startBrowserMode({ dataDir, logger: quiet, headend: { seedSize: 'small' }, sync: { idleMs: 500 }, inProcess });
+}
+
+function csvOf(rows: number, prefix: string): string {
   const lines = ['provider,method,smartcard_identifier.serial_number,message_text,scheduled_date'];
-  for (let i = 0; i < rows; i++) lines.push(`conax,send_mail_message_to_client,smrt6${String(i).padStart(7, '0')},notice ${i},2099-12-31T00:00:00`);
+  for (let i = 0; i < rows; i++) lines.push(`conax,send_mail_message_to_client,${prefix}${String(i).padStart(7, '0')},notice ${i},2099-12-31T00:00:00`);
   return lines.join('\n');
 }
 
-async function startApp(dataDir: string): Promise<BrowserMode> {
-  return startBrowserMode({ dataDir, logger: quiet, headend: { seedSize: 'small' }, sync: { idleMs: 500 } });
+type ImportAnswer = { ok: boolean; queued?: number; message?: string };
+
+/**
+ * Posts a CSV to bulk.commit over the real bridge from a client in its own
+ * thread: in use the client is a browser or Electron renderer, another
+ * process, so only the bridge and the back-end host run on the measured loop.
+ */
+async function importFromClientThread(url: string, cookie: string, csv: string, start: () => void): Promise<ImportAnswer> {
+  const client = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+     parentPort.once('message', () => {
+       fetch(workerData.url, { method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: workerData.cookie }, body: JSON.stringify({ csv: workerData.csv }) })
+         .then((r) => r.json())
+         .then((r) => parentPort.postMessage({ ok: r.ok, queued: r.value && r.value.queued, message: r.error && r.error.message }))
+         .catch((e) => parentPort.postMessage({ ok: false, message: String(e) }));
+     });
+     parentPort.postMessage('ready');`,
+    { eval: true, workerData: { url, cookie, csv } },
+  );
+  try {
+    const answers = on(client, 'message');
+    await answers.next();
+    start();
+    client.postMessage('go');
+    const { value } = await answers.next();
+    return (value as [ImportAnswer])[0];
+  } finally {
+    await client.terminate();
+  }
+}
+
+/** The same import sent by the page, as the bulk screen does it (the page builds the file). */
+async function importFromPage(page: Page, rows: number, prefix: string): Promise<ImportAnswer> {
+  return page.evaluate(
+    async ({ rows, prefix }) => {
+      const lines = ['provider,method,smartcard_identifier.serial_number,message_text,scheduled_date'];
+      for (let i = 0; i < rows; i++) lines.push(`conax,send_mail_message_to_client,${prefix}${String(i).padStart(7, '0')},notice ${i},2099-12-31T00:00:00`);
+      const body = JSON.stringify({ csv: lines.join('\n') });
+      const response = await fetch('/ipc/bulk.commit', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      const result = (await response.json()) as { ok: boolean; value?: { queued: number }; error?: { message: string } };
+      return { ok: result.ok, queued: result.value?.queued, message: result.error?.message };
+    },
+    { rows, prefix },
+  );
+}
+
+/** Max, p99 and mean event-loop delay of this thread (ms) while `work` runs. */
+async function loopDelayDuring(work: (start: () => void) => Promise<ImportAnswer>): Promise<{ max: number; p99: number; mean: number; ms: number; answer: ImportAnswer }> {
+  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  let started = 0;
+  const answer = await work(() => {
+    histogram.enable();
+    started = performance.now();
+  });
+  const ms = performance.now() - started;
+  // Let the monitor's timer fire once more: a block that just ended is recorded then.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  histogram.disable();
+  return { max: histogram.max / 1e6, p99: histogram.percentile(99) / 1e6, mean: histogram.mean / 1e6, ms, answer };
 }
 
 /** Time from a hash change to the first queue row in the DOM, measured in the page. */
@@ -86,7 +152,7 @@ async function filterMs(page: Page, state: string, expected: string): Promise<nu
 }
 
 export async function run(): Promise<void> {
-  console.log('UI (browser mode, Debian Chromium)');
+  console.log(`UI (browser mode, Debian Chromium; back end ${inProcess ? 'on the main thread' : 'in its worker thread'})`);
   if (!existsSync('/usr/bin/chromium')) {
     console.log('  skipped: /usr/bin/chromium is not installed (apt-get install chromium)');
     return;
@@ -116,7 +182,7 @@ export async function run(): Promise<void> {
     await app.runtime.stopHeadend();
     const store = app.runtime.store;
     for (let start = 0; start < ROWS; start += 10_000) {
-      store.enqueue(
+      await store.enqueue(
         Array.from({ length: 10_000 }, (_, k) => ({
           provider: 'conax',
           method: 'send_mail_message_to_client',
@@ -125,7 +191,7 @@ export async function run(): Promise<void> {
         })),
       );
     }
-    for (let id = 1; id <= 500; id++) store.discard(id, 'bench', 'bench data');
+    for (let id = 1; id <= 500; id++) await store.discard(id, 'bench', 'bench data');
 
     const firsts: number[] = [];
     for (let i = 0; i < 5; i++) firsts.push(await firstRowsMs(page));
@@ -147,22 +213,19 @@ export async function run(): Promise<void> {
     const filterMedian = percentile(filters, 50);
     line('filter by state, click to rows (median)', `${filterMedian.toFixed(1)} ms`, '≤ 100 ms', filterMedian <= 100);
 
-    // Main-process event loop while a 100k-row CSV is checked and queued.
-    const csv = csvOf(ROWS);
-    const histogram = monitorEventLoopDelay({ resolution: 5 });
-    histogram.enable();
-    const started = performance.now();
-    const result = await app.runtime.registry.dispatch('bulk.commit', { csv });
-    const importMs = performance.now() - started;
-    // Let the monitor's timer fire once more: a block that just ended is recorded then.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    histogram.disable();
-    const maxMs = histogram.max / 1e6;
-    line('main-loop delay during 100k import (max)', `${maxMs.toFixed(0)} ms`, '≤ 50 ms', maxMs <= 50);
-    console.log(
-      `    (p99 ${(histogram.percentile(99) / 1e6).toFixed(0)} ms, mean ${(histogram.mean / 1e6).toFixed(1)} ms; import ${importMs.toFixed(0)} ms, ${result.ok ? `${(result.value as { queued: number }).queued} queued` : result.error.message};` +
-        ' the rows are written in one store transaction, which holds the loop while it runs)',
-    );
+    // Main-thread event loop (the bridge here; Electron's main in the shell)
+    // while a 100k-row CSV is checked and queued in ONE store transaction.
+    const login = await fetch(app.launchUrl, { redirect: 'manual' });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const viaBridge = await loopDelayDuring((start) => importFromClientThread(`${app!.bridge.origin}/ipc/bulk.commit`, cookie, csvOf(ROWS, 'smrt6'), start));
+    const summary = (m: typeof viaBridge) =>
+      `p99 ${m.p99.toFixed(0)} ms, mean ${m.mean.toFixed(1)} ms; import ${m.ms.toFixed(0)} ms, ${m.answer.ok ? `${m.answer.queued} queued` : m.answer.message}`;
+    line('main-loop delay during 100k import (max)', `${viaBridge.max.toFixed(0)} ms`, '≤ 50 ms', viaBridge.max <= 50);
+    console.log(`    (${summary(viaBridge)}; one store transaction, ${inProcess ? 'on the main thread' : 'in the worker'})`);
+    // For reference: sent by the page, the 6 MB upload also crosses Playwright's
+    // CDP connection, which lives in this process (not so in use).
+    const viaPage = await loopDelayDuring((start) => (start(), importFromPage(page, ROWS, 'smrt8')));
+    console.log(`    (same import sent by the Playwright page: max ${viaPage.max.toFixed(0)} ms, ${summary(viaPage)})`);
   } finally {
     await app?.close();
     await browser.close();

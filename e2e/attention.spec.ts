@@ -58,6 +58,6 @@ test('while offline, a queued request can be edited or discarded before it is se
 
   await app.runtime.startHeadend();
   await expectState(page, typo, 'COMPLETED', 60_000);
-  expect(app.runtime.store.eventsFor(typo).map((e) => e.kind)).toContain('edited');
-  expect(app.runtime.headend()?.received(FIXTURE.smartcardSerial).length).toBe(1);
+  expect((await app.runtime.store.eventsFor(typo)).map((e) => e.kind)).toContain('edited');
+  expect((await app.runtime.headendReceived(FIXTURE.smartcardSerial))?.length).toBe(1);
 });

@@ -18,10 +18,10 @@ test('a 100k-row queue scrolls to its end and filters', async ({ console: page, 
         ? { provider: 'conax', method: 'send_mail_message_to_client', params: { smartcard_identifier: { serial_number: serial }, message_text: `notice ${i}`, scheduled_date: '2099-12-31T00:00:00' }, operator: 'e2e' }
         : { provider: 'nagravision', method: 'clear_pin', params: { subscription_identifier: { number: `S${i}` }, smartcard_identifier: { serial_number: serial }, scheduled_date: '2099-12-31T00:00:00' }, operator: 'e2e' };
     });
-    const result = store.enqueue(inputs);
+    const result = await store.enqueue(inputs);
     expect(result.ok).toBe(true);
   }
-  for (let id = 1; id <= 1000; id++) store.discard(id, 'e2e', 'test data');
+  for (let id = 1; id <= 1000; id++) await store.discard(id, 'e2e', 'test data');
   await page.reload();
 
   await expect(page.getByTestId('queue-summary')).toHaveText(`${ROWS} matching`);

@@ -44,12 +44,12 @@ test('CSV import: 1,000 rows with 10 bad ones, dry run then queue the valid rows
     const row = preview.getByRole('row').filter({ has: page.getByRole('cell', { name: String(line), exact: true }) });
     await expect(row).toContainText(field);
   }
-  expect(Object.values(app.runtime.store.countByState()).reduce((a, b) => a + b, 0)).toBe(0);
+  expect(Object.values(await app.runtime.store.countByState()).reduce((a, b) => a + b, 0)).toBe(0);
   await screenshot(page, 'bulk-preview');
 
   await page.getByRole('button', { name: 'Queue 990 valid rows' }).click();
   await expect(page.getByTestId('bulk-result')).toHaveText('Queued 990 requests; 10 invalid rows were left out.');
-  const counts = app.runtime.store.countByState();
+  const counts = await app.runtime.store.countByState();
   expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(990);
   await page.keyboard.press('q');
   await expect(page.getByTestId('queue-summary')).toHaveText('990 matching');

@@ -100,6 +100,6 @@ test('schema errors show beside their fields and nothing is queued', async ({ co
   await page.getByRole('button', { name: 'Queue request' }).click();
   await expect(page.getByTestId('error-subscription_identifier')).toContainText('required');
   await expect(page.getByTestId('error-smartcard_identifier')).toBeVisible();
-  expect(app.runtime.store.countByState().QUEUED).toBe(0);
-  expect(Object.values(app.runtime.store.countByState()).reduce((a, b) => a + b, 0)).toBe(0);
+  expect((await app.runtime.store.countByState()).QUEUED).toBe(0);
+  expect(Object.values(await app.runtime.store.countByState()).reduce((a, b) => a + b, 0)).toBe(0);
 });

@@ -6,7 +6,9 @@ import { startBrowserMode, type BrowserMode } from '../electron/bridge/browser-m
 
 // Each test gets its own CA Desk in browser mode: a temp data folder, the
 // embedded sandbox head-end on port 0 (fast processing), the sync engine and
-// the bridge, started in this process so a test can stop and start the sandbox.
+// the bridge. The back end runs in its worker thread, as in `npm start`; the
+// fixture reaches it through the host (app.runtime) to stop and start the
+// sandbox and to seed or inspect the store.
 
 export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '..', 'test-results', 'screenshots');
 
@@ -30,7 +32,7 @@ export const test = base.extend<Fixtures>({
     });
     // Operators pick cards from the catalog; wait for its first sync so card
     // names resolve to one queue per card (see the report on card keys).
-    await expect.poll(() => app.runtime.store.searchCatalog('smartcards', 'smrt20000054', 1).length, { timeout: 20_000 }).toBe(1);
+    await expect.poll(async () => (await app.runtime.store.searchCatalog('smartcards', 'smrt20000054', 1)).length, { timeout: 20_000 }).toBe(1);
     await use(app);
     await app.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -29,7 +29,7 @@ test('offline: requests wait in the queue and drain by themselves when the head-
   for (const row of rows) await expect(row).toContainText('Completed', { timeout: 60_000 });
   await expect(page.getByTestId('pending-count')).toHaveText('0 pending');
   // In the operator's order, each once.
-  const received = app.runtime.headend()!.received(FIXTURE.smartcardSerial).map((e) => e.method);
+  const received = (await app.runtime.headendReceived(FIXTURE.smartcardSerial))?.map((e) => e.method);
   expect(received).toEqual(['set_pin_to_default_value', 'clear_pin', 'set_pin_to_default_value']);
   await screenshot(page, 'queue-drained');
 });

@@ -1,5 +1,6 @@
 // npm start: CA Desk in Electron when the Electron binary is installed, else
 // in browser mode (same services in Node, UI in system Chromium or any browser).
+// Either way the back end runs in its own worker thread (runtime-host.ts).
 //   --browser        browser mode even if Electron is available
 //   --port N         bridge port (default 0: any free port)
 //   --data-dir DIR   user-data folder (default ~/.config/ca-desk)
@@ -56,8 +57,9 @@ async function main(): Promise<void> {
   }
   const electron = flag('--browser') ? null : (electronBinary() ?? fetchElectronBinary());
   if (electron) {
-    if (!existsSync(path.join(root, 'dist-electron', 'main.cjs')) || !existsSync(path.join(root, 'dist-electron', 'preload.cjs'))) {
-      console.log('Building the Electron main and preload…');
+    const built = ['main.cjs', 'runtime-worker.cjs', 'preload.cjs'].every((file) => existsSync(path.join(root, 'dist-electron', file)));
+    if (!built) {
+      console.log('Building the Electron main, back-end worker and preload…');
       viteBuild('electron-main');
       viteBuild('electron-preload');
     }

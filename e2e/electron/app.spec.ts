@@ -17,7 +17,7 @@ function electronBinary(): string | null {
 }
 
 const binary = electronBinary();
-const built = existsSync(path.join(root, 'dist-electron', 'main.cjs')) && existsSync(path.join(root, 'dist-electron', 'preload.cjs'));
+const built = ['main.cjs', 'runtime-worker.cjs', 'preload.cjs'].every((file) => existsSync(path.join(root, 'dist-electron', file)));
 
 if (binary === null) console.warn('e2e/electron: Electron binary not available here — the Electron suite is skipped (browser-mode suites cover the same services).');
 test.skip(binary === null, 'Electron binary not available here (node_modules/electron/path.txt is missing): run where npm could download Electron');

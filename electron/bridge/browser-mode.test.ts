@@ -95,7 +95,7 @@ describe('browser mode over the real bridge', () => {
     if (!set.ok) throw new Error(set.error.message);
     expect(set.value.passwordSaved).toBe(true);
     expect(JSON.stringify(set.value)).not.toContain(password);
-    app.runtime.store.checkpoint();
+    await app.runtime.store.checkpoint();
     for (const file of readdirSync(dir, { recursive: true }) as string[]) {
       const full = path.join(dir, file);
       try {
@@ -126,7 +126,7 @@ describe('browser mode over the real bridge', () => {
 
   it('maps store refusals to IPC codes: unknown id, action not allowed, reserved UDF', async () => {
     expect(await api.invoke('requests.get', { id: 999_999 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    const completed = app.runtime.store.listRequests({ states: ['COMPLETED'], limit: 1 })[0];
+    const completed = (await app.runtime.store.listRequests({ states: ['COMPLETED'], limit: 1 }))[0];
     if (!completed) throw new Error('no completed request to act on');
     expect(await api.invoke('requests.discard', { id: completed.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     const reserved = await api.invoke('requests.enqueue', {
@@ -138,7 +138,7 @@ describe('browser mode over the real bridge', () => {
   it('pages the list by keyset, newest first, with a total for state-only filters', async () => {
     const first = await api.invoke('requests.list', { limit: 1 });
     if (!first.ok) throw new Error(first.error.message);
-    const all = app.runtime.store.listRequests({ limit: 100 });
+    const all = await app.runtime.store.listRequests({ limit: 100 });
     expect(first.value.total).toBe(all.length);
     expect(first.value.rows[0]?.id).toBe(all[0]?.id);
     expect(first.value.nextAfterId).toBe(all[0]?.id);

@@ -1,7 +1,7 @@
 import { app, BrowserWindow } from 'electron';
 import path from 'node:path';
-import { createKeyFileVault } from '../services/credential-vault';
-import { startRuntime, type Runtime } from '../services/runtime';
+import type { RuntimeHandle } from '../services/runtime-handle';
+import { startRuntimeHost } from '../services/runtime-host';
 import { APP_ENTRY_URL } from './app-origin';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { forwardEvents, registerIpcHandlers } from './ipc-main';
@@ -9,15 +9,19 @@ import { createSafeStorageVault } from './safe-storage-vault';
 import { denyNavigationAndPopups, hardenSession } from './window-security';
 
 // The Electron shell: one locked-down window over the same services browser
-// mode uses. Built to dist-electron/main.cjs; __dirname is that folder.
+// mode uses. Built to dist-electron/main.cjs; __dirname is that folder. The
+// back end (store, sandbox, sync) runs in a worker thread
+// (dist-electron/runtime-worker.cjs) so this loop only relays IPC; safeStorage
+// stays here and the worker asks it over a port (services/vault-channel.ts).
 
 const rendererDir = path.join(__dirname, '..', 'dist', 'renderer');
 const preloadFile = path.join(__dirname, 'preload.cjs');
+const workerFile = path.join(__dirname, 'runtime-worker.cjs');
 
-let runtime: Runtime | null = null;
+let runtime: RuntimeHandle | null = null;
 let mainWindow: BrowserWindow | null = null;
 
-function createWindow(current: Runtime): BrowserWindow {
+function createWindow(current: RuntimeHandle): BrowserWindow {
   const window = new BrowserWindow({
     width: 1360,
     height: 880,
@@ -38,7 +42,7 @@ function createWindow(current: Runtime): BrowserWindow {
       spellcheck: false,
     },
   });
-  const stopEvents = forwardEvents(current.registry, window);
+  const stopEvents = forwardEvents(current, window);
   window.once('ready-to-show', () => window.show());
   window.on('closed', () => {
     stopEvents();
@@ -64,9 +68,10 @@ async function boot(): Promise<void> {
   serveRenderer(rendererDir);
 
   const dataDir = app.getPath('userData');
-  const vault = createSafeStorageVault() ?? createKeyFileVault(dataDir);
-  runtime = await startRuntime({ dataDir, mode: 'electron', vault, version: app.getVersion() });
-  registerIpcHandlers(runtime.registry);
+  // No OS keychain: the worker keeps the key-file vault beside the database itself.
+  const vault = createSafeStorageVault() ?? undefined;
+  runtime = await startRuntimeHost({ dataDir, mode: 'electron', vault, version: app.getVersion(), workerFile });
+  registerIpcHandlers(runtime);
   mainWindow = createWindow(runtime);
 
   app.on('second-instance', () => {
