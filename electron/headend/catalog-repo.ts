@@ -1,7 +1,7 @@
 // Reads and changes the catalog and card state. Every change bumps the item's
 // revision and updated_date so the catalog export can serve "what changed".
 import { formatLocalDateTime } from '../../shared/domain/dates';
-import { nextRevision, type Db } from './headend-db';
+import { nextRevision, prepared, type Db } from './headend-db';
 
 export interface SubscriptionRow {
   seq: number;
@@ -70,11 +70,15 @@ function keyOf(identifier: Identifier, keys: readonly string[]): [string, string
 export class CatalogRepo {
   constructor(private readonly db: Db) {}
 
+  private sql(text: string) {
+    return prepared(this.db, text);
+  }
+
   private byKey<T>(table: string, identifier: Identifier, keys: readonly string[]): T | undefined {
     const key = keyOf(identifier, keys);
     if (!key) return undefined;
     // column names come from our constant key lists, never from the request
-    return this.db.prepare(`SELECT * FROM ${table} WHERE ${key[0]} = ?`).get(key[1]) as T | undefined;
+    return this.sql(`SELECT * FROM ${table} WHERE ${key[0]} = ?`).get(key[1]) as T | undefined;
   }
 
   subscription(identifier: Identifier): SubscriptionRow | undefined {
@@ -90,85 +94,78 @@ export class CatalogRepo {
     return this.byKey('services', identifier, SERVICE_KEYS);
   }
   smartcardByCaId(caId: string): SmartcardRow | undefined {
-    return this.db.prepare('SELECT * FROM smartcards WHERE ca_id = ?').get(caId) as SmartcardRow | undefined;
+    return this.sql('SELECT * FROM smartcards WHERE ca_id = ?').get(caId) as SmartcardRow | undefined;
   }
   stbByCaId(caId: string): StbRow | undefined {
-    return this.db.prepare('SELECT * FROM stbs WHERE ca_id = ?').get(caId) as StbRow | undefined;
+    return this.sql('SELECT * FROM stbs WHERE ca_id = ?').get(caId) as StbRow | undefined;
   }
   /** A card named by any of its keys (id, serial, alternative code, CA id). */
   smartcardByAnyKey(value: string): SmartcardRow | undefined {
-    return this.db
-      .prepare('SELECT * FROM smartcards WHERE ca_id = @v OR serial_number = @v OR id = @v OR alternative_code = @v')
+    return this.sql('SELECT * FROM smartcards WHERE ca_id = @v OR serial_number = @v OR id = @v OR alternative_code = @v')
       .get({ v: value }) as SmartcardRow | undefined;
   }
 
   entitlements(cardId: string): ServiceRow[] {
-    return this.db
-      .prepare(
-        'SELECT s.* FROM entitlements e JOIN services s ON s.id = e.service_id WHERE e.smartcard_id = ? ORDER BY s.seq',
-      )
-      .all(cardId) as ServiceRow[];
+    return this.sql(
+      'SELECT s.* FROM entitlements e JOIN services s ON s.id = e.service_id WHERE e.smartcard_id = ? ORDER BY s.seq',
+    ).all(cardId) as ServiceRow[];
   }
   cardsInPairing(pairingId: string): SmartcardRow[] {
-    return this.db.prepare('SELECT * FROM smartcards WHERE pairing_id = ? ORDER BY seq').all(pairingId) as SmartcardRow[];
+    return this.sql('SELECT * FROM smartcards WHERE pairing_id = ? ORDER BY seq').all(pairingId) as SmartcardRow[];
   }
   stbsInPairing(pairingId: string): StbRow[] {
-    return this.db.prepare('SELECT * FROM stbs WHERE pairing_id = ? ORDER BY seq').all(pairingId) as StbRow[];
+    return this.sql('SELECT * FROM stbs WHERE pairing_id = ? ORDER BY seq').all(pairingId) as StbRow[];
   }
   messages(cardId: string): CardMessageRow[] {
-    return this.db
-      .prepare('SELECT * FROM card_messages WHERE smartcard_id = ? ORDER BY seq')
+    return this.sql('SELECT * FROM card_messages WHERE smartcard_id = ? ORDER BY seq')
       .all(cardId) as CardMessageRow[];
   }
 
   private touch(table: 'smartcards' | 'stbs', id: string): void {
-    this.db
-      .prepare(`UPDATE ${table} SET revision = ?, updated_date = ? WHERE id = ?`)
+    this.sql(`UPDATE ${table} SET revision = ?, updated_date = ? WHERE id = ?`)
       .run(nextRevision(this.db), formatLocalDateTime(new Date()), id);
   }
 
   addEntitlements(cardId: string, serviceIds: readonly string[]): void {
-    const insert = this.db.prepare('INSERT OR IGNORE INTO entitlements (smartcard_id, service_id) VALUES (?, ?)');
+    const insert = this.sql('INSERT OR IGNORE INTO entitlements (smartcard_id, service_id) VALUES (?, ?)');
     for (const s of serviceIds) insert.run(cardId, s);
     this.touch('smartcards', cardId);
   }
   removeEntitlements(cardId: string, serviceIds: readonly string[]): void {
-    const del = this.db.prepare('DELETE FROM entitlements WHERE smartcard_id = ? AND service_id = ?');
+    const del = this.sql('DELETE FROM entitlements WHERE smartcard_id = ? AND service_id = ?');
     for (const s of serviceIds) del.run(cardId, s);
     this.touch('smartcards', cardId);
   }
   setPinState(cardId: string, state: SmartcardRow['pin_state']): void {
-    this.db.prepare('UPDATE smartcards SET pin_state = ? WHERE id = ?').run(state, cardId);
+    this.sql('UPDATE smartcards SET pin_state = ? WHERE id = ?').run(state, cardId);
     this.touch('smartcards', cardId);
   }
   setCardPairing(cardId: string, pairingId: string | null): void {
-    this.db.prepare('UPDATE smartcards SET pairing_id = ? WHERE id = ?').run(pairingId, cardId);
+    this.sql('UPDATE smartcards SET pairing_id = ? WHERE id = ?').run(pairingId, cardId);
     this.touch('smartcards', cardId);
   }
   setStbPairing(stbId: string, pairingId: string | null): void {
-    this.db.prepare('UPDATE stbs SET pairing_id = ? WHERE id = ?').run(pairingId, stbId);
+    this.sql('UPDATE stbs SET pairing_id = ? WHERE id = ?').run(pairingId, stbId);
     this.touch('stbs', stbId);
   }
   addMessage(cardId: string, message: Omit<CardMessageRow, 'seq' | 'shown_date'>): void {
-    this.db
-      .prepare(
-        `INSERT INTO card_messages (smartcard_id, kind, message_text, display_duration, repetition_interval,
-           number_of_repetitions, request_number, shown_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        cardId,
-        message.kind,
-        message.message_text,
-        message.display_duration,
-        message.repetition_interval,
-        message.number_of_repetitions,
-        message.request_number,
-        formatLocalDateTime(new Date()),
-      );
+    this.sql(
+      `INSERT INTO card_messages (smartcard_id, kind, message_text, display_duration, repetition_interval,
+         number_of_repetitions, request_number, shown_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      cardId,
+      message.kind,
+      message.message_text,
+      message.display_duration,
+      message.repetition_interval,
+      message.number_of_repetitions,
+      message.request_number,
+      formatLocalDateTime(new Date()),
+    );
   }
 
   counts(): Record<CatalogKind, number> {
-    const n = (t: string) => (this.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+    const n = (t: string) => (this.sql(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
     return { subscriptions: n('subscriptions'), smartcards: n('smartcards'), stbs: n('stbs'), services: n('services') };
   }
 
@@ -193,9 +190,8 @@ export class CatalogRepo {
       args.push(filter.revisionAfter);
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM ${kind} ${clause}`).get(...args) as { n: number }).n;
-    const rows = this.db
-      .prepare(`SELECT * FROM ${kind} ${clause} ORDER BY revision, seq LIMIT ? OFFSET ?`)
+    const total = (this.sql(`SELECT count(*) AS n FROM ${kind} ${clause}`).get(...args) as { n: number }).n;
+    const rows = this.sql(`SELECT * FROM ${kind} ${clause} ORDER BY revision, seq LIMIT ? OFFSET ?`)
       .all(...args, perPage, (page - 1) * perPage) as Record<string, unknown>[];
     return { items: rows.map((r) => this.exportItem(kind, r)), total };
   }

@@ -12,6 +12,7 @@ import { NAGRAVISION_TYPES, type Provider } from '../../shared/domain/request-ty
 import type { Session, TokenStore } from './auth-tokens';
 import { CATALOG_KINDS, type CatalogKind, type CatalogRepo } from './catalog-repo';
 import { fail, invalid, invalidField, ok, type Answer } from './envelope';
+import type { GroupCommit } from './group-commit';
 import { getMeta, type Db } from './headend-db';
 import { DEFAULT_RECORDS_PER_PAGE, MAX_RECORDS_PER_PAGE } from './headend-options';
 import { buildPendingRequest, cardRefs, storableParams } from './request-factory';
@@ -45,6 +46,8 @@ const catalogQuery = z.strictObject({
 
 export interface ServiceDeps {
   db: Db;
+  /** Where request creation writes go: committed in groups, answered after. */
+  writes: GroupCommit;
   catalog: CatalogRepo;
   store: RequestStore;
   tokens: TokenStore;
@@ -83,7 +86,11 @@ export class HeadendService {
     return session ?? fail('UNAUTHORIZED', 'token is unknown or expired: log in again');
   }
 
-  submit(provider: Provider, method: string, rawBody: unknown, transport: Transport): Answer {
+  /**
+   * Creates a request. A refused one is answered at once; an accepted one is
+   * answered once its row is committed (group commit: see group-commit.ts).
+   */
+  submit(provider: Provider, method: string, rawBody: unknown, transport: Transport): Answer | Promise<Answer> {
     const body = asObject(rawBody);
     if (!body) return invalidField('body', 'body must be a JSON object');
     const definition = findRequestDefinition(provider, method);
@@ -93,38 +100,40 @@ export class HeadendService {
     const parsed = parseWireBody(definition, body);
     if (!parsed.success) return invalid(parsed.error);
 
-    const { db, catalog, store, processor } = this.deps;
-    const number = db.transaction(() => {
-      const n = store.nextNumber();
-      const { object, dueMs } = buildPendingRequest({
-        definition,
-        params: parsed.params,
-        session,
-        catalog,
-        number: n,
-        distributorId: this.deps.distributorId,
-        processingDelayMs: this.deps.processingDelayMs,
-        nowMs: Date.now(),
-      });
-      store.insert(
-        {
-          number: n,
-          id: object.id as string,
-          provider,
-          method,
-          type: definition.type,
-          priority: object.priority as string,
-          due_ms: dueMs,
-          params: storableParams(parsed.params),
-          object,
-        },
-        transport,
-        cardRefs(parsed.params, catalog),
-      );
-      return n;
-    })();
-    const object = parsed.params.process_immediately === true ? processor.processNowNumber(number) : store.byNumber(number)?.object;
-    return ok(object);
+    const { catalog, store, processor, writes } = this.deps;
+    const { params } = parsed;
+    return writes
+      .run(() => {
+        const number = store.nextNumber();
+        const { object, dueMs } = buildPendingRequest({
+          definition,
+          params,
+          session,
+          catalog,
+          number,
+          distributorId: this.deps.distributorId,
+          processingDelayMs: this.deps.processingDelayMs,
+          nowMs: Date.now(),
+        });
+        store.insert(
+          {
+            number,
+            id: object.id as string,
+            provider,
+            method,
+            type: definition.type,
+            priority: object.priority as string,
+            due_ms: dueMs,
+            params: storableParams(params),
+            object,
+          },
+          transport,
+          cardRefs(params, catalog),
+        );
+        // process_immediately: processed in the same group, so the answer is the processed request
+        return params.process_immediately === true ? processor.processNowNumber(number) : object;
+      })
+      .then((object) => ok(object));
   }
 
   show(provider: Provider, rawQuery: unknown): Answer {

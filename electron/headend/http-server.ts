@@ -87,7 +87,7 @@ export class HeadendHttpServer {
       return;
     }
 
-    let act: (() => Answer) | null = null;
+    let act: (() => Answer | Promise<Answer>) | null = null;
     if (path === '/authentication/token' || path === '/authentication/token/release') {
       if (method !== 'POST') return this.write(res, fail('NOT_FOUND', `use POST for ${path}`, 405));
       const read = await this.readBody(req);
@@ -114,7 +114,8 @@ export class HeadendHttpServer {
     if (!act) return this.write(res, fail('NOT_FOUND', `no such path: ${path.slice(0, 200)}`));
     let answer: Answer;
     try {
-      answer = act();
+      // a created request is answered once committed (the service's promise)
+      answer = await act();
     } catch (error) {
       this.config.log(`http: failed to handle ${method} ${path}: ${String(error)}`);
       answer = fail('SYSTEM_ERROR', 'the head-end failed to handle this request');

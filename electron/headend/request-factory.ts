@@ -35,8 +35,32 @@ const CONAX_TEMPLATES: Record<string, ParamKind[]> = {
 };
 const CONAX_DEFAULT_TEMPLATE: ParamKind[] = ['dist', 'smartcard'];
 
-export const newHeadendId = () => crypto.randomBytes(16).toString('hex').toUpperCase();
+/** Ids drawn per call to the system's random source; one call then serves this many ids. */
+const IDS_PER_DRAW = 256;
+let randomPool = Buffer.alloc(0);
+let poolOffset = 0;
+
+/** 32 uppercase hex digits of fresh randomness (a request creates six: one draw per call costs). */
+export function newHeadendId(): string {
+  if (poolOffset + 16 > randomPool.length) {
+    randomPool = crypto.randomBytes(16 * IDS_PER_DRAW);
+    poolOffset = 0;
+  }
+  const id = randomPool.toString('hex', poolOffset, poolOffset + 16).toUpperCase();
+  poolOffset += 16;
+  return id;
+}
 const md5Id = (text: string) => crypto.createHash('md5').update(text).digest('hex').toUpperCase();
+/** A unit's id is a hash of its name: kept per name (a few, bounded), not hashed per request. */
+const unitIds = new Map<string, string>();
+function unitId(unit: string): string {
+  let id = unitIds.get(unit);
+  if (id === undefined) {
+    if (unitIds.size >= 64) unitIds.clear();
+    unitIds.set(unit, (id = md5Id(`unit:${unit}`)));
+  }
+  return id;
+}
 
 /**
  * The params as stored: without the PIN and without anything derived from it.
@@ -104,7 +128,7 @@ export function buildPendingRequest(input: CreationInput): { object: Params; due
       : nowMs + input.processingDelayMs;
 
   const unit = {
-    id: md5Id(`unit:${input.session.unit}`),
+    id: unitId(input.session.unit),
     name: input.session.unit,
     alternative_code: 'SBX',
     description: 'Sandbox head-end unit',

@@ -2,7 +2,7 @@
 // received per smartcard (in arrival order) that tests read to check ordering
 // and duplicates.
 import { formatLocalDateTime } from '../../shared/domain/dates';
-import type { Db } from './headend-db';
+import { prepared, type Db } from './headend-db';
 import type { CardRef } from './request-factory';
 
 export interface StoredRequest {
@@ -57,8 +57,12 @@ export type ListFilter =
 export class RequestStore {
   constructor(private readonly db: Db) {}
 
+  private sql(text: string) {
+    return prepared(this.db, text);
+  }
+
   nextNumber(): number {
-    const row = this.db.prepare('SELECT max(number) AS n FROM requests').get() as { n: number | null };
+    const row = this.sql('SELECT max(number) AS n FROM requests').get() as { n: number | null };
     return row.n === null ? FIRST_REQUEST_NUMBER : row.n + 1;
   }
 
@@ -67,13 +71,11 @@ export class RequestStore {
     transport: string,
     cards: readonly CardRef[],
   ): void {
-    this.db
-      .prepare(
-        `INSERT INTO requests (number, id, provider, method, type, life_cycle_state, priority, due_ms,
-           reference_number, params_json, object_json) VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?, NULL, ?, ?)`,
-      )
-      .run(r.number, r.id, r.provider, r.method, r.type, r.priority, r.due_ms, JSON.stringify(r.params), JSON.stringify(r.object));
-    const log = this.db.prepare(
+    this.sql(
+      `INSERT INTO requests (number, id, provider, method, type, life_cycle_state, priority, due_ms,
+         reference_number, params_json, object_json) VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?, NULL, ?, ?)`,
+    ).run(r.number, r.id, r.provider, r.method, r.type, r.priority, r.due_ms, JSON.stringify(r.params), JSON.stringify(r.object));
+    const log = this.sql(
       `INSERT INTO received (received_date, transport, provider, method, type, request_id, request_number,
          card_id, card_serial, card_ca_id, card_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -86,22 +88,21 @@ export class RequestStore {
   }
 
   update(number: number, object: Record<string, unknown>): void {
-    this.db
-      .prepare('UPDATE requests SET life_cycle_state = ?, reference_number = ?, object_json = ? WHERE number = ?')
+    this.sql('UPDATE requests SET life_cycle_state = ?, reference_number = ?, object_json = ? WHERE number = ?')
       .run(object.life_cycle_state, object.reference_number ?? null, JSON.stringify(object), number);
   }
 
   byNumber(number: number): StoredRequest | undefined {
-    const row = this.db.prepare('SELECT * FROM requests WHERE number = ?').get(number) as RequestRow | undefined;
+    const row = this.sql('SELECT * FROM requests WHERE number = ?').get(number) as RequestRow | undefined;
     return row && toStored(row);
   }
 
   find(provider: string, identifier: { id?: string; number?: string }): StoredRequest | undefined {
     const row = (
       identifier.id !== undefined
-        ? this.db.prepare('SELECT * FROM requests WHERE provider = ? AND id = ?').get(provider, identifier.id)
+        ? this.sql('SELECT * FROM requests WHERE provider = ? AND id = ?').get(provider, identifier.id)
         : /^\d{1,15}$/.test(identifier.number ?? '')
-          ? this.db.prepare('SELECT * FROM requests WHERE provider = ? AND number = ?').get(provider, Number(identifier.number))
+          ? this.sql('SELECT * FROM requests WHERE provider = ? AND number = ?').get(provider, Number(identifier.number))
           : undefined
     ) as RequestRow | undefined;
     return row && toStored(row);
@@ -111,27 +112,23 @@ export class RequestStore {
     const [column, value] = Object.entries(filter)[0] as [string, string];
     // column is one of the three list filters, checked by the query schema
     const where = `provider = ? AND ${column} = ?`;
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM requests WHERE ${where}`).get(provider, value) as { n: number }).n;
-    const rows = this.db
-      .prepare(`SELECT * FROM requests WHERE ${where} ORDER BY number LIMIT ? OFFSET ?`)
+    const total = (this.sql(`SELECT count(*) AS n FROM requests WHERE ${where}`).get(provider, value) as { n: number }).n;
+    const rows = this.sql(`SELECT * FROM requests WHERE ${where} ORDER BY number LIMIT ? OFFSET ?`)
       .all(provider, value, perPage, (page - 1) * perPage) as RequestRow[];
     return { items: rows.map(toStored), total };
   }
 
   /** Due PENDING requests in processing order: EXPRESS before REGULAR, then by number. */
   due(nowMs: number): StoredRequest[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM requests WHERE life_cycle_state = 'PENDING' AND due_ms <= ?
-         ORDER BY CASE priority WHEN 'EXPRESS' THEN 0 ELSE 1 END, number`,
-      )
-      .all(nowMs) as RequestRow[];
+    const rows = this.sql(
+      `SELECT * FROM requests WHERE life_cycle_state = 'PENDING' AND due_ms <= ?
+       ORDER BY CASE priority WHEN 'EXPRESS' THEN 0 ELSE 1 END, number`,
+    ).all(nowMs) as RequestRow[];
     return rows.map(toStored);
   }
 
   counts(): Record<string, number> {
-    const rows = this.db
-      .prepare('SELECT life_cycle_state AS s, count(*) AS n FROM requests GROUP BY life_cycle_state')
+    const rows = this.sql('SELECT life_cycle_state AS s, count(*) AS n FROM requests GROUP BY life_cycle_state')
       .all() as { s: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.s, r.n]));
   }
@@ -140,13 +137,11 @@ export class RequestStore {
   received(card?: string): ReceivedEntry[] {
     const rows = (
       card === undefined
-        ? this.db.prepare('SELECT * FROM received ORDER BY seq').all()
-        : this.db
-            .prepare(
-              `SELECT * FROM received WHERE card_ca_id = @c OR card_serial = @c OR card_id = @c OR card_ref = @c
-                 OR card_id IN (SELECT id FROM smartcards WHERE alternative_code = @c) ORDER BY seq`,
-            )
-            .all({ c: card })
+        ? this.sql('SELECT * FROM received ORDER BY seq').all()
+        : this.sql(
+            `SELECT * FROM received WHERE card_ca_id = @c OR card_serial = @c OR card_id = @c OR card_ref = @c
+               OR card_id IN (SELECT id FROM smartcards WHERE alternative_code = @c) ORDER BY seq`,
+          ).all({ c: card })
     ) as Record<string, string | number | null>[];
     return rows.map((r) => ({
       seq: r.seq as number,

@@ -9,6 +9,7 @@ import { TokenStore } from './auth-tokens';
 import { CatalogRepo } from './catalog-repo';
 import type { ControlApi } from './control-routes';
 import { FaultController, type Faults } from './faults';
+import { GroupCommit } from './group-commit';
 import { getMeta, openHeadendDb, type Db } from './headend-db';
 import { resolveOptions, type HeadendOptions, type ResolvedOptions } from './headend-options';
 import { HeadendService } from './headend-service';
@@ -34,6 +35,7 @@ export interface RunningHeadend extends Omit<ControlApi, 'setFaults'> {
 
 interface Runtime {
   db: Db;
+  writes: GroupCommit;
   catalog: CatalogRepo;
   store: RequestStore;
   tokens: TokenStore;
@@ -67,11 +69,12 @@ class Headend implements ControlApi {
     seedCatalogIfEmpty(db, o.seed, o.seedSize);
     const catalog = new CatalogRepo(db);
     const store = new RequestStore(db);
+    const writes = new GroupCommit(db);
     const tokens = new TokenStore(o.credentials, o.tokenIdleTimeoutMs, o.tokenAbsoluteTimeoutMs, o.now);
     const wasPaused = this.runtime?.processor.isPaused ?? o.processingPaused;
     const processor = new RequestProcessor(db, store, catalog, this.faults, o.processingIntervalMs, wasPaused, o.log);
     const service = new HeadendService({
-      db, catalog, store, tokens, processor,
+      db, writes, catalog, store, tokens, processor,
       distributorId: this.distributorId,
       processingDelayMs: o.processingDelayMs,
     });
@@ -84,7 +87,7 @@ class Headend implements ControlApi {
       log: o.log,
     });
     const http = new HeadendHttpServer(service, this.faults, this, { host: o.host, maxBodyBytes: o.maxBodyBytes, log: o.log });
-    this.runtime = { db, catalog, store, tokens, processor, tcp, http };
+    this.runtime = { db, writes, catalog, store, tokens, processor, tcp, http };
     try {
       this.tcpPort = await tcp.listen(this.tcpPort || o.tcpPort);
       this.httpPort = await http.listen(this.httpPort || o.httpPort);
@@ -100,6 +103,8 @@ class Headend implements ControlApi {
     if (!rt) return;
     rt.processor.stop();
     await Promise.all([rt.tcp.close(), rt.http.close()]);
+    // what was received is kept, even if its answer can no longer be sent
+    rt.writes.flush();
     rt.db.close();
   }
 

@@ -1,7 +1,8 @@
 // The Nagravision link: length-prefixed JSON frames over TCP (docs/protocol.md).
-// Requests on one connection are handled as they arrive and answered when done,
-// so with jitter answers come back out of order; the sequence_number ties them
-// together. A frame that cannot be decoded closes that connection only.
+// Requests on one connection are handled as they arrive and answered when done
+// (a created request once committed, with the others of its turn: group
+// commit), so with jitter answers come back out of order; the sequence_number
+// ties them together. A frame that cannot be decoded closes that connection only.
 import net from 'node:net';
 import { encodeFrame, FRAME_HEADER_BYTES, FrameDecoder } from '../protocol/frame-codec';
 import { fail, invalidField, ok, type Answer } from './envelope';
@@ -21,6 +22,25 @@ export interface TcpServerConfig {
   /** Seeds the jitter, so a given seed delays the Nth jittered answer the same way on every run. */
   jitterSeed: number;
   log: (line: string) => void;
+}
+
+/** Per-connection state. */
+interface Connection {
+  /** Request frames so far (pings excluded), for the frame-count faults. */
+  requestFrames: number;
+  /** A half-close was decided: later frames are acted on, none is answered. */
+  answersStopped: boolean;
+  /** A drop or a bad frame was decided: later frames are not read. */
+  closing: boolean;
+  /** Our write side is ended. */
+  writeClosed: boolean;
+  clientEnded: boolean;
+  /** Answers waiting on a timer (latency, jitter). */
+  inFlight: number;
+  /** Frames whose step waits on a commit or on an earlier frame's step. */
+  behind: number;
+  tail: Promise<void>;
+  corked: boolean;
 }
 
 export class NagravisionTcpServer {
@@ -60,38 +80,48 @@ export class NagravisionTcpServer {
     this.sockets.add(socket);
     socket.setNoDelay(true);
     const decoder = new FrameDecoder(this.config.maxFrameBytes);
-    const conn = { requestFrames: 0, writeClosed: false, clientEnded: false, inFlight: 0 };
-    const endIfDone = () => {
-      if (conn.clientEnded && conn.inFlight === 0 && !conn.writeClosed) {
-        conn.writeClosed = true;
-        socket.end();
-      }
+    const conn: Connection = {
+      requestFrames: 0,
+      answersStopped: false,
+      closing: false,
+      writeClosed: false,
+      clientEnded: false,
+      inFlight: 0,
+      behind: 0,
+      tail: Promise.resolve(),
+      corked: false,
     };
     socket.on('data', (chunk: Buffer) => {
       for (const result of decoder.push(chunk)) {
+        if (socket.destroyed || conn.closing) return;
         if (!result.ok) {
           this.config.log(`tcp: closing connection after a bad frame (${result.error.kind})`);
-          socket.destroy();
+          // after the answers to the frames before it, as when each was answered at once
+          conn.closing = true;
+          this.inOrder(socket, conn, null, () => {
+            this.flushWrites(socket, conn);
+            socket.destroy();
+          });
           return;
         }
-        if (socket.destroyed) return;
-        this.handleFrame(socket, conn, result.frame, endIfDone);
+        this.handleFrame(socket, conn, result.frame);
       }
     });
     socket.on('end', () => {
       conn.clientEnded = true;
-      endIfDone();
+      this.endIfDone(socket, conn);
     });
     socket.on('error', () => {});
     socket.on('close', () => this.sockets.delete(socket));
   }
 
-  private handleFrame(
-    socket: net.Socket,
-    conn: { requestFrames: number; writeClosed: boolean; inFlight: number },
-    frame: Record<string, unknown>,
-    endIfDone: () => void,
-  ): void {
+  /**
+   * Every decision about a frame (fault, jitter draw, whether it is answered)
+   * is taken as it arrives, in arrival order, as before group commit; what
+   * follows from it (the write, the drop, the half-close) waits until the
+   * request's row is committed and the frames before it were dealt with.
+   */
+  private handleFrame(socket: net.Socket, conn: Connection, frame: Record<string, unknown>): void {
     const isPing = frame.method === PING_METHOD;
     const fault = isPing ? null : this.faults.connectionFaultFor(++conn.requestFrames);
     const seq = frame.sequence_number;
@@ -100,38 +130,98 @@ export class NagravisionTcpServer {
     const current = this.faults.faults;
 
     if (fault === 'drop') {
+      // the request is acted on (committed), then the connection goes, unanswered;
       // RST, not FIN: what a crashed head-end or a cut line looks like to the client
-      socket.resetAndDestroy();
+      conn.closing = true;
+      this.inOrder(socket, conn, answer, () => {
+        this.flushWrites(socket, conn);
+        socket.resetAndDestroy();
+      });
       return;
     }
     if (fault === 'half_close') {
-      conn.writeClosed = true;
-      socket.end();
+      conn.answersStopped = true;
+      this.inOrder(socket, conn, answer, () => {
+        conn.writeClosed = true;
+        socket.end();
+      });
       return;
     }
-    if (current.answerNever || conn.writeClosed) return;
-    const payload =
-      fault === 'garbage' ? GARBAGE_BYTES : this.encodeAnswer(validSeq ? seq : null, frame.method, answer);
+    if (current.answerNever || conn.answersStopped) return;
     const jitter =
       isPing || fault === 'garbage' || this.config.answerJitterMs === 0
         ? 0
         : Math.floor(this.jitterRandom() * (this.config.answerJitterMs + 1));
     const delay = current.latencyMs + jitter;
-    conn.inFlight += 1;
-    const send = () => {
-      conn.inFlight -= 1;
-      if (!socket.destroyed && !conn.writeClosed) socket.write(payload);
-      endIfDone();
-    };
-    if (delay === 0) {
-      send();
+    this.inOrder(socket, conn, answer, (done) => {
+      const payload = fault === 'garbage' ? GARBAGE_BYTES : this.encodeAnswer(validSeq ? seq : null, frame.method, done);
+      if (delay === 0) {
+        this.write(socket, conn, payload);
+        return;
+      }
+      conn.inFlight += 1;
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        conn.inFlight -= 1;
+        this.write(socket, conn, payload);
+        this.endIfDone(socket, conn);
+      }, delay);
+      this.timers.add(timer);
+    });
+  }
+
+  /**
+   * Runs `step` with the frame's answer once it is ready and every earlier
+   * frame of the connection had its step: at once when nothing waits, so a
+   * ping or a refused frame is still answered in the turn it arrived.
+   */
+  private inOrder<T>(socket: net.Socket, conn: Connection, value: T | Promise<T>, step: (value: T) => void): void {
+    if (conn.behind === 0 && !(value instanceof Promise)) {
+      step(value);
+      this.endIfDone(socket, conn);
       return;
     }
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      send();
-    }, delay);
-    this.timers.add(timer);
+    conn.behind += 1;
+    conn.tail = conn.tail
+      .then(() => value)
+      .then((ready) => {
+        conn.behind -= 1;
+        step(ready);
+        this.endIfDone(socket, conn);
+      })
+      .catch((error: unknown) => {
+        this.config.log(`tcp: failed to answer a frame: ${error instanceof Error ? error.message : String(error)}`);
+        socket.destroy();
+      });
+  }
+
+  /** When the client ended its side: answer what is in flight, then end ours. */
+  private endIfDone(socket: net.Socket, conn: Connection): void {
+    if (conn.clientEnded && conn.inFlight === 0 && conn.behind === 0 && !conn.writeClosed) {
+      conn.writeClosed = true;
+      socket.end();
+    }
+  }
+
+  /**
+   * Answers written in one turn leave in one write (corked until the turn's
+   * callbacks and promise reactions are done): a group commit settles a whole
+   * window of pipelined requests at once.
+   */
+  private write(socket: net.Socket, conn: Connection, payload: Buffer): void {
+    if (socket.destroyed || conn.writeClosed) return;
+    if (!conn.corked) {
+      conn.corked = true;
+      socket.cork();
+      process.nextTick(() => this.flushWrites(socket, conn));
+    }
+    socket.write(payload);
+  }
+
+  private flushWrites(socket: net.Socket, conn: Connection): void {
+    if (!conn.corked) return;
+    conn.corked = false;
+    socket.uncork();
   }
 
   /**
@@ -150,36 +240,46 @@ export class NagravisionTcpServer {
     return encodeFrame({ sequence_number, ...answerTooLarge(name, size, max).envelope });
   }
 
-  private answer(frame: Record<string, unknown>, validSeq: boolean): Answer {
+  /** The frame's answer; a promise for a request being created (answered once committed). */
+  private answer(frame: Record<string, unknown>, validSeq: boolean): Answer | Promise<Answer> {
     try {
-      if (!validSeq) return invalidField('sequence_number', 'sequence_number must be a non-negative whole number');
-      if (frame.destination_id !== this.config.destinationId) {
-        return invalidField('destination_id', 'destination_id does not name this head-end');
-      }
-      if (typeof frame.method !== 'string' || frame.method.length === 0) {
-        return invalidField('method', 'method is required');
-      }
-      const method = frame.method.startsWith(NAGRAVISION_METHOD_PREFIX)
-        ? frame.method.slice(NAGRAVISION_METHOD_PREFIX.length)
-        : frame.method;
-      const body = frame.body ?? {};
-      switch (method) {
-        case PING_METHOD:
-          return ok({ pong: true });
-        case 'authentication/token':
-          return this.service.login(body);
-        case 'authentication/token/release':
-          return this.service.release(body);
-        case 'show':
-          return this.service.show('nagravision', body);
-        case 'list':
-          return this.service.list('nagravision', body);
-        default:
-          return this.service.submit('nagravision', method, body, 'tcp');
-      }
+      const answer = this.route(frame, validSeq);
+      return answer instanceof Promise ? answer.catch((error: unknown) => this.failed(error)) : answer;
     } catch (error) {
-      this.config.log(`tcp: failed to handle a frame: ${error instanceof Error ? error.message : String(error)}`);
-      return fail('SYSTEM_ERROR', 'the head-end failed to handle this request');
+      return this.failed(error);
+    }
+  }
+
+  private failed(error: unknown): Answer {
+    this.config.log(`tcp: failed to handle a frame: ${error instanceof Error ? error.message : String(error)}`);
+    return fail('SYSTEM_ERROR', 'the head-end failed to handle this request');
+  }
+
+  private route(frame: Record<string, unknown>, validSeq: boolean): Answer | Promise<Answer> {
+    if (!validSeq) return invalidField('sequence_number', 'sequence_number must be a non-negative whole number');
+    if (frame.destination_id !== this.config.destinationId) {
+      return invalidField('destination_id', 'destination_id does not name this head-end');
+    }
+    if (typeof frame.method !== 'string' || frame.method.length === 0) {
+      return invalidField('method', 'method is required');
+    }
+    const method = frame.method.startsWith(NAGRAVISION_METHOD_PREFIX)
+      ? frame.method.slice(NAGRAVISION_METHOD_PREFIX.length)
+      : frame.method;
+    const body = frame.body ?? {};
+    switch (method) {
+      case PING_METHOD:
+        return ok({ pong: true });
+      case 'authentication/token':
+        return this.service.login(body);
+      case 'authentication/token/release':
+        return this.service.release(body);
+      case 'show':
+        return this.service.show('nagravision', body);
+      case 'list':
+        return this.service.list('nagravision', body);
+      default:
+        return this.service.submit('nagravision', method, body, 'tcp');
     }
   }
 }

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { StoreContext } from './store-context';
 
 // Commands for one smartcard must reach the head-end in the order the operator
@@ -59,19 +60,57 @@ export interface ResolvedCardKey {
   known: boolean;
 }
 
+/** A resolved card key, and whether the outbox already holds a request of that card. */
+export interface QueuedCardKey extends ResolvedCardKey {
+  queued: boolean;
+}
+
 /** Resolves card identities through the local catalog. */
 export class CardKeyResolver {
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(private readonly ctx: StoreContext) {}
+
+  private statement(name: string, sql: () => string): Database.Statement {
+    let statement = this.statements.get(name);
+    if (!statement) {
+      statement = this.ctx.sql(sql());
+      this.statements.set(name, statement);
+    }
+    return statement;
+  }
 
   resolve(identity: CardIdentity | null, clientUuid: string): ResolvedCardKey {
     // A request about no card (none exists today) is a queue of its own.
     if (identity === null) return { key: `request:${clientUuid}`, known: true };
     if (!LOOKUP_FIELDS.has(identity.field)) throw new Error(`unexpected card field ${identity.field}`);
-    const row = this.ctx
-      .sql(`SELECT id FROM ${TABLE[identity.kind]} WHERE ${identity.field} = ? ORDER BY rid LIMIT 1`)
-      .get(identity.value) as { id: string } | undefined;
-    if (row) return { key: cardKeyText(identity.kind, 'id', row.id), known: true };
-    return { key: cardKeyText(identity.kind, identity.field, identity.value), known: false };
+    const { kind, field } = identity;
+    const row = this.statement(`${kind}.${field}`, () => `SELECT id FROM ${TABLE[kind]} WHERE ${field} = ? ORDER BY rid LIMIT 1`).get(
+      identity.value,
+    ) as { id: string } | undefined;
+    if (row) return { key: cardKeyText(kind, 'id', row.id), known: true };
+    return { key: cardKeyText(kind, field, identity.value), known: false };
+  }
+
+  /** resolve(), and whether that card already has a queue in the outbox, in one statement (enqueue asks for every new card). */
+  resolveQueued(identity: CardIdentity | null, clientUuid: string): QueuedCardKey {
+    if (identity === null) {
+      const key = `request:${clientUuid}`;
+      return { key, known: true, queued: this.ctx.sql('SELECT 1 FROM outbox WHERE card_key = ? LIMIT 1').get(key) !== undefined };
+    }
+    if (!LOOKUP_FIELDS.has(identity.field)) throw new Error(`unexpected card field ${identity.field}`);
+    const { kind, field, value } = identity;
+    const row = this.statement(
+      `${kind}.${field}.queued`,
+      () => `SELECT coalesce(@known_prefix || c.id, @unresolved) AS key, c.id IS NOT NULL AS known,
+               EXISTS (SELECT 1 FROM outbox WHERE card_key = coalesce(@known_prefix || c.id, @unresolved)) AS queued
+             FROM (SELECT (SELECT id FROM ${TABLE[kind]} WHERE ${field} = @value ORDER BY rid LIMIT 1) AS id) AS c`,
+    ).get({ value, known_prefix: cardKeyText(kind, 'id', ''), unresolved: cardKeyText(kind, field, value) }) as {
+      key: string;
+      known: number;
+      queued: number;
+    };
+    return { key: row.key, known: row.known === 1, queued: row.queued === 1 };
   }
 
   /** Remembers a key the catalog did not know, so the catalog can re-key it once it learns the card. */

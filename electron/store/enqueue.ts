@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import type { RequestDefinition } from '../../shared/domain/request-catalog';
 import type { FieldError } from '../../shared/domain/validation';
-import { CardKeyResolver, type ResolvedCardKey } from './card-key';
+import { CardKeyResolver, type CardIdentity } from './card-key';
+import { EnqueueWriter } from './enqueue-writer';
 import { drawCardSeq } from './outbox';
 import { definitionFor, validateParams, type ValidatedParams } from './request-params';
 import type { StoreContext } from './store-context';
@@ -12,7 +13,7 @@ export interface EnqueueInput {
   params: unknown;
   /** Who queued it (the logged-in operator). */
   operator: string;
-  /** Given by the caller to make a retried enqueue idempotent; generated otherwise. */
+  /** Given by the caller (any UUID version) to make a retried enqueue idempotent; otherwise a time-ordered v7 is made. */
   clientUuid?: string;
   /** Groups the requests of one import or bulk action. */
   batchId?: string | null;
@@ -40,15 +41,33 @@ function checkText(value: unknown, field: string, required: boolean): FieldError
   return null;
 }
 
+/** definitionFor, remembering the last (provider, method) found: an import repeats one method row after row. */
+class DefinitionLookup {
+  private provider: unknown;
+  private method: unknown;
+  private definition: RequestDefinition | undefined;
+
+  find(provider: unknown, method: unknown): RequestDefinition | FieldError {
+    if (this.definition && provider === this.provider && method === this.method) return this.definition;
+    const found = definitionFor(provider, method);
+    if (!('field' in found) && typeof provider === 'string' && typeof method === 'string') {
+      this.provider = provider;
+      this.method = method;
+      this.definition = found;
+    }
+    return found;
+  }
+}
+
 /** Checks one input; returns its validated params or the errors (already tagged with the index). */
-function checkInput(input: EnqueueInput, index: number, errors: EnqueueError[]): ValidatedParams | null {
+function checkInput(input: EnqueueInput, index: number, errors: EnqueueError[], definitions: DefinitionLookup): ValidatedParams | null {
   const before = errors.length;
   const fail = (e: FieldError) => errors.push({ index, ...e });
   if (input === null || typeof input !== 'object') {
     fail({ field: '', message: 'each input must be an object' });
     return null;
   }
-  const definition = definitionFor(input.provider, input.method);
+  const definition = definitions.find(input.provider, input.method);
   if ('field' in definition) {
     fail(definition);
     return null;
@@ -68,50 +87,76 @@ function checkInput(input: EnqueueInput, index: number, errors: EnqueueError[]):
   return errors.length === before ? validated : null;
 }
 
+/**
+ * The cards of one batch, each resolved once: a 100k import names the same
+ * cards again and again. Found by kind, field, then value, so no key text is
+ * built and hashed per row.
+ */
+class BatchCards {
+  /** kind → field → value → card key, for every card a request of this batch joined. */
+  private readonly byKind = new Map<string, Map<string, Map<string, string>>>();
+  private readonly joinedKeys = new Set<string>();
+  private readonly resolver: CardKeyResolver;
+
+  constructor(
+    ctx: StoreContext,
+    private readonly writer: EnqueueWriter,
+  ) {
+    this.resolver = new CardKeyResolver(ctx);
+  }
+
+  /** The card key of a new request, and whether it becomes the head of that card's queue. */
+  join(identity: CardIdentity | null, clientUuid: string): { key: string; isHead: boolean } {
+    let values: Map<string, string> | null = null;
+    if (identity !== null) {
+      let fields = this.byKind.get(identity.kind);
+      if (!fields) this.byKind.set(identity.kind, (fields = new Map()));
+      values = fields.get(identity.field) ?? null;
+      if (values === null) fields.set(identity.field, (values = new Map()));
+      const key = values.get(identity.value);
+      if (key !== undefined) return { key, isHead: false };
+    }
+    const card = this.resolver.resolveQueued(identity, clientUuid);
+    if (!card.known) this.writer.rememberUnresolved(card.key);
+    // Another name of the same catalog card may have joined already.
+    const isHead = !this.joinedKeys.has(card.key) && !card.queued;
+    this.joinedKeys.add(card.key);
+    if (values !== null && identity !== null) values.set(identity.value, card.key);
+    return { key: card.key, isHead };
+  }
+}
+
 /** Signals, inside the transaction, that the batch must be rolled back. */
 class RefusedBatch extends Error {}
 
 /**
- * Validates every input and writes the whole batch (request, outbox row and
- * "created" event per input) in one transaction; one bad input refuses the
- * batch and nothing is written. Rows are validated and written in one pass, so
- * a 100k import never holds 100k validated copies at once; after the first bad
- * row the rest are only validated (to report every error) and the transaction
- * is rolled back.
+ * Validates every input and writes the whole batch (request and outbox row per
+ * input; the request row is also its "created" event) in one transaction; one
+ * bad input refuses the batch and nothing is written. Rows are validated and
+ * written in one pass (in chunks, see EnqueueWriter), so a 100k import never
+ * holds 100k validated copies at once; after the first bad row the rest are
+ * only validated (to report every error) and the transaction is rolled back.
  */
 export function enqueue(ctx: StoreContext, inputs: readonly EnqueueInput[], options: EnqueueOptions = {}): EnqueueResult {
   if (!Array.isArray(inputs)) return { ok: false, errors: [{ index: -1, field: '', message: 'inputs must be an array' }] };
   const errors: EnqueueError[] = [];
-  const resolver = new CardKeyResolver(ctx);
+  const definitions = new DefinitionLookup();
   const existingByUuid = ctx.sql('SELECT id, provider, method, params FROM requests WHERE client_uuid = ?');
-  const hasQueue = ctx.sql('SELECT 1 FROM outbox WHERE card_key = ? LIMIT 1');
-  const insertRequest = ctx.sql(
-    `INSERT INTO requests (client_uuid, provider, method, type, params, priority, scheduled_date, card_key,
-       card_seq, local_state, operator, batch_id, search_text, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?)`,
-  );
-  const insertOutbox = ctx.sql(
-    'INSERT INTO outbox (request_id, card_key, card_seq, priority_rank, ready_at, is_head) VALUES (?, ?, ?, ?, ?, ?)',
-  );
-  const insertCreated = ctx.sql(
-    "INSERT INTO request_events (request_id, kind, actor, at, detail) VALUES (?, 'created', ?, ?, NULL)",
-  );
 
   const write = ctx.db.transaction((): number[] => {
     const now = ctx.now();
+    const writer = new EnqueueWriter(ctx, now, options.onRowWritten);
     const ids: number[] = [];
     const seenUuids = new Set<string>();
-    // Cards seen in this batch: their resolved key (by identity), and the keys that already have a queue.
-    const keyByIdentity = new Map<string, ResolvedCardKey>();
-    const queued = new Set<string>();
+    const cards = new BatchCards(ctx, writer);
     let seq = drawCardSeq(ctx, inputs.length);
     for (let index = 0; index < inputs.length; index++) {
       const input = inputs[index]!;
-      const v = checkInput(input, index, errors);
+      const v = checkInput(input, index, errors, definitions);
       if (v === null || errors.length > 0) continue; // once refused, only validate
 
       let clientUuid: string;
-      if (input.clientUuid === undefined) clientUuid = randomUUID();
+      if (input.clientUuid === undefined) clientUuid = ctx.uuids.next();
       else {
         clientUuid = input.clientUuid.toLowerCase();
         if (seenUuids.has(clientUuid)) {
@@ -128,27 +173,29 @@ export function enqueue(ctx: StoreContext, inputs: readonly EnqueueInput[], opti
         }
       }
 
-      const identity = v.card === null ? null : `${v.card.kind}|${v.card.field}|${v.card.value}`;
-      let card = identity === null ? undefined : keyByIdentity.get(identity);
-      if (!card) {
-        card = resolver.resolve(v.card, clientUuid);
-        resolver.rememberUnresolved(card);
-        if (identity !== null) keyByIdentity.set(identity, card);
-      }
-      const isHead = !queued.has(card.key) && hasQueue.get(card.key) === undefined;
-      queued.add(card.key);
-      const cardSeq = seq++;
+      const card = cards.join(v.card, clientUuid);
       const d = v.definition;
-      const id = Number(
-        insertRequest.run(clientUuid, d.provider, d.method, d.type, v.json, v.priority, v.scheduledDate, card.key, cardSeq,
-          input.operator, input.batchId ?? null, v.searchText, now, now).lastInsertRowid,
+      ids.push(
+        writer.add(index, {
+          clientUuid,
+          provider: d.provider,
+          method: d.method,
+          type: d.type,
+          json: v.json,
+          priority: v.priority,
+          scheduledDate: v.scheduledDate,
+          cardKey: card.key,
+          cardSeq: seq++,
+          operator: input.operator,
+          batchId: input.batchId ?? null,
+          searchText: v.searchText,
+          readyAt: Math.max(v.scheduledAt ?? 0, now),
+          isHead: card.isHead,
+        }),
       );
-      insertOutbox.run(id, card.key, cardSeq, v.priority === 'EXPRESS' ? 1 : 0, Math.max(v.scheduledAt ?? 0, now), isHead ? 1 : 0);
-      insertCreated.run(id, input.operator, now);
-      ids.push(id);
-      options.onRowWritten?.(index);
     }
     if (errors.length > 0) throw new RefusedBatch();
+    writer.flush();
     return ids;
   });
   try {

@@ -36,28 +36,29 @@ export function redactParams(definition: RequestDefinition, params: Record<strin
 }
 
 const ALWAYS_SECRET = ['pin', 'password', 'token', 'ca_pin'];
-const secretKeysByDefinition = new Map<RequestDefinition, Set<string>>();
+const secretKeysByDefinition = new Map<RequestDefinition, readonly string[]>();
 
 // Identifier values (serials, numbers, codes) searchable by listRequests;
-// secrets are left out so a search can never reveal a PIN. Walks in place:
-// this runs for every row of a 100k import.
-function searchTextOf(definition: RequestDefinition, params: Record<string, unknown>): string {
-  let secret = secretKeysByDefinition.get(definition);
-  if (!secret) {
-    secret = new Set([...ALWAYS_SECRET, ...secretFieldsOf(definition)]);
-    secretKeysByDefinition.set(definition, secret);
+// secrets are left out so a search can never reveal a PIN. This runs for every
+// row of a 100k import: the few secret names are compared in a list (property
+// names are interned, so each test is a pointer compare), not hashed into a Set.
+function appendText(value: unknown, skip: readonly string[], text: string): string {
+  if (typeof value === 'string') return value === '' ? text : text === '' ? value : `${text} ${value}`;
+  if (Array.isArray(value)) {
+    for (const item of value) text = appendText(item, skip, text);
+  } else if (value !== null && typeof value === 'object') {
+    for (const key in value) if (!skip.includes(key)) text = appendText((value as Record<string, unknown>)[key], skip, text);
   }
-  const skip = secret;
-  let text = '';
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string') text = text === '' ? v : `${text} ${v}`;
-    else if (Array.isArray(v)) for (const item of v) walk(item);
-    else if (v !== null && typeof v === 'object') {
-      for (const key in v) if (!skip.has(key)) walk((v as Record<string, unknown>)[key]);
-    }
-  };
-  walk(params);
   return text;
+}
+
+function searchTextOf(definition: RequestDefinition, params: Record<string, unknown>): string {
+  let skip = secretKeysByDefinition.get(definition);
+  if (!skip) {
+    skip = [...new Set([...ALWAYS_SECRET, ...secretFieldsOf(definition)])];
+    secretKeysByDefinition.set(definition, skip);
+  }
+  return appendText(params, skip, '');
 }
 
 export function definitionFor(provider: unknown, method: unknown): RequestDefinition | FieldError {

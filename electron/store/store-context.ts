@@ -1,10 +1,13 @@
 import type Database from 'better-sqlite3';
 import { redactSecrets } from '../../shared/domain/secrets';
 import type { LocalRequest, RequestEvent, RequestEventKind } from '../../shared/domain/local-request';
+import { UuidV7Generator } from './uuid-v7';
 
 /** What every part of the store shares: the one connection, its cached statements, the clock. */
 export class StoreContext {
   private readonly statements = new Map<string, Database.Statement>();
+  /** client_uuid for requests whose caller gave none: time-ordered, so the UNIQUE index grows at its end. */
+  readonly uuids = new UuidV7Generator(() => this.now());
 
   constructor(
     readonly db: Database.Database,
@@ -22,9 +25,13 @@ export class StoreContext {
     return statement;
   }
 
-  /** Appends to the request history; `detail` is redacted here so no caller can forget. */
+  /**
+   * Appends to the request history (the stored part of the request_events view;
+   * "created" is the request row itself, see migration 004). `detail` is
+   * redacted here so no caller can forget.
+   */
   event(requestId: number, kind: RequestEventKind, actor: string, detail: Record<string, unknown> | null, at = this.now()): void {
-    this.sql('INSERT INTO request_events (request_id, kind, actor, at, detail) VALUES (?, ?, ?, ?, ?)').run(
+    this.sql('INSERT INTO request_event_log (request_id, kind, actor, at, detail) VALUES (?, ?, ?, ?, ?)').run(
       requestId,
       kind,
       actor,

@@ -19,11 +19,15 @@
  *     Validates each input with findRequestDefinition(provider, method).params
  *     (params never hold the token); one bad input refuses the whole batch.
  *     Each request gets a card_key (the smartcard it is ordered by, normalized
- *     through the catalog to "id:<catalog id>") and a place in that card's queue.
+ *     through the catalog to "id:<catalog id>") and a place in that card's queue,
+ *     and a client_uuid: the caller's clientUuid (any UUID version), else a
+ *     time-ordered UUID v7 (uuid-v7.ts: the UNIQUE index then grows at its end).
  *   getRequest(id), getByClientUuid(uuid), getByHeadendId(headendId)
  *   listRequests({ states?, provider?, type?, cardKey?, batchId?, search?, from?, to?, afterId?, limit, order? })
  *     Newest first unless order 'asc'; page on with afterId = last id seen.
  *   countByState() → Record<LocalState, number>;  eventsFor(id) → RequestEvent[]
+ *     (append-only; "created" is the request row itself, id = -request id:
+ *     migrations/004_created_event_from_request.ts)
  *   cardKeyFor('smartcard' | 'stb', identifier) → the card_key to filter by.
  *
  * Sync engine (actor "sync"). LocalState meanings: shared/domain/local-request.ts.
