@@ -1,12 +1,36 @@
 // UI benchmark (browser mode, Debian Chromium): prints figures, asserts nothing.
 //   cold start to interactive        target ≤ 1 s
 //   first rows of a 100k queue       target ≤ 50 ms
-//   scroll frame time                target ≤ 16 ms
+//   scroll frame time                target ≤ 16 ms, read as: no frame later than one vsync interval
 //   filter time                      target ≤ 100 ms
 //   main-loop delay, 100k-row import target ≤ 50 ms
-// The back end runs in its worker thread as in `npm start`; CADESK_BENCH_IN_PROCESS=1
+//
+// How each figure is taken:
+// - The renderer and the back end's worker are built from this checkout into
+//   node_modules/.cache/cadesk-bench first, so a stale dist/ is never measured
+//   (CADESK_BENCH_RENDERER_DIR measures another renderer build instead). The
+//   worker runs bundled, as the Electron app ships it; the TypeScript worker
+//   that `npm start` compiles with tsx is timed once beside it for reference.
+// - Cold start: services up (store, sandbox, sync, bridge) plus page load
+//   until the queue shows its count. Starting Electron itself is not in it.
+// - First rows, filter: until the rows are painted: from the hash change (or
+//   the click) to the end of the rendering of the frame that shows them (a
+//   message posted from that frame's requestAnimationFrame). The time they
+//   enter the DOM (MutationObserver) is printed beside it.
+// - Scroll: frame intervals are differences of requestAnimationFrame
+//   timestamps (frame begin times). Chromium paces frames to vsync, so one
+//   interval (16.7 ms at 60 Hz) is the floor and a late frame reads 33.3 ms,
+//   one dropped. Printed: p95 interval, the share of frames later than one
+//   interval, dropped frames, and the main thread's time per frame (frame
+//   begin to the end of its rendering). Differences of performance.now()
+//   taken inside the callbacks, as this bench once used, tell when within its
+//   frame a callback ran, not how long frames were: they read 20+ ms at p95
+//   with no frame dropped. Two scrolls: a mouse-wheel gesture (scrolled by
+//   the compositor, as a user does) and a scrollbar drag (scrollTop set each
+//   frame: the main thread scrolls, the hardest case).
+// The back end runs in its worker thread as in the app; CADESK_BENCH_IN_PROCESS=1
 // runs it on the main thread instead, for comparison.
-import { chromium, type Page } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -18,11 +42,13 @@ import { startBrowserMode, type BrowserMode } from '../electron/bridge/browser-m
 
 const ROWS = 100_000;
 const root = path.resolve(import.meta.dirname, '..');
+const cacheDir = path.join(root, 'node_modules', '.cache', 'cadesk-bench');
 const quiet = { warn: () => {}, error: () => {} };
 const inProcess = process.env.CADESK_BENCH_IN_PROCESS === '1';
+const viewport = { width: 1360, height: 860 };
 
 function line(name: string, value: string, target: string, ok: boolean): void {
-  console.log(`  ${name.padEnd(44)} ${value.padStart(12)}   target ${target.padEnd(8)} ${ok ? 'ok' : 'MISSED'}`);
+  console.log(`  ${name.padEnd(44)} ${value.padStart(12)}   target ${target.padEnd(10)} ${ok ? 'ok' : 'MISSED'}`);
 }
 
 function percentile(values: number[], p: number): number {
@@ -30,8 +56,22 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-async function startApp(dataDir: string): Promise<BrowserMode> {
-  return startBrowserMode({ dataDir, logger: quiet, headend: { seedSize: 'small' }, sync: { idleMs: 500 }, inProcess });
+const ms = (value: number, digits = 1) => `${value.toFixed(digits)} ms`;
+
+function viteBuild(args: string[]): boolean {
+  const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+  return spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', '--emptyOutDir', ...args], { cwd: root, stdio: 'inherit' }).status === 0;
+}
+
+/** The renderer to serve and the worker to run, built from this checkout. */
+function build(): { rendererDir: string; workerFile: string | undefined } {
+  const given = process.env.CADESK_BENCH_RENDERER_DIR;
+  const rendererDir = given ? path.resolve(given) : path.join(cacheDir, 'renderer');
+  if (!given && !viteBuild(['--outDir', rendererDir])) throw new Error('the renderer does not build');
+  // Inside node_modules, so the bundle's require('better-sqlite3') resolves.
+  const electronDir = path.join(cacheDir, 'electron');
+  const workerFile = viteBuild(['--mode', 'electron-main', '--outDir', electronDir]) ? path.join(electronDir, 'runtime-worker.cjs') : undefined;
+  return { rendererDir, workerFile };
 }
 
 function csvOf(rows: number, prefix: string): string {
@@ -101,54 +141,173 @@ async function loopDelayDuring(work: (start: () => void) => Promise<ImportAnswer
   return { max: histogram.max / 1e6, p99: histogram.percentile(99) / 1e6, mean: histogram.mean / 1e6, ms, answer };
 }
 
-/** Time from a hash change to the first queue row in the DOM, measured in the page. */
-async function firstRowsMs(page: Page): Promise<number> {
+async function startApp(dataDir: string, rendererDir: string, workerFile: string | undefined): Promise<BrowserMode> {
+  return startBrowserMode({ dataDir, logger: quiet, headend: { seedSize: 'small' }, sync: { idleMs: 500 }, inProcess, staticDir: rendererDir, workerFile });
+}
+
+interface ColdStart {
+  total: number;
+  services: number;
+  /** In the page, from navigation start. */
+  domContentLoaded: number;
+  firstList: number;
+}
+
+/** A fresh data folder, back end and browser context, until the queue shows its count. */
+async function coldStart(browser: Browser, rendererDir: string, workerFile: string | undefined): Promise<ColdStart> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cadesk-bench-cold-'));
+  const context = await browser.newContext({ viewport });
+  let app: BrowserMode | null = null;
+  try {
+    const page = await context.newPage();
+    const t0 = performance.now();
+    app = await startApp(dataDir, rendererDir, workerFile);
+    const services = performance.now() - t0;
+    await page.goto(app.launchUrl);
+    await page.getByTestId('queue-summary').filter({ hasText: 'matching' }).waitFor();
+    const total = performance.now() - t0;
+    const inPage = await page.evaluate(async () => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+      // A resource's timing entry may be filed a moment after its answer is read.
+      for (let wait = 0; wait < 20; wait++) {
+        const list = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) => e.name.endsWith('/ipc/requests.list'));
+        if (list) return { domContentLoaded: nav?.domContentLoadedEventEnd ?? NaN, firstList: list.responseEnd };
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return { domContentLoaded: nav?.domContentLoadedEventEnd ?? NaN, firstList: NaN };
+    });
+    return { total, services, ...inPage };
+  } finally {
+    await context.close();
+    await app?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Hash change to the first queue row: in the DOM, and painted. */
+async function firstRows(page: Page): Promise<{ dom: number; painted: number }> {
   return page.evaluate(async () => {
     location.hash = '#/settings';
     await new Promise((r) => setTimeout(r, 300));
     const t0 = performance.now();
     location.hash = '#/queue';
-    for (;;) {
-      if (document.querySelector('[data-request-id]')) return performance.now() - t0;
-      await new Promise((r) => requestAnimationFrame(() => r(null)));
-    }
+    const dom = await new Promise<number>((resolve) => {
+      new MutationObserver((_, observer) => {
+        if (!document.querySelector('[data-request-id]')) return;
+        observer.disconnect();
+        resolve(performance.now());
+      }).observe(document.body, { childList: true, subtree: true });
+    });
+    const painted = await new Promise<number>((resolve) =>
+      requestAnimationFrame(() => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => resolve(performance.now());
+        channel.port2.postMessage(null);
+      }),
+    );
+    return { dom: dom - t0, painted: painted - t0 };
   });
 }
 
-async function scrollFrames(page: Page, frames: number, pxPerFrame: number): Promise<number[]> {
-  return page.evaluate(
-    async ({ frames, pxPerFrame }) => {
-      const grid = document.querySelector('[data-testid="queue-scroll"]') as HTMLElement;
-      const deltas: number[] = [];
-      let last = performance.now();
-      for (let i = 0; i < frames; i++) {
-        grid.scrollTop += pxPerFrame;
-        await new Promise((r) => requestAnimationFrame(() => r(null)));
-        const now = performance.now();
-        deltas.push(now - last);
-        last = now;
-      }
-      return deltas;
-    },
-    { frames, pxPerFrame },
-  );
-}
-
-/** Click a state chip and time until the summary shows the new count and rows are drawn. */
-async function filterMs(page: Page, state: string, expected: string): Promise<number> {
+/** Click a state chip; time until the summary shows the new count and rows are drawn, then painted. */
+async function filterMs(page: Page, state: string, expected: string): Promise<{ dom: number; painted: number }> {
   return page.evaluate(
     async ({ state, expected }) => {
       const chip = document.querySelector(`[data-testid="count-${state}"]`) as HTMLElement;
       const summary = document.querySelector('[data-testid="queue-summary"]') as HTMLElement;
       const t0 = performance.now();
       chip.click();
-      for (;;) {
-        if (summary.textContent === expected && document.querySelector('[data-request-id]')) return performance.now() - t0;
-        await new Promise((r) => requestAnimationFrame(() => r(null)));
-      }
+      const dom = await new Promise<number>((resolve) => {
+        new MutationObserver((_, observer) => {
+          if (summary.textContent !== expected || !document.querySelector('[data-request-id]')) return;
+          observer.disconnect();
+          resolve(performance.now());
+        }).observe(document.body, { childList: true, subtree: true, characterData: true });
+      });
+      const painted = await new Promise<number>((resolve) =>
+        requestAnimationFrame(() => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => resolve(performance.now());
+          channel.port2.postMessage(null);
+        }),
+      );
+      return { dom: dom - t0, painted: painted - t0 };
     },
     { state, expected },
   );
+}
+
+interface Frames {
+  /** Differences of successive requestAnimationFrame timestamps. */
+  intervals: number[];
+  /** Per frame: its begin time to the end of its rendering. */
+  busy: number[];
+}
+
+/** Records every frame of the page while `drive` runs. */
+async function recordFrames(page: Page, drive: () => Promise<void>): Promise<Frames> {
+  await page.evaluate(() => {
+    const record = { stamps: [] as number[], busy: [] as number[], on: true };
+    (window as unknown as { __frames: typeof record }).__frames = record;
+    void (async () => {
+      while (record.on) {
+        const begin = await new Promise<number>((r) => requestAnimationFrame(r));
+        record.stamps.push(begin);
+        // Runs once this frame's rendering (style, layout, paint) is done.
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => record.busy.push(performance.now() - begin);
+        channel.port2.postMessage(null);
+      }
+    })();
+  });
+  await drive();
+  const { stamps, busy } = await page.evaluate(async () => {
+    const record = (window as unknown as { __frames: { stamps: number[]; busy: number[]; on: boolean } }).__frames;
+    record.on = false;
+    await new Promise((r) => setTimeout(r, 50));
+    return record;
+  });
+  return { intervals: stamps.slice(1).map((t, i) => t - stamps[i]!), busy };
+}
+
+function reportScroll(name: string, frames: Frames, vsync: number): void {
+  const { intervals, busy } = frames;
+  const p95 = percentile(intervals, 95);
+  const late = intervals.filter((d) => d > 1.5 * vsync).length;
+  const dropped = intervals.reduce((sum, d) => sum + Math.max(0, Math.round(d / vsync) - 1), 0);
+  line(`${name}: frame interval p95`, ms(p95), `≤ 1 vsync`, p95 <= vsync * 1.05);
+  console.log(
+    `    (${intervals.length} frames, median ${ms(percentile(intervals, 50))}, max ${ms(Math.max(...intervals))}; ` +
+      `${((100 * late) / Math.max(1, intervals.length)).toFixed(1)}% later than one vsync, ${dropped} dropped; ` +
+      `main thread per frame median ${ms(percentile(busy, 50))}, p95 ${ms(percentile(busy, 95))})`,
+  );
+}
+
+async function scrollFrames(page: Page, vsync: number): Promise<void> {
+  const grid = page.getByTestId('queue-scroll');
+  const box = await grid.boundingBox();
+  if (!box) throw new Error('the queue is not on screen');
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await grid.evaluate((el) => (el.scrollTop = 0));
+    const wheel = await recordFrames(page, async () => {
+      // 20,000 px (about 550 rows) at 5,000 px/s: a brisk flick, without the fling after it.
+      await cdp.send('Input.synthesizeScrollGesture', { x: box.x + box.width / 2, y: box.y + box.height / 2, yDistance: -20_000, speed: 5_000, gestureSourceType: 'mouse', preventFling: true });
+    });
+    reportScroll('scroll, wheel 5000 px/s', wheel, vsync);
+  } finally {
+    await cdp.detach();
+  }
+  await grid.evaluate((el) => (el.scrollTop = 0));
+  const drag = await recordFrames(page, async () => {
+    await grid.evaluate(async (el) => {
+      for (let i = 0; i < 240; i++) {
+        el.scrollTop += 360;
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+    });
+  });
+  reportScroll('scroll, drag 360 px/frame', drag, vsync);
 }
 
 export async function run(): Promise<void> {
@@ -157,9 +316,8 @@ export async function run(): Promise<void> {
     console.log('  skipped: /usr/bin/chromium is not installed (apt-get install chromium)');
     return;
   }
-  if (!existsSync(path.join(root, 'dist', 'renderer', 'index.html'))) {
-    spawnSync(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-  }
+  const { rendererDir, workerFile } = build();
+  if (!workerFile) console.log('    (the worker bundle did not build: the worker runs through tsx)');
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -167,16 +325,23 @@ export async function run(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cadesk-bench-ui-'));
   let app: BrowserMode | null = null;
   try {
-    const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
-    // Cold start: services (store, sandbox, sync, bridge) + page load until the queue answers.
-    const t0 = performance.now();
-    app = await startApp(dataDir);
-    const servicesMs = performance.now() - t0;
+    const colds: ColdStart[] = [];
+    for (let i = 0; i < 3; i++) colds.push(await coldStart(browser, rendererDir, workerFile));
+    const cold = [...colds].sort((a, b) => a.total - b.total)[1]!;
+    line('cold start to interactive (median of 3)', ms(cold.total, 0), '≤ 1 s', cold.total <= 1000);
+    console.log(
+      `    (runs ${colds.map((c) => c.total.toFixed(0)).join(', ')} ms; median run: services up ${ms(cold.services, 0)}${workerFile ? ', worker bundled as shipped' : ''}; in the page: ` +
+        `DOMContentLoaded at ${ms(cold.domContentLoaded, 0)}, first requests.list answered at ${ms(cold.firstList, 0)})`,
+    );
+    if (workerFile && !inProcess) {
+      const dev = await coldStart(browser, rendererDir, undefined);
+      console.log(`    (with the worker compiled by tsx, as npm start runs it: ${ms(dev.total, 0)}, services up ${ms(dev.services, 0)})`);
+    }
+
+    app = await startApp(dataDir, rendererDir, workerFile);
+    const page = await browser.newPage({ viewport });
     await page.goto(app.launchUrl);
     await page.getByTestId('queue-summary').filter({ hasText: 'matching' }).waitFor();
-    const coldMs = performance.now() - t0;
-    line('cold start to interactive', `${coldMs.toFixed(0)} ms`, '≤ 1 s', coldMs <= 1000);
-    console.log(`    (of which services up: ${servicesMs.toFixed(0)} ms)`);
 
     // 100k local requests, scheduled far ahead so nothing is sent.
     await app.runtime.stopHeadend();
@@ -193,25 +358,26 @@ export async function run(): Promise<void> {
     }
     for (let id = 1; id <= 500; id++) await store.discard(id, 'bench', 'bench data');
 
-    const firsts: number[] = [];
-    for (let i = 0; i < 5; i++) firsts.push(await firstRowsMs(page));
-    const firstMedian = percentile(firsts, 50);
-    line('first rows of a 100k queue (median of 5)', `${firstMedian.toFixed(1)} ms`, '≤ 50 ms', firstMedian <= 50);
+    const firsts: { dom: number; painted: number }[] = [];
+    for (let i = 0; i < 5; i++) firsts.push(await firstRows(page));
+    const firstPainted = percentile(firsts.map((f) => f.painted), 50);
+    line('first rows of a 100k queue, painted (median of 5)', ms(firstPainted), '≤ 50 ms', firstPainted <= 50);
     const ipcMs = Number((await page.getByTestId('queue-summary').getAttribute('data-first-page-ms')) ?? NaN);
-    console.log(`    (of which the requests.list call: ${ipcMs} ms)`);
+    console.log(`    (in the DOM at ${ms(percentile(firsts.map((f) => f.dom), 50))}; the requests.list call: ${ipcMs} ms)`);
 
-    const deltas = await scrollFrames(page, 240, 360);
-    const p95 = percentile(deltas, 95);
-    line('scroll frame time p95 (240 frames)', `${p95.toFixed(1)} ms`, '≤ 16 ms', p95 <= 16.7);
-    console.log(`    (median ${percentile(deltas, 50).toFixed(1)} ms, max ${Math.max(...deltas).toFixed(1)} ms)`);
+    const idle = await recordFrames(page, () => new Promise((r) => setTimeout(r, 1000)));
+    const vsync = percentile(idle.intervals, 50);
+    console.log(`    (vsync interval, idle page: ${ms(vsync, 2)})`);
+    await scrollFrames(page, vsync);
 
-    const filters: number[] = [];
+    const filters: { dom: number; painted: number }[] = [];
     for (let i = 0; i < 3; i++) {
       filters.push(await filterMs(page, 'DISCARDED', '500 matching'));
       filters.push(await filterMs(page, 'DISCARDED', `${ROWS} matching`));
     }
-    const filterMedian = percentile(filters, 50);
-    line('filter by state, click to rows (median)', `${filterMedian.toFixed(1)} ms`, '≤ 100 ms', filterMedian <= 100);
+    const filterPainted = percentile(filters.map((f) => f.painted), 50);
+    line('filter by state, click to rows painted (median)', ms(filterPainted), '≤ 100 ms', filterPainted <= 100);
+    console.log(`    (in the DOM at ${ms(percentile(filters.map((f) => f.dom), 50))})`);
 
     // Main-thread event loop (the bridge here; Electron's main in the shell)
     // while a 100k-row CSV is checked and queued in ONE store transaction.
@@ -220,7 +386,7 @@ export async function run(): Promise<void> {
     const viaBridge = await loopDelayDuring((start) => importFromClientThread(`${app!.bridge.origin}/ipc/bulk.commit`, cookie, csvOf(ROWS, 'smrt6'), start));
     const summary = (m: typeof viaBridge) =>
       `p99 ${m.p99.toFixed(0)} ms, mean ${m.mean.toFixed(1)} ms; import ${m.ms.toFixed(0)} ms, ${m.answer.ok ? `${m.answer.queued} queued` : m.answer.message}`;
-    line('main-loop delay during 100k import (max)', `${viaBridge.max.toFixed(0)} ms`, '≤ 50 ms', viaBridge.max <= 50);
+    line('main-loop delay during 100k import (max)', ms(viaBridge.max, 0), '≤ 50 ms', viaBridge.max <= 50);
     console.log(`    (${summary(viaBridge)}; one store transaction, ${inProcess ? 'on the main thread' : 'in the worker'})`);
     // For reference: sent by the page, the 6 MB upload also crosses Playwright's
     // CDP connection, which lives in this process (not so in use).

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { StatusBar } from '../components/StatusBar';
 import { ShortcutHelp } from '../components/ShortcutHelp';
 import { NeedsAttentionScreen } from '../screens/attention/NeedsAttentionScreen';
@@ -10,6 +10,7 @@ import { QueueScreen } from '../screens/queue/QueueScreen';
 import { RequestDetailScreen } from '../screens/request/RequestDetailScreen';
 import { SettingsScreen } from '../screens/settings/SettingsScreen';
 import { useApi, useQuery } from './api-context';
+import { CountsProvider } from './counts-context';
 import { navigate, routeHref, useRoute, type Route } from './router';
 import { useShortcuts } from './shortcuts';
 
@@ -29,6 +30,7 @@ export function App() {
   const [announcement, setAnnouncement] = useState('');
   const mainRef = useRef<HTMLElement>(null);
   const counts = useQuery('requests.counts', {}, ['requests.changed'], 400);
+  const sharedCounts = useMemo(() => ({ counts: counts.data }), [counts.data]);
 
   const [syncing, setSyncing] = useState(false);
   const syncNow = useCallback(() => {
@@ -92,7 +94,9 @@ export function App() {
         </button>
       </nav>
       <main id="main" ref={mainRef} className="main">
-        <Screen route={route} />
+        <CountsProvider value={sharedCounts}>
+          <Screen route={route} />
+        </CountsProvider>
       </main>
       <StatusBar counts={counts.data} onSync={syncNow} syncing={syncing} />
       <div className="sr-only" role="status" aria-live="polite">

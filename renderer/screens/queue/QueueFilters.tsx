@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import { LOCAL_STATES, type LocalState } from '../../../shared/domain/local-request';
 import { PROVIDERS } from '../../../shared/domain/request-types';
 import { REQUEST_DEFINITIONS } from '../../../shared/domain/request-catalog';
@@ -13,7 +13,8 @@ function dayStart(value: string): number | undefined {
   return new Date(y!, m! - 1, d!).getTime();
 }
 
-export function QueueFilters({ filter, onChange, counts }: { filter: RequestFilter; onChange: (f: RequestFilter) => void; counts: Counts | null }) {
+// Memoised: rows arriving page by page re-render the screen, not these controls.
+export const QueueFilters = memo(function QueueFilters({ filter, onChange, counts }: { filter: RequestFilter; onChange: (f: RequestFilter) => void; counts: Counts | null }) {
   // The search box filters as one types, but not on every key stroke.
   const [search, setSearch] = useState(filter.search ?? '');
   const [from, setFrom] = useState('');
@@ -123,4 +124,4 @@ export function QueueFilters({ filter, onChange, counts }: { filter: RequestFilt
       </div>
     </div>
   );
-}
+});

@@ -1,13 +1,13 @@
 import { useState } from 'react';
 import type { RequestFilter } from '../../../shared/ipc/request-schemas';
-import { useQuery } from '../../app/api-context';
+import { useRequestCounts } from '../../app/counts-context';
 import { QueueFilters } from './QueueFilters';
 import { QueueTable } from './QueueTable';
 import { useQueueRows } from './use-queue-rows';
 
 export function QueueScreen() {
   const [filter, setFilter] = useState<RequestFilter>({});
-  const counts = useQuery('requests.counts', {}, ['requests.changed'], 400);
+  const counts = useRequestCounts();
   const data = useQueueRows(filter);
   return (
     <section className="screen screen-queue" aria-labelledby="queue-title">
@@ -22,7 +22,7 @@ export function QueueScreen() {
           Compose
         </a>
       </header>
-      <QueueFilters filter={filter} onChange={setFilter} counts={counts.data} />
+      <QueueFilters filter={filter} onChange={setFilter} counts={counts} />
       <QueueTable data={data} label="Local requests" emptyText="No request matches these filters." />
     </section>
   );

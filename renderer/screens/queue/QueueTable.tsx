@@ -1,4 +1,4 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { elementScroll, useVirtualizer, type Rect, type Virtualizer, type VirtualizerOptions } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { RequestSummary } from '../../../shared/ipc/request-schemas';
 import { formatTime, providerLabel, requestLabel, stateLabel } from '../../app/format';
@@ -7,12 +7,16 @@ import type { QueueRows } from './use-queue-rows';
 
 const ROW_HEIGHT = 36;
 const HEADER_HEIGHT = 37;
+/** Rows rendered beyond each edge of the window: enough for a fast wheel flick between two frames. */
+const OVERSCAN = 12;
 const COLUMNS = ['#', 'Created', 'Provider', 'Request', 'Card', 'State', 'Head-end no.', 'Detail'];
 
 export function StateBadge({ state }: { state: string }) {
   return <span className={`state-badge state-${state}`}>{stateLabel(state)}</span>;
 }
 
+// One element per cell: the state cell is its own badge. Strings that repeat
+// on every row (provider, request type, state) are looked up, not built.
 function Row({ row }: { row: RequestSummary }) {
   return (
     <>
@@ -21,7 +25,7 @@ function Row({ row }: { row: RequestSummary }) {
       <span role="gridcell" className="col-provider">{providerLabel(row.provider)}</span>
       <span role="gridcell" className="col-type">{requestLabel(row.provider, row.method)}</span>
       <span role="gridcell" className="col-card">{row.card_label}</span>
-      <span role="gridcell" className="col-state"><StateBadge state={row.local_state} /></span>
+      <span role="gridcell" className={`col-state state-badge state-${row.local_state}`}>{stateLabel(row.local_state)}</span>
       <span role="gridcell" className="col-number">{row.number ?? '—'}</span>
       <span role="gridcell" className="col-detail">{row.error_description ?? row.last_error ?? ''}</span>
     </>
@@ -44,9 +48,9 @@ const Line = memo(function Line({ row, index, start, active, onOpen }: LineProps
       role="row"
       aria-rowindex={index + 2}
       aria-selected={active}
-      className={`queue-row${active ? ' active' : ''}`}
+      className={`queue-row queue-line${active ? ' active' : ''}`}
       data-request-id={row?.id}
-      style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${start - HEADER_HEIGHT}px)` }}
+      style={{ transform: `translateY(${start - HEADER_HEIGHT}px)` }}
       onClick={() => onOpen(index, row)}
     >
       {row ? <Row row={row} /> : <span role="gridcell" className="loading-cell">Loading…</span>}
@@ -54,15 +58,59 @@ const Line = memo(function Line({ row, index, start, active, onOpen }: LineProps
   );
 });
 
+/**
+ * The virtualizer's default reads the scroller's size at mount, which forces
+ * a synchronous layout of the whole new screen before its first paint (and
+ * before the first page is even asked for). A ResizeObserver reports the same
+ * size once the browser lays the screen out anyway.
+ */
+function observeSizeWithoutForcedLayout(instance: Virtualizer<HTMLDivElement, Element>, onSize: (rect: Rect) => void): (() => void) | undefined {
+  const element = instance.scrollElement;
+  if (!element || typeof ResizeObserver === 'undefined') return undefined;
+  const observer = new ResizeObserver((entries) => {
+    const box = entries[entries.length - 1]?.contentRect;
+    if (box) onSize({ width: Math.round(box.width), height: Math.round(box.height) });
+  });
+  observer.observe(element);
+  return () => observer.disconnect();
+}
+
+const writtenOnce = new WeakSet<Element>();
+
+/**
+ * At mount the virtualizer writes the initial offset, 0, to the new scroller,
+ * which is at 0 already: the write would only force a synchronous layout.
+ * Every later write goes through.
+ */
+const scrollWithoutForcedLayout: VirtualizerOptions<HTMLDivElement, Element>['scrollToFn'] = (offset, options, instance) => {
+  const element = instance.scrollElement;
+  if (element && !writtenOnce.has(element)) {
+    writtenOnce.add(element);
+    if (offset + (options.adjustments ?? 0) === 0) return;
+  }
+  elementScroll(offset, options, instance);
+};
+
+/** Until the first observation: no taller than the window, so enough rows render at once. */
+function initialRect(): Rect {
+  return typeof window === 'undefined' ? { width: 0, height: 600 } : { width: window.innerWidth, height: window.innerHeight };
+}
+
 export function QueueTable({ data, label, emptyText }: { data: QueueRows; label: string; emptyText: string }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
-  const count = data.total ?? data.rows.length + (data.hasMore ? 20 : 0);
+  const [firstRect] = useState(initialRect);
+  // Rows not loaded yet show as "Loading…": one line before the first page,
+  // then a screenful below the loaded rows while the next page comes.
+  const count = data.total ?? data.rows.length + (data.hasMore ? (data.rows.length === 0 ? 1 : 20) : 0);
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    observeElementRect: observeSizeWithoutForcedLayout,
+    scrollToFn: scrollWithoutForcedLayout,
+    initialRect: firstRect,
+    overscan: OVERSCAN,
     scrollMargin: HEADER_HEIGHT,
     scrollPaddingStart: HEADER_HEIGHT,
   });
@@ -137,9 +185,12 @@ export function QueueTable({ data, label, emptyText }: { data: QueueRows; label:
           </div>
         </div>
         <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {items.map((item) => (
-            <Line key={item.key} row={data.rows[item.index]} index={item.index} start={item.start} active={item.index === active} onOpen={open} />
-          ))}
+          {items.map((item) => {
+            const row = data.rows[item.index];
+            // Keyed by request id, not position: when a live update inserts a
+            // request above, the rows below keep their elements and only move.
+            return <Line key={row ? row.id : -1 - item.index} row={row} index={item.index} start={item.start} active={item.index === active} onOpen={open} />;
+          })}
         </div>
       </div>
     </div>

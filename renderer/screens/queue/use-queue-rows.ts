@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { RequestFilter, RequestSummary } from '../../../shared/ipc/request-schemas';
 import { useApi, useEvent } from '../../app/api-context';
+import { mergeTop, mergeWindow, sameRows } from './merge-rows';
 
 // Rows of the queue for a filter, loaded page by page (keyset, newest first)
 // as the virtual list asks for them, and refreshed in place on change events:
@@ -9,6 +10,12 @@ import { useApi, useEvent } from '../../app/api-context';
 export const PAGE_SIZE = 500;
 /** The first page only has to fill the screen: small, so the list shows at once. */
 export const FIRST_PAGE_SIZE = 100;
+/**
+ * Rows loaded beyond the last one rendered: a few screens of headroom while
+ * scrolling, yet fewer than the first page holds past the first screen, so
+ * opening the queue makes one call, not two.
+ */
+export const PREFETCH_ROWS = 60;
 
 export interface QueueRows {
   rows: RequestSummary[];
@@ -25,23 +32,6 @@ export interface QueueRows {
   lastFirstPageMs: number | null;
 }
 
-function mergeTop(old: RequestSummary[], top: RequestSummary[], complete: boolean): RequestSummary[] {
-  if (complete) return top;
-  const last = top[top.length - 1];
-  if (!last) return old;
-  const rest = old.findIndex((r) => r.id < last.id);
-  return rest < 0 ? top : [...top, ...old.slice(rest)];
-}
-
-function mergeWindow(old: RequestSummary[], at: number, win: RequestSummary[], complete: boolean): RequestSummary[] {
-  const head = old.slice(0, at);
-  if (complete) return [...head, ...win];
-  const last = win[win.length - 1];
-  if (!last) return head;
-  const rest = old.findIndex((r, i) => i >= at && r.id < last.id);
-  return rest < 0 ? [...head, ...win] : [...head, ...win, ...old.slice(rest)];
-}
-
 export function useQueueRows(filter: RequestFilter): QueueRows {
   const api = useApi();
   const filterKey = JSON.stringify(filter);
@@ -53,11 +43,12 @@ export function useQueueRows(filter: RequestFilter): QueueRows {
     error: null as string | null,
     lastFirstPageMs: null as number | null,
   });
-  const live = useRef({ rows: state.rows, hasMore: true, busy: false, wanted: 0, generation: 0, visible: [0, 50] as [number, number] });
+  const live = useRef({ rows: state.rows, total: null as number | null, hasMore: true, busy: false, wanted: 0, generation: 0, visible: [0, 50] as [number, number] });
 
   const commit = useCallback((patch: Partial<typeof state>) => {
     if (patch.rows) live.current.rows = patch.rows;
     if (patch.hasMore !== undefined) live.current.hasMore = patch.hasMore;
+    if (patch.total !== undefined) live.current.total = patch.total;
     setState((s) => ({ ...s, ...patch }));
   }, []);
 
@@ -95,14 +86,23 @@ export function useQueueRows(filter: RequestFilter): QueueRows {
     }
   }, [api, filterKey, commit]);
 
-  useEffect(() => {
+  // A layout effect: it runs right after the commit, before the table's own
+  // (passive) effect asks for rows, so a filter change makes exactly one
+  // first-page call, and that call leaves before the browser lays out and
+  // paints the new screen.
+  useLayoutEffect(() => {
     const l = live.current;
     l.generation += 1;
     l.busy = false;
     l.rows = [];
+    l.total = null;
     l.hasMore = true;
     l.wanted = Math.max(l.wanted, 0);
-    setState((s) => ({ ...s, rows: [], total: null, hasMore: true, loading: true, error: null }));
+    setState((s) =>
+      s.rows.length === 0 && s.total === null && s.hasMore && s.loading && s.error === null
+        ? s
+        : { ...s, rows: [], total: null, hasMore: true, loading: true, error: null },
+    );
     void pump();
   }, [filterKey, pump]);
 
@@ -122,7 +122,10 @@ export function useQueueRows(filter: RequestFilter): QueueRows {
       if (generation !== l.generation) return;
       if (win?.ok) rows = mergeWindow(rows, start, win.value.rows, win.value.nextAfterId === null);
     }
-    commit({ rows, total: top.value.total, hasMore: rows.length === 0 ? false : l.hasMore || top.value.nextAfterId !== null });
+    const hasMore = rows.length === 0 ? false : l.hasMore || top.value.nextAfterId !== null;
+    // Nothing changed on screen (the usual case for a far-away change): no render at all.
+    if (sameRows(rows, l.rows) && hasMore === l.hasMore && top.value.total === l.total) return;
+    commit({ rows: sameRows(rows, l.rows) ? l.rows : rows, total: top.value.total, hasMore });
   }, [api, filterKey, commit]);
 
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -143,8 +146,9 @@ export function useQueueRows(filter: RequestFilter): QueueRows {
   const ensureLoaded = useCallback(
     (index: number) => {
       const l = live.current;
-      l.wanted = Math.max(index, 0);
-      if (l.hasMore && l.rows.length <= index) void pump();
+      // Ask a little ahead, so a steady scroll meets loaded rows, not "Loading…".
+      l.wanted = Math.max(index, 0) + PREFETCH_ROWS;
+      if (l.hasMore && l.rows.length <= l.wanted) void pump();
     },
     [pump],
   );
