@@ -35,30 +35,6 @@ export interface WiredSync {
   close(): Promise<void>;
 }
 
-/** The store, as the engine's SyncStore: it recovers interrupted sends itself, at open. */
-function asSyncStore(store: Store): SyncStore & CatalogStore {
-  const adapter: SyncStore & CatalogStore = {
-    claimDue: (now, limit) => store.claimDue(now, limit),
-    markSending: (id) => store.markSending(id),
-    markAcknowledged: (id, fields) => store.markAcknowledged(id, fields),
-    markFinal: (id, state, fields) => store.markFinal(id, state, fields),
-    markUnknown: (id, reason) => store.markUnknown(id, reason),
-    scheduleRetry: (id, at, reason) => store.scheduleRetry(id, at, reason),
-    markNeedsAttention: (id, code, description) => store.markNeedsAttention(id, code, description),
-    markReconciled: (id, outcome) => store.markReconciled(id, outcome),
-    recoverInterruptedSends: () => 0,
-    pendingHeadendRequests: (limit, afterId) => store.pendingHeadendRequests(limit, afterId),
-    listRequests: (query) => store.listRequests(query),
-    countByState: () => store.countByState(),
-    wipeSecrets: (id) => store.wipeSecrets(id),
-    checkpoint: () => store.checkpoint(),
-    upsertCatalog: (kind, rows) => store.upsertCatalog(kind, rows),
-    catalogCursor: (kind) => store.catalogCursor(kind),
-    setCatalogCursor: (kind, cursor) => store.setCatalogCursor(kind, cursor),
-  };
-  return adapter;
-}
-
 export function createClients(endpoints: Endpoints): { nagravision: NagravisionTcpClient; conax: ConaxHttpClient } {
   const nagravision = new NagravisionTcpClient({
     host: endpoints.nagravision.host,
@@ -80,7 +56,9 @@ export function wireSync(store: Store, endpoints: Endpoints, options: SyncWiring
   const clients = createClients(endpoints);
   const headends: Partial<Record<Provider, HeadendClient>> = clients;
   const engine = new SyncEngine({
-    store: asSyncStore(store),
+    // The Store is the SyncStore itself (it recovers interrupted sends when it opens), so
+    // every batched method it has, markSendingMany and applyOutcomes among them, is used.
+    store: store satisfies SyncStore & CatalogStore,
     headends,
     catalog: endpoints.catalog
       ? {

@@ -89,6 +89,24 @@ describe('enqueue and read back', () => {
     expect(store.listRequests({ limit: 10 })).toHaveLength(1);
   });
 
+  it('keeps a repeated clientUuid idempotent after the PIN was wiped, and still refuses another PIN before that', () => {
+    const clientUuid = '0f3c2a1e-2f0e-4a57-9b1d-1f1b2c3d4e5f';
+    const first = store.enqueue([{ ...setPin('smrt1', '4821'), clientUuid }]);
+    if (!first.ok) throw new Error(JSON.stringify(first.errors));
+    const otherPin = store.enqueue([{ ...setPin('smrt1', '1111'), clientUuid }]);
+    expect(!otherPin.ok && otherPin.errors[0]).toMatchObject({ index: 0, field: 'clientUuid' });
+
+    const id = first.ids[0]!;
+    store.markSending(id);
+    store.markAcknowledged(id, { headend_id: '751427A869C84129BA5C2184745A7447', number: '18570' });
+    expect(store.getRequest(id)!.params.pin).toBe(REDACTED);
+    const again = store.enqueue([{ ...setPin('smrt1', '4821'), clientUuid }]);
+    expect(again).toEqual({ ok: true, ids: [id] });
+    const clash = store.enqueue([{ ...setPin('smrt2', '4821'), clientUuid }]);
+    expect(!clash.ok && clash.errors[0]).toMatchObject({ index: 0, field: 'clientUuid' });
+    expect(store.listRequests({ limit: 10 })).toHaveLength(1);
+  });
+
   it('orders by the card: smartcard_ca_id, first of smartcard_set, else the STB', () => {
     const result = store.enqueue([
       { provider: 'conax', method: 'update_ca_pin_to_default_value', operator: 'o', params: { subscription_identifier: { id: 'S1' }, smartcard_ca_id: '01234567890' } },

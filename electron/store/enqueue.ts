@@ -3,7 +3,7 @@ import type { FieldError } from '../../shared/domain/validation';
 import { CardKeyResolver, type CardIdentity } from './card-key';
 import { EnqueueWriter } from './enqueue-writer';
 import { drawCardSeq } from './outbox';
-import { definitionFor, validateParams, type ValidatedParams } from './request-params';
+import { definitionFor, redactParams, validateParams, type ValidatedParams } from './request-params';
 import type { StoreContext } from './store-context';
 
 export interface EnqueueInput {
@@ -126,6 +126,27 @@ class BatchCards {
   }
 }
 
+interface ExistingRequest {
+  id: number;
+  provider: string;
+  method: string;
+  params: string;
+  secrets_wiped: number;
+}
+
+/**
+ * Whether a repeated clientUuid names the request already stored. Once its
+ * secrets are wiped (acknowledged, finished, discarded) the stored body has
+ * "[redacted]" where the resent one has the PIN, so the resent body is compared
+ * redacted; before that the bodies must match exactly (another PIN is another
+ * request).
+ */
+function isSameRequest(existing: ExistingRequest, v: ValidatedParams): boolean {
+  if (existing.provider !== v.definition.provider || existing.method !== v.definition.method) return false;
+  if (existing.params === v.json) return true;
+  return existing.secrets_wiped === 1 && existing.params === JSON.stringify(redactParams(v.definition, v.params));
+}
+
 /** Signals, inside the transaction, that the batch must be rolled back. */
 class RefusedBatch extends Error {}
 
@@ -141,7 +162,7 @@ export function enqueue(ctx: StoreContext, inputs: readonly EnqueueInput[], opti
   if (!Array.isArray(inputs)) return { ok: false, errors: [{ index: -1, field: '', message: 'inputs must be an array' }] };
   const errors: EnqueueError[] = [];
   const definitions = new DefinitionLookup();
-  const existingByUuid = ctx.sql('SELECT id, provider, method, params FROM requests WHERE client_uuid = ?');
+  const existingByUuid = ctx.sql('SELECT id, provider, method, params, secrets_wiped FROM requests WHERE client_uuid = ?');
 
   const write = ctx.db.transaction((): number[] => {
     const now = ctx.now();
@@ -164,9 +185,9 @@ export function enqueue(ctx: StoreContext, inputs: readonly EnqueueInput[], opti
           continue;
         }
         seenUuids.add(clientUuid);
-        const existing = existingByUuid.get(clientUuid) as { id: number; provider: string; method: string; params: string } | undefined;
+        const existing = existingByUuid.get(clientUuid) as ExistingRequest | undefined;
         if (existing) {
-          if (existing.provider !== v.definition.provider || existing.method !== v.definition.method || existing.params !== v.json) {
+          if (!isSameRequest(existing, v)) {
             errors.push({ index, field: 'clientUuid', message: 'clientUuid is already used by another request' });
           } else ids.push(existing.id); // the same request sent again: idempotent
           continue;

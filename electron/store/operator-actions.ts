@@ -32,7 +32,11 @@ export function retry(ctx: StoreContext, id: number, operator: string, reason: s
   });
 }
 
-/** The request will never be sent; it is kept, with its history, and its secrets erased. */
+/**
+ * The request will never be sent; it is kept, with its history, and its
+ * secrets erased. Recorded as `cancelled`, the event kind of the request
+ * history's seed list (issue 2); `discarded` stays readable for older files.
+ */
 export function discard(ctx: StoreContext, id: number, operator: string, reason: string): LocalRequest {
   const actor = checkOperator(operator);
   return transition(ctx, id, 'discard', ['QUEUED', 'RETRY_WAIT', 'NEEDS_ATTENTION', 'UNKNOWN'], (request, now) => ({
@@ -40,7 +44,7 @@ export function discard(ctx: StoreContext, id: number, operator: string, reason:
     set: { finished_at: now },
     outbox: 'remove',
     wipe: true,
-    event: { kind: 'discarded', actor, detail: { reason, outcome_unknown: request.outcome_unknown } },
+    event: { kind: 'cancelled', actor, detail: { reason, outcome_unknown: request.outcome_unknown } },
   }));
 }
 

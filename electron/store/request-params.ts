@@ -2,7 +2,7 @@ import { DEFAULT_PRIORITY, type Priority } from '../../shared/domain/common-fiel
 import { parseLocalDateTime } from '../../shared/domain/dates';
 import { findRequestDefinition, type RequestDefinition } from '../../shared/domain/request-catalog';
 import { providerSchema } from '../../shared/domain/request-types';
-import { redactSecrets, secretFieldNames } from '../../shared/domain/secrets';
+import { redactSecrets, SECRET_FIELD_NAMES, secretFieldNames } from '../../shared/domain/secrets';
 import { fieldErrors, type FieldError } from '../../shared/domain/validation';
 import { cardIdentityOf, type CardIdentity } from './card-key';
 
@@ -35,7 +35,6 @@ export function redactParams(definition: RequestDefinition, params: Record<strin
   return redactSecrets(params, secretFieldsOf(definition));
 }
 
-const ALWAYS_SECRET = ['pin', 'password', 'token', 'ca_pin'];
 const secretKeysByDefinition = new Map<RequestDefinition, readonly string[]>();
 
 // Identifier values (serials, numbers, codes) searchable by listRequests;
@@ -55,7 +54,7 @@ function appendText(value: unknown, skip: readonly string[], text: string): stri
 function searchTextOf(definition: RequestDefinition, params: Record<string, unknown>): string {
   let skip = secretKeysByDefinition.get(definition);
   if (!skip) {
-    skip = [...new Set([...ALWAYS_SECRET, ...secretFieldsOf(definition)])];
+    skip = [...new Set([...SECRET_FIELD_NAMES, ...secretFieldsOf(definition)])];
     secretKeysByDefinition.set(definition, skip);
   }
   return appendText(params, skip, '');

@@ -96,10 +96,16 @@ describe('PIN wipe', () => {
     expect(anywhere()).toBe(false);
   });
 
-  it('erases the PIN of a discarded request', () => {
+  it('erases the PIN of a discarded request and records the discard as cancelled', () => {
     const id = enqueuePinRequest();
     store.discard(id, 'maria', 'customer changed their mind');
     store.checkpoint();
     expect(anywhere()).toBe(false);
+    const kinds = store.eventsFor(id).map((e) => e.kind);
+    expect(kinds).not.toContain('discarded');
+    expect(store.eventsFor(id).find((e) => e.kind === 'cancelled')).toMatchObject({
+      actor: 'maria',
+      detail: { reason: 'customer changed their mind', outcome_unknown: false },
+    });
   });
 });

@@ -35,6 +35,9 @@
  *                          nothing of that card is SENDING/UNKNOWN; a head in
  *                          NEEDS_ATTENTION holds its card. EXPRESS first, then oldest.
  *   markSending(id)                       QUEUED|RETRY_WAIT (head only) → SENDING
+ *   markSendingMany(ids), applyOutcomes([{ id, kind, ... }]) → { id, ok, request | error }[]
+ *                          group commit (sync-batch.ts): the same transitions in
+ *                          ONE transaction, one savepoint per item.
  *   markAcknowledged(id, headendFields)   SENDING → ACKNOWLEDGED (PIN wiped)
  *   markFinal(id, 'COMPLETED'|'REJECTED', fields?)  SENDING|ACKNOWLEDGED → final (PIN wiped)
  *   markUnknown(id, reason)               SENDING → UNKNOWN
@@ -73,12 +76,15 @@ import { openExclusiveDatabase } from './open-database';
 import * as operator from './operator-actions';
 import * as queries from './queries';
 import { StoreContext } from './store-context';
+import * as batch from './sync-batch';
+import type { BatchResult, SyncOutcome } from './sync-batch';
 import * as sync from './sync-transitions';
 
 export * from './errors';
 export type { EnqueueError, EnqueueInput, EnqueueOptions, EnqueueResult } from './enqueue';
 export type { ListRequestsQuery } from './queries';
 export type { ReconcileOutcome } from './sync-transitions';
+export type { BatchResult, SyncOutcome } from './sync-batch';
 export type { EditResult } from './operator-actions';
 export type { UpsertCatalogResult } from './catalog';
 export { LATEST_SCHEMA_VERSION } from './migrations';
@@ -140,6 +146,12 @@ export class Store {
   }
   markSending(id: number): LocalRequest {
     return sync.markSending(this.ctx, id);
+  }
+  markSendingMany(ids: readonly number[]): BatchResult[] {
+    return batch.markSendingMany(this.ctx, ids);
+  }
+  applyOutcomes(outcomes: readonly SyncOutcome[]): BatchResult[] {
+    return batch.applyOutcomes(this.ctx, outcomes);
   }
   markAcknowledged(id: number, fields: HeadendFields): LocalRequest {
     return sync.markAcknowledged(this.ctx, id, fields);

@@ -76,6 +76,21 @@ export function transition(
     change.after?.();
     ctx.event(id, change.event.kind, change.event.actor, change.event.detail, now);
     if (wiped) ctx.event(id, 'secrets_wiped', change.event.actor, null, now);
-    return readRequest(ctx, id);
+    // The row is what was read plus the columns just written (a sync send makes
+    // two transitions per request: reading it back again doubled their reads);
+    // an `after` hook may write more, so then it is read back.
+    return change.after ? readRequest(ctx, id) : withColumns(request, columns);
   })();
+}
+
+/** A LocalRequest with columns set as they were stored (params as JSON text, flags as 0/1). */
+function withColumns(request: LocalRequest, columns: Record<string, string | number | null>): LocalRequest {
+  const updated: Record<string, unknown> = { ...request };
+  for (const [name, value] of Object.entries(columns)) {
+    if (!(name in updated)) continue; // a column LocalRequest does not show (search_text)
+    if (name === 'params') updated.params = JSON.parse(value as string) as Record<string, unknown>;
+    else if (name === 'secrets_wiped' || name === 'outcome_unknown') updated[name] = value === 1;
+    else updated[name] = value;
+  }
+  return updated as unknown as LocalRequest;
 }

@@ -6,15 +6,22 @@ import type { SubmitOutcome } from './headend-client';
 import type { HeadendLink } from './headend-link';
 import { headendFieldsOf, nextAttemptAt, type RetryOptions } from './retry-policy';
 import { requestChanged, type SyncEvents } from './sync-events';
-import type { SyncStore } from './sync-store';
+import { batchedStore, type BatchResult, type SyncOutcome, type SyncStore } from './sync-store';
 
 // Sends due requests from the outbox. The store hands out only the head of
 // each card's queue, so at most one request per smartcard is ever in flight
 // and a card's requests reach the head-end in the order they were queued;
-// different cards go out in parallel, up to a window per head-end. Every step
-// is written to the store before the next one happens: markSending commits
-// before the first byte leaves, and the outcome commits before anything else
-// of that card is sent.
+// different cards go out in parallel, up to a window per head-end.
+//
+// Group commit: with synchronous=FULL each commit is an fsync, so the heads
+// launched together are marked SENDING in ONE transaction (markSendingMany)
+// before any of their bytes is written, and the answers are recorded in
+// batches (applyOutcomes), one transaction per event-loop turn (or every
+// `outcomeBatch` answers). A request's task ends only once its outcome is
+// committed, so nothing else of its card is claimed before that. An answer
+// received but not yet committed when the process dies leaves the request
+// SENDING, which the next start turns UNKNOWN and reconciles: never resent
+// blindly.
 
 export interface DispatcherOptions {
   /** Most sends in flight per head-end (the TCP window should be at least this). */
@@ -23,6 +30,8 @@ export interface DispatcherOptions {
   claimBatch: number;
   retry: RetryOptions;
   now: () => number;
+  /** Most answers recorded in one transaction (default 512); fewer when a turn of the event loop brings fewer. */
+  outcomeBatch?: number;
   /** Least time between two WAL checkpoints after PIN wipes during one drain (default 250 ms). */
   checkpointEveryMs?: number;
   log?: (message: string) => void;
@@ -36,17 +45,35 @@ export interface DispatchStats {
   unknown: number;
 }
 
+interface Launch {
+  head: LocalRequest;
+  link: HeadendLink;
+}
+
+/** An answer waiting for the next group commit. */
+interface PendingAnswer {
+  request: LocalRequest;
+  outcome: SubmitOutcome;
+  stats: DispatchStats;
+  done: () => void;
+}
+
 export class Dispatcher {
   private stopping = false;
   private checkpointDue = false;
   private lastCheckpoint = 0;
+  private readonly batch: ReturnType<typeof batchedStore>;
+  private answers: PendingAnswer[] = [];
+  private flushScheduled = false;
 
   constructor(
     private readonly store: SyncStore,
     private readonly links: ReadonlyMap<Provider, HeadendLink>,
     private readonly events: SyncEvents,
     private readonly options: DispatcherOptions,
-  ) {}
+  ) {
+    this.batch = batchedStore(store);
+  }
 
   stop(): void {
     this.stopping = true;
@@ -65,9 +92,9 @@ export class Dispatcher {
     while (!this.stopping) {
       // Claim again only once enough sends finished, so the store is read in batches.
       if (queue.length === 0 && running.size <= this.options.maxInFlightPerHeadend / 2) queue = this.claim(started);
-      let launched = false;
       const blocked = new Set<Provider>();
       const waiting: LocalRequest[] = [];
+      const launch: Launch[] = [];
       for (const head of queue) {
         const link = this.links.get(head.provider);
         if (!link || blocked.has(head.provider)) continue;
@@ -81,15 +108,19 @@ export class Dispatcher {
         }
         started.add(head.id);
         inFlight.set(head.provider, (inFlight.get(head.provider) ?? 0) + 1);
-        const task = this.sendOne(head, link, stats).finally(() => {
-          inFlight.set(head.provider, (inFlight.get(head.provider) ?? 1) - 1);
+        launch.push({ head, link });
+      }
+      queue = waiting.filter((h) => !blocked.has(h.provider));
+      const tasks = this.sendMany(launch, stats);
+      tasks.forEach((sent, i) => {
+        const provider = launch[i]!.head.provider;
+        const task = sent.finally(() => {
+          inFlight.set(provider, (inFlight.get(provider) ?? 1) - 1);
           running.delete(task);
         });
         running.add(task);
-        launched = true;
-      }
-      queue = waiting.filter((h) => !blocked.has(h.provider));
-      if (running.size === 0 && !launched) break;
+      });
+      if (running.size === 0 && launch.length === 0) break;
       // A finished send may have made the next request of its card the head:
       // the next claim (when the queue empties) picks it up.
       await Promise.race(running);
@@ -127,95 +158,158 @@ export class Dispatcher {
     }
   }
 
-  private async sendOne(head: LocalRequest, link: HeadendLink, stats: DispatchStats): Promise<void> {
-    try {
+  /**
+   * Marks the launched heads SENDING in one commit, then writes them all.
+   * One promise per head, settled once its outcome is committed (or at once
+   * when it was not sent).
+   */
+  private sendMany(launch: readonly Launch[], stats: DispatchStats): Promise<void>[] {
+    const tasks: Promise<void>[] = launch.map(() => Promise.resolve());
+    const toMark: number[] = [];
+    launch.forEach(({ head, link }, i) => {
       const problem = reservedUdfProblem(head.params, head.client_uuid);
-      if (problem) {
-        link.breaker.cancelProbe();
+      if (problem === null) {
+        toMark.push(i);
+        return;
+      }
+      link.breaker.cancelProbe();
+      try {
         this.emit(this.store.markNeedsAttention(head.id, 'RESERVED_UDF', problem));
         stats.rejected += 1;
-        return;
-      }
-      let sending: LocalRequest;
-      try {
-        sending = this.store.markSending(head.id);
       } catch (error) {
+        this.options.log?.(`request ${head.id}: ${(error as Error).message}`);
+      }
+    });
+    if (toMark.length === 0) return tasks;
+
+    let marked: BatchResult[];
+    try {
+      marked = this.batch.markSendingMany(toMark.map((i) => launch[i]!.head.id));
+    } catch (error) {
+      // The group was rolled back: none of them is SENDING, nothing was sent.
+      for (const i of toMark) launch[i]!.link.breaker.cancelProbe();
+      this.options.log?.(`${toMark.length} requests not sent: ${(error as Error).message}`);
+      return tasks;
+    }
+    // Every SENDING below is durable; only now may bytes leave.
+    const sends: { index: number; sending: LocalRequest }[] = [];
+    marked.forEach((result, k) => {
+      const index = toMark[k]!;
+      if (!result.ok) {
         // Changed meanwhile (an operator discarded or edited it): nothing was sent.
-        link.breaker.cancelProbe();
-        this.options.log?.(`request ${head.id} not sent: ${(error as Error).message}`);
+        launch[index]!.link.breaker.cancelProbe();
+        this.options.log?.(`request ${result.id} not sent: ${result.error.message}`);
         return;
       }
-      this.emit(sending);
+      this.emit(result.request);
       crashPoint('after-mark-sending');
       stats.sent += 1;
-      const outcome = await link.client.submit(head.method, head.params, head.client_uuid, {
+      sends.push({ index, sending: result.request });
+    });
+    // Started in one turn, so the TCP client writes the frames together (pipelined).
+    for (const { index, sending } of sends) tasks[index] = this.submitAndRecord(sending, launch[index]!.link, stats);
+    return tasks;
+  }
+
+  private async submitAndRecord(sending: LocalRequest, link: HeadendLink, stats: DispatchStats): Promise<void> {
+    try {
+      const outcome = await link.client.submit(sending.method, sending.params, sending.client_uuid, {
         onWritten: () => crashPoint('after-socket-write'),
       });
       crashPoint('after-answer-before-commit');
       link.noteSubmit(outcome, this.options.retry.authRetryMs);
-      this.apply(sending, outcome, stats);
+      await new Promise<void>((done) => this.queueAnswer({ request: sending, outcome, stats, done }));
       crashPoint('after-commit');
     } catch (error) {
-      // Recording the outcome failed: the send may have arrived, so the
-      // request becomes UNKNOWN (reconciled, never resent blindly). If even
-      // that fails it stays SENDING, which the next start turns UNKNOWN.
-      this.options.log?.(`request ${head.id}: ${(error as Error).message}`);
-      try {
-        this.emit(this.store.markUnknown(head.id, `outcome not recorded: ${(error as Error).message}`));
-      } catch {
-        // already logged; nothing more can be done now
-      }
+      this.markUnknownAfterFailure(sending.id, 'outcome not recorded', error, stats);
     }
   }
 
-  private apply(request: LocalRequest, outcome: SubmitOutcome, stats: DispatchStats): void {
+  private queueAnswer(answer: PendingAnswer): void {
+    this.answers.push(answer);
+    if (this.answers.length >= (this.options.outcomeBatch ?? 512)) {
+      this.flushAnswers();
+      return;
+    }
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // After the I/O callbacks of this turn: every answer that came in with it shares the commit.
+    setImmediate(() => this.flushAnswers());
+  }
+
+  /** Records the waiting answers in one transaction, then lets their tasks end. */
+  private flushAnswers(): void {
+    this.flushScheduled = false;
+    const answers = this.answers;
+    this.answers = [];
+    if (answers.length === 0) return;
+    let results: BatchResult[] | null = null;
+    try {
+      results = this.batch.applyOutcomes(answers.map((a) => this.outcomeChange(a.request, a.outcome)));
+    } catch (error) {
+      // The group was rolled back: the sends may have arrived, so each becomes UNKNOWN (reconciled, never resent blindly).
+      for (const a of answers) this.markUnknownAfterFailure(a.request.id, 'outcome not recorded', error, a.stats);
+    }
+    answers.forEach((a, i) => {
+      const result = results?.[i];
+      if (result?.ok) this.counted(a, result.request);
+      else if (result) this.markUnknownAfterFailure(a.request.id, 'answer could not be recorded', result.error, a.stats);
+      a.done();
+    });
+  }
+
+  private outcomeChange(request: LocalRequest, outcome: SubmitOutcome): SyncOutcome {
     const id = request.id;
     switch (outcome.kind) {
       case 'acknowledged': {
         const fields = headendFieldsOf(outcome.request);
         const state = outcome.request.life_cycle_state;
-        let updated: LocalRequest;
-        try {
-          updated = state === 'PENDING' ? this.store.markAcknowledged(id, fields) : this.store.markFinal(id, state, fields);
-        } catch (error) {
-          // The head-end has it but we could not record what it said: reconcile it.
-          updated = this.store.markUnknown(id, `answer could not be recorded: ${(error as Error).message}`);
-          stats.unknown += 1;
-          this.emit(updated);
-          return;
-        }
-        this.wipeIfSecret(updated);
-        stats.acknowledged += 1;
-        this.emit(updated);
-        return;
+        return state === 'PENDING' ? { id, kind: 'acknowledged', fields } : { id, kind: 'final', state, fields };
       }
       case 'rejected':
-        stats.rejected += 1;
-        this.emit(this.store.markNeedsAttention(id, outcome.code, outcome.description));
-        return;
+        return { id, kind: 'needs_attention', code: outcome.code, description: outcome.description };
       case 'auth':
-        stats.retried += 1;
-        this.emit(
-          this.store.scheduleRetry(id, this.options.now() + this.options.retry.authRetryMs, `login refused: ${outcome.description}`),
-        );
-        return;
+        return { id, kind: 'retry', at: this.options.now() + this.options.retry.authRetryMs, reason: `login refused: ${outcome.description}` };
       case 'transient':
-        stats.retried += 1;
-        this.emit(this.store.scheduleRetry(id, nextAttemptAt(this.options.now(), request.attempts, this.options.retry), outcome.reason));
-        return;
+        return { id, kind: 'retry', at: nextAttemptAt(this.options.now(), request.attempts, this.options.retry), reason: outcome.reason };
       case 'unknown':
-        stats.unknown += 1;
-        this.emit(this.store.markUnknown(id, outcome.reason));
-        return;
+        return { id, kind: 'unknown', reason: outcome.reason };
     }
   }
 
-  /** PIN hygiene: once the head-end has it, the PIN leaves our disk, WAL included (see checkpointIfDue). */
-  private wipeIfSecret(request: LocalRequest): void {
-    const hadSecret = request.secrets_wiped || request.params.pin !== undefined;
-    if (!hadSecret) return;
-    this.store.wipeSecrets(request.id, 'sync');
-    this.checkpointDue = true;
+  /** Counts a recorded outcome and tells the UI. */
+  private counted(answer: PendingAnswer, updated: LocalRequest): void {
+    const { stats, outcome, request } = answer;
+    switch (outcome.kind) {
+      case 'acknowledged':
+        stats.acknowledged += 1;
+        // PIN hygiene: the transition wiped it in the same commit; the WAL still holds it until a checkpoint (see checkpointIfDue).
+        if (request.secrets_wiped || request.params.pin !== undefined) this.checkpointDue = true;
+        break;
+      case 'rejected':
+        stats.rejected += 1;
+        break;
+      case 'auth':
+      case 'transient':
+        stats.retried += 1;
+        break;
+      case 'unknown':
+        stats.unknown += 1;
+        break;
+    }
+    this.emit(updated);
+  }
+
+  /** The send may have arrived but its outcome could not be recorded: UNKNOWN, or SENDING (UNKNOWN at next start) if even that fails. */
+  private markUnknownAfterFailure(id: number, what: string, error: unknown, stats: DispatchStats): void {
+    const reason = `${what}: ${(error as Error).message}`;
+    this.options.log?.(`request ${id}: ${reason}`);
+    try {
+      this.emit(this.store.markUnknown(id, reason));
+      stats.unknown += 1;
+    } catch {
+      // already logged; nothing more can be done now
+    }
   }
 
   private emit(request: LocalRequest): void {

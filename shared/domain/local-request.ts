@@ -57,7 +57,8 @@ export const REQUEST_EVENT_KIND_MEANINGS = {
   retry_scheduled: 'A transient failure; another attempt is scheduled.',
   failed: 'A permanent failure: the request needs an operator.',
   retried: 'An operator asked for another attempt.',
-  cancelled: 'The request was withdrawn before reaching the head-end.',
+  cancelled: 'An operator discarded the request: it will never be sent (if an earlier send may have arrived, the detail says so).',
+  /** Written by older versions for an operator's discard; now `cancelled`. */
   discarded: 'An operator discarded the request.',
   edited: 'An operator changed the request parameters.',
   reconciled: 'An unknown outcome was settled by asking the head-end.',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loginRequestSchema } from './login';
 import { setPinToGivenValueParams, clearPinParams } from './nagravision-requests';
 import { updateCaPinToGivenValueParams } from './conax-requests';
-import { REDACTED, redactSecrets, secretFieldNames } from './secrets';
+import { REDACTED, redactSecrets, SECRET_FIELD_NAMES, secretFieldNames } from './secrets';
 
 describe('secrets are marked by their schema and redacted', () => {
   it('finds the PIN and password fields from the schemas', () => {
@@ -18,6 +18,13 @@ describe('secrets are marked by their schema and redacted', () => {
     expect(redacted).toEqual({ token: REDACTED, pin: REDACTED, smartcard_identifier: { serial_number: 'S' }, nested: [{ password: REDACTED, keep: 1 }] });
     expect(body.pin).toBe('1234');
     expect(JSON.stringify(redacted)).not.toMatch(/1234|ABC/);
+  });
+
+  it('redacts every name of SECRET_FIELD_NAMES, nested in any body', () => {
+    expect(SECRET_FIELD_NAMES).toEqual(expect.arrayContaining(['pin', 'password', 'token', 'ca_pin']));
+    for (const name of SECRET_FIELD_NAMES) {
+      expect(redactSecrets({ outer: [{ [name]: 'x9' }] })).toEqual({ outer: [{ [name]: REDACTED }] });
+    }
   });
 
   it('keeps a null ca_pin as null (nothing to hide)', () => {

@@ -55,7 +55,9 @@ export function secretFieldNames(schema: z.ZodType): string[] {
   return names;
 }
 
-const ALWAYS_SECRET = new Set(['pin', 'password', 'token', 'ca_pin']);
+/** Field names that hold a secret wherever they appear in the API (any schema, any depth). */
+export const SECRET_FIELD_NAMES: readonly string[] = ['pin', 'password', 'token', 'ca_pin'];
+const ALWAYS_SECRET = new Set(SECRET_FIELD_NAMES);
 
 /**
  * Returns a deep copy with every secret replaced by REDACTED. Field names known

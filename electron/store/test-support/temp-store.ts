@@ -13,20 +13,26 @@ export function removeTempDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-/** Opens a store in a new temp dir; `done()` closes it and removes the dir. */
+/**
+ * Opens a store in a new temp dir; `done()` closes it and removes the dir. A
+ * test that reopens the file may put the new handle in `store`: done() closes
+ * the first handle and the one `store` holds then (closing twice is harmless).
+ */
 export function tempStore(options: StoreOptions = {}): { store: Store; file: string; dir: string; done: () => void } {
   const dir = makeTempDir();
   const file = path.join(dir, 'cadesk.db');
-  const store = openStore(file, options);
-  return {
-    store,
+  const first = openStore(file, options);
+  const handle = {
+    store: first,
     file,
     dir,
     done: () => {
-      store.close();
+      first.close();
+      handle.store.close();
       removeTempDir(dir);
     },
   };
+  return handle;
 }
 
 /** An add-products request for one smartcard (by serial number unless told). */
