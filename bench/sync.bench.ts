@@ -81,9 +81,8 @@ async function sandboxProcess(dataDir: string): Promise<{ endpoints: Endpoints; 
   return { endpoints, child };
 }
 
-/** A server answering every frame with the seed's answer: the client's own ceiling (session, tag, schema parse). */
-async function cannedAnswerServer(): Promise<{ port: number; close: () => Promise<void> }> {
-  const answer = seedAnswer();
+/** A loopback frame server answering each frame with `answer(frame)`, all answers of a chunk in one write. */
+async function frameServer(answer: (frame: Record<string, unknown>) => Record<string, unknown>): Promise<{ port: number; close: () => Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -91,11 +90,7 @@ async function cannedAnswerServer(): Promise<{ port: number; close: () => Promis
     const decoder = new FrameDecoder();
     socket.on('data', (chunk: Buffer) => {
       const out: Buffer[] = [];
-      for (const r of decoder.push(chunk)) {
-        if (!r.ok) continue;
-        const data = r.frame.method === 'authentication/token' ? { token: 'ABCDEF0123456789ABCDEF0123456789' } : answer.data;
-        out.push(encodeFrame({ sequence_number: r.frame.sequence_number, status: answer.status, data }));
-      }
+      for (const r of decoder.push(chunk)) if (r.ok) out.push(encodeFrame({ sequence_number: r.frame.sequence_number, ...answer(r.frame) }));
       if (out.length > 0) socket.write(Buffer.concat(out));
     });
     socket.on('error', () => undefined);
@@ -109,6 +104,13 @@ async function cannedAnswerServer(): Promise<{ port: number; close: () => Promis
       server.close(() => r());
     }),
   };
+}
+
+/** A server answering every frame with the seed's answer: the client's own ceiling (session, tag, schema parse). */
+function cannedAnswerServer(): Promise<{ port: number; close: () => Promise<void> }> {
+  const answer = seedAnswer();
+  const token = { token: 'ABCDEF0123456789ABCDEF0123456789' };
+  return frameServer((frame) => ({ status: answer.status, data: frame.method === 'authentication/token' ? token : answer.data }));
 }
 
 /** A sandbox-sized answer frame body, so echo and sandbox move as many bytes. */
@@ -116,31 +118,12 @@ function sampleBody(card: Card): Record<string, unknown> {
   return { token: 'ABCDEF0123456789ABCDEF0123456789', ...(nagravisionInput(card, 0).params as object), udf_string_8: randomUUID() };
 }
 
-async function frameEchoServer(): Promise<{ port: number; close: () => Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.setNoDelay(true);
-    const decoder = new FrameDecoder();
-    socket.on('data', (chunk: Buffer) => {
-      const out: Buffer[] = [];
-      for (const r of decoder.push(chunk)) if (r.ok) out.push(encodeFrame({ sequence_number: r.frame.sequence_number, status: { message: '', description: '', code: 'OK' }, data: r.frame.body }));
-      if (out.length > 0) socket.write(Buffer.concat(out));
-    });
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: () => new Promise((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
-  };
+/** The raw echo: each frame's body back in an OK envelope. */
+function frameEchoServer(): Promise<{ port: number; close: () => Promise<void> }> {
+  const ok = { message: '', description: '', code: 'OK' };
+  return frameServer((frame) => ({ status: ok, data: frame.body }));
 }
 
-/** The floor: a bare socket writing frames with the same window and counting answers. */
 async function rawTcpEcho(port: number, body: Record<string, unknown>): Promise<number> {
   const socket = net.createConnection({ host: '127.0.0.1', port, noDelay: true });
   await new Promise((r) => socket.once('connect', r));
