@@ -24,6 +24,12 @@ export const faultsSchema = z.strictObject({
    * or content type do not count. Counted from the last set/reset of the knobs.
    */
   httpDropAfterRequests: frameCount.default(null),
+  /**
+   * A provisioning request (TCP submit frame, Conax POST) is created only this
+   * long after it arrived, then answered: it stands for a head-end with a
+   * backlog, which still creates a request whose client gave up and left.
+   */
+  createLateMs: z.number().int().min(0).max(120_000).default(0),
   /** Share (0..1) of processed requests REJECTED with SYSTEM_ERROR. */
   rejectRate: z.number().min(0).max(1).default(0),
   /** How many times drop / half-close / garbage / HTTP drop may still fire; null = always. */

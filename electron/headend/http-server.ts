@@ -108,7 +108,7 @@ export class HeadendHttpServer {
         if (method !== 'POST') return this.write(res, fail('NOT_FOUND', `use POST for ${name}`, 405));
         const read = await this.readBody(req);
         if (!read.ok) return this.answerApi(req, res, read.answer);
-        act = () => this.service.submit('conax', name, read.body, 'http');
+        act = () => this.createLate(() => this.service.submit('conax', name, read.body, 'http'));
       }
     }
     if (!act) return this.write(res, fail('NOT_FOUND', `no such path: ${path.slice(0, 200)}`));
@@ -137,6 +137,19 @@ export class HeadendHttpServer {
       if (!res.destroyed) this.write(res, answer);
     }, f.latencyMs);
     this.pending.add(timer);
+  }
+
+  /** The createLateMs knob: the request is created (and answered) only after the delay, client still there or not. */
+  private createLate(create: () => Answer | Promise<Answer>): Answer | Promise<Answer> {
+    const late = this.faults.faults.createLateMs;
+    if (late === 0) return create();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(timer);
+        resolve();
+      }, late);
+      this.pending.add(timer);
+    }).then(create);
   }
 
   /** Work that follows a control answer (restart): a failure is logged, never left unhandled. */

@@ -279,8 +279,21 @@ export class NagravisionTcpServer {
       case 'list':
         return this.service.list('nagravision', body);
       default:
-        return this.service.submit('nagravision', method, body, 'tcp');
+        return this.createLate(() => this.service.submit('nagravision', method, body, 'tcp'));
     }
+  }
+
+  /** The createLateMs knob: the request is created (and answered) only after the delay, connection open or not. */
+  private createLate(create: () => Answer | Promise<Answer>): Answer | Promise<Answer> {
+    const late = this.faults.faults.createLateMs;
+    if (late === 0) return create();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, late);
+      this.timers.add(timer);
+    }).then(create);
   }
 }
 

@@ -96,6 +96,22 @@ describe('claimDue', () => {
     expect(due()).toEqual([byId]);
   });
 
+  it('refuses to mark a head SENDING while a request of its merged card is in flight or unsettled', () => {
+    const [byAlt, bySerial, other] = ids([{ alternative_code: 'ALT-M' }], [{ serial_number: 'S-M' }], [{ serial_number: 'B' }]);
+    expect(due()).toEqual([byAlt, bySerial, other]); // two cards as far as the store knows
+    store.markSending(bySerial!);
+    // The catalog learns both names belong to one card: byAlt is now the head, bySerial in flight.
+    expect(store.upsertCatalog('smartcards', [{ id: 'SC-M', serial_number: 'S-M', alternative_code: 'ALT-M' }]).ok).toBe(true);
+    expect(store.getRequest(byAlt!)!.card_key).toBe('id:SC-M');
+    expect(() => store.markSending(byAlt!)).toThrow(/being sent or unsettled/);
+    const many = store.markSendingMany([byAlt!, other!]);
+    expect(many.map((r) => r.ok)).toEqual([false, true]);
+    store.markUnknown(bySerial!, 'timeout');
+    expect(() => store.markSending(byAlt!)).toThrow(InvalidTransitionError);
+    store.markReconciled(bySerial!, { found: true, fields: { headend_id: HEADEND_ID, number: '8', life_cycle_state: 'PENDING' } });
+    expect(store.markSending(byAlt!).local_state).toBe('SENDING');
+  });
+
   it('re-keys a request queued before the catalog knew its card, behind nothing it was queued after', () => {
     const [unknownFirst] = ids([{ serial_number: 'S-NEW' }]);
     store.upsertCatalog('smartcards', [{ id: 'C9', serial_number: 'S-NEW' }]);

@@ -96,6 +96,25 @@ describe('PIN wipe', () => {
     expect(anywhere()).toBe(false);
   });
 
+  it('after a crash, leaves no PIN in the WAL once the store is opened again', () => {
+    const id = enqueuePinRequest();
+    store.markSending(id);
+    store.markAcknowledged(id, { headend_id: HEADEND_ID, number: '18570' });
+    // What a crash at this point leaves on disk: the database and its WAL, no checkpoint since the PIN was written.
+    const crashed = `${t.file}.crashed`;
+    fs.copyFileSync(t.file, crashed);
+    fs.copyFileSync(`${t.file}-wal`, `${crashed}-wal`);
+    expect(fileHasPin(`${crashed}-wal`)).toBe(true);
+    const reopened = openStore(crashed);
+    try {
+      expect(reopened.getRequest(id)!.params.pin).toBe(REDACTED);
+      expect(fs.existsSync(`${crashed}-wal`) ? fs.statSync(`${crashed}-wal`).size : 0).toBe(0);
+      expect(fileHasPin(`${crashed}-wal`) || fileHasPin(crashed)).toBe(false);
+    } finally {
+      reopened.close();
+    }
+  });
+
   it('erases the PIN of a discarded request and records the discard as cancelled', () => {
     const id = enqueuePinRequest();
     store.discard(id, 'maria', 'customer changed their mind');

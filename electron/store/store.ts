@@ -45,6 +45,7 @@
  *   markNeedsAttention(id, code, description)  QUEUED|SENDING|UNKNOWN|RETRY_WAIT → NEEDS_ATTENTION
  *   markReconciled(id, { found: false } | { found: true, fields })  UNKNOWN → QUEUED | ACKNOWLEDGED | final
  *   pendingHeadendRequests(limit, afterId?)  ACKNOWLEDGED requests, for status polling
+ *   recoverInterruptedSends()             SENDING → UNKNOWN (no send may be in flight)
  *   checkpoint()                          wal_checkpoint(TRUNCATE)
  * Operator actions (actor = operator, reason recorded):
  *   retry(id, operator, reason)   NEEDS_ATTENTION|RETRY_WAIT → QUEUED (UNKNOWN if a send may have arrived)
@@ -174,6 +175,10 @@ export class Store {
   pendingHeadendRequests(limit: number, afterId?: number): LocalRequest[] {
     return queries.pendingHeadendRequests(this.ctx, limit, afterId);
   }
+  /** SENDING → UNKNOWN for every request; only when no send of this process is in flight (openStore does it at open). */
+  recoverInterruptedSends(): number {
+    return sync.recoverInterruptedSends(this.ctx);
+  }
   /** Moves the WAL into the database file and truncates the WAL to zero bytes. */
   checkpoint(): { busy: number; log: number; checkpointed: number } {
     const [row] = this.ctx.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
@@ -258,6 +263,9 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     migrate(db, file, LATEST_SCHEMA_VERSION);
     const ctx = new StoreContext(db, file, options.clock ?? Date.now);
     if (options.recoverInterruptedSends ?? true) sync.recoverInterruptedSends(ctx);
+    // A crash may have left a PIN in the WAL (written, wiped in a later commit,
+    // never checkpointed): move the WAL into the database and truncate it now.
+    db.pragma('wal_checkpoint(TRUNCATE)');
     return new Store(ctx);
   } catch (error) {
     db.close();

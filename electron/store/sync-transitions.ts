@@ -68,9 +68,21 @@ function finished(
 
 export function markSending(ctx: StoreContext, id: number): LocalRequest {
   return transition(ctx, id, 'markSending', ['QUEUED', 'RETRY_WAIT'], (request) => {
-    const head = ctx.sql('SELECT is_head FROM outbox WHERE request_id = ?').get(id) as { is_head: number } | undefined;
+    // claimDue's rule, checked again here: a catalog merge may have re-keyed
+    // cards since the claim, putting this head behind a request in flight.
+    const head = ctx
+      .sql(
+        `SELECT o.is_head,
+                EXISTS (SELECT 1 FROM outbox b JOIN requests rb ON rb.id = b.request_id
+                        WHERE b.card_key = o.card_key AND rb.id <> o.request_id AND rb.local_state IN ('SENDING', 'UNKNOWN')) AS busy
+         FROM outbox o WHERE o.request_id = ?`,
+      )
+      .get(id) as { is_head: number; busy: number } | undefined;
     if (head?.is_head !== 1) {
       throw new InvalidTransitionError(id, request.local_state, 'markSending', ['QUEUED', 'RETRY_WAIT'], 'not the head of its card queue');
+    }
+    if (head.busy === 1) {
+      throw new InvalidTransitionError(id, request.local_state, 'markSending', ['QUEUED', 'RETRY_WAIT'], 'another request of its card is being sent or unsettled');
     }
     const attempt = request.attempts + 1;
     return {

@@ -84,12 +84,14 @@ export type ConaxHttpClientOptions = HttpJsonTransportOptions & ProvisioningApiC
 
 export class ConaxHttpClient extends ProvisioningApiClient {
   readonly http: HttpJsonTransport;
+  readonly requestTimeoutMs: number;
 
   constructor(options: ConaxHttpClientOptions) {
     const { credentials, session, ...transport } = options;
     const http = new HttpJsonTransport(transport);
     super('conax', new ConaxHttpCaller(http), { credentials, session });
     this.http = http;
+    this.requestTimeoutMs = http.timeoutMs;
   }
 
   /** GET `path` with the session token and `query`, answered in the envelope (raw kept for paging). */

@@ -75,13 +75,22 @@ export class Dispatcher {
     this.batch = batchedStore(store);
   }
 
+  /** Ends the drain under way (its sends finish) and makes later drains return at once, until resume(). */
   stop(): void {
     this.stopping = true;
   }
 
+  /**
+   * Lets drains send again. Called by whoever starts work (SyncEngine.start,
+   * syncNow), never by drain itself: a stop() that lands before a drain
+   * begins (while the engine checks links or reconciles) must not be lost.
+   */
+  resume(): void {
+    this.stopping = false;
+  }
+
   /** Sends until nothing is due for any reachable head-end. */
   async drain(): Promise<DispatchStats> {
-    this.stopping = false;
     const stats: DispatchStats = { sent: 0, acknowledged: 0, rejected: 0, retried: 0, unknown: 0 };
     const inFlight = new Map<Provider, number>();
     const running = new Set<Promise<void>>();
@@ -243,19 +252,28 @@ export class Dispatcher {
     const answers = this.answers;
     this.answers = [];
     if (answers.length === 0) return;
+    // Each answer is read on its own: one malformed answer makes only its own request UNKNOWN.
+    const usable: { answer: PendingAnswer; change: SyncOutcome }[] = [];
+    for (const a of answers) {
+      try {
+        usable.push({ answer: a, change: this.outcomeChange(a.request, a.outcome) });
+      } catch (error) {
+        this.markUnknownAfterFailure(a.request.id, 'answer could not be read', error, a.stats);
+      }
+    }
     let results: BatchResult[] | null = null;
     try {
-      results = this.batch.applyOutcomes(answers.map((a) => this.outcomeChange(a.request, a.outcome)));
+      if (usable.length > 0) results = this.batch.applyOutcomes(usable.map((u) => u.change));
     } catch (error) {
       // The group was rolled back: the sends may have arrived, so each becomes UNKNOWN (reconciled, never resent blindly).
-      for (const a of answers) this.markUnknownAfterFailure(a.request.id, 'outcome not recorded', error, a.stats);
+      for (const { answer } of usable) this.markUnknownAfterFailure(answer.request.id, 'outcome not recorded', error, answer.stats);
     }
-    answers.forEach((a, i) => {
+    usable.forEach(({ answer }, i) => {
       const result = results?.[i];
-      if (result?.ok) this.counted(a, result.request);
-      else if (result) this.markUnknownAfterFailure(a.request.id, 'answer could not be recorded', result.error, a.stats);
-      a.done();
+      if (result?.ok) this.counted(answer, result.request);
+      else if (result) this.markUnknownAfterFailure(answer.request.id, 'answer could not be recorded', result.error, answer.stats);
     });
+    for (const a of answers) a.done();
   }
 
   private outcomeChange(request: LocalRequest, outcome: SubmitOutcome): SyncOutcome {

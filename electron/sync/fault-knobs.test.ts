@@ -26,6 +26,10 @@ interface Scenario {
   /** Runs while the engine drains (turn a fault off later, restart, ...). */
   during?: (headend: RunningHeadend) => Promise<void>;
   requestTimeoutMs?: number;
+  /** Default: the request timeout (the least the engine accepts). */
+  reconcileGraceMs?: number;
+  /** Some UNKNOWN request must have been found at the head-end (it was created after the client gave up). */
+  expectFoundThere?: boolean;
   conax?: boolean;
 }
 
@@ -35,6 +39,9 @@ const SCENARIOS: Scenario[] = [
   { name: 'latency longer than the request timeout, then short', expectUnknown: true, faults: { latencyMs: 250 }, requestTimeoutMs: 150, during: async (h) => { await sleep(800); h.setFaults({ latencyMs: 10 }); } },
   { name: 'connection dropped after N frames', expectUnknown: true, faults: { dropAfterFrames: 7, connectionFaultLimit: 6 } },
   { name: 'requests acted on but never answered', expectUnknown: true, faults: { answerNever: true }, requestTimeoutMs: 200, during: async (h) => { await sleep(700); h.setFaults({ answerNever: false }); } },
+  // The head-end creates each request 250 ms after it arrived, later than the 150 ms timeout: the
+  // client closes the connection on the timeout, and the grace (counted from UNKNOWN) outlasts the backlog.
+  { name: 'requests created later than the client timeout', expectUnknown: true, expectFoundThere: true, faults: { createLateMs: 250 }, requestTimeoutMs: 150, reconcileGraceMs: 400, during: async (h) => { await sleep(1_000); h.setFaults({ createLateMs: 0 }); } },
   { name: 'half-close after N frames', expectUnknown: true, faults: { halfCloseAfterFrames: 6, connectionFaultLimit: 6 } },
   { name: 'garbage frame after N frames', expectUnknown: true, faults: { garbageAfterFrames: 5, connectionFaultLimit: 6 } },
   { name: 'head-end restarts twice', during: async (h) => { await sleep(30); await h.restart(); await sleep(80); await h.restart(); } },
@@ -55,8 +62,9 @@ async function run(scenario: Scenario, cards: Card[]) {
   expect(store.enqueue(inputs).ok).toBe(true);
   const uuids = store.listRequests({ limit: 1000 }).map((r) => r.client_uuid);
 
-  const nagra = nagravisionClient(endpointsOf(headend), { requestTimeoutMs: scenario.requestTimeoutMs ?? 1_000 });
-  const conax = conaxClient(endpointsOf(headend), scenario.requestTimeoutMs ?? 1_000);
+  const requestTimeoutMs = scenario.requestTimeoutMs ?? 400;
+  const nagra = nagravisionClient(endpointsOf(headend), { requestTimeoutMs });
+  const conax = conaxClient(endpointsOf(headend), requestTimeoutMs);
   cleanups.push(() => nagra.close(), () => conax.close());
   // The office was online (logged in) when the fault began.
   expect(await (scenario.conax ? conax : nagra).session.token()).toMatch(/^[0-9A-F]{32}$/);
@@ -67,7 +75,7 @@ async function run(scenario: Scenario, cards: Card[]) {
     idleMs: 20,
     statusPollMs: 50,
     maxInFlightPerHeadend: 16,
-    reconcileGraceMs: 100,
+    reconcileGraceMs: scenario.reconcileGraceMs ?? requestTimeoutMs, // never shorter than the request timeout
     retry: { backoff: { baseMs: 10, capMs: 100 }, authRetryMs: 100 },
     breaker: { failureThreshold: 5, openBackoff: { baseMs: 20, capMs: 100 } },
   });
@@ -123,6 +131,7 @@ describe('the sync engine under sandbox faults', () => {
         expect(effects.unknown).toBeGreaterThan(0);
         expect(effects.foundThere + effects.provenAbsent).toBe(effects.unknown);
       }
+      if (scenario.expectFoundThere) expect(effects.foundThere).toBeGreaterThan(0);
       if (scenario.expectRejected) expect(counts.REJECTED).toBeGreaterThan(0);
       expect(counts.COMPLETED + counts.REJECTED).toBe(total);
       expect(report.atHeadend).toBe(total);

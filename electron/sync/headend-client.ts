@@ -76,6 +76,8 @@ export interface HeadendClient {
   ping(): Promise<boolean>;
   /** True while a connection is believed usable (HTTP: the last exchange succeeded). */
   readonly connected: boolean;
+  /** How long a submit waits for its answer; the reconcile grace must not be shorter (SyncEngine checks). */
+  readonly requestTimeoutMs?: number;
   close(): Promise<void>;
 }
 

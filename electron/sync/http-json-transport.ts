@@ -27,7 +27,7 @@ export interface HttpAnswer {
 export class HttpJsonTransport {
   private readonly agent: http.Agent;
   private readonly url: URL;
-  private readonly timeoutMs: number;
+  readonly timeoutMs: number;
   private readonly maxBodyBytes: number;
   private lastOk = false;
 

@@ -23,7 +23,7 @@ class NagravisionTcpCaller implements RawCaller {
   }
 
   post(method: string, body: Record<string, unknown>, hooks?: SubmitHooks): Promise<unknown> {
-    return this.connection.request(method, body, { onWritten: hooks?.onWritten });
+    return this.connection.request(method, body, { onWritten: hooks?.onWritten, closeOnTimeout: true });
   }
 
   show(query: Record<string, unknown>): Promise<unknown> {
@@ -55,11 +55,13 @@ export type NagravisionTcpClientOptions = TcpFrameConnectionOptions & Provisioni
 
 export class NagravisionTcpClient extends ProvisioningApiClient {
   readonly connection: TcpFrameConnection;
+  readonly requestTimeoutMs: number;
 
   constructor(options: NagravisionTcpClientOptions) {
     const { credentials, session, ...tcp } = options;
     const connection = new TcpFrameConnection(tcp);
     super('nagravision', new NagravisionTcpCaller(connection), { credentials, session });
     this.connection = connection;
+    this.requestTimeoutMs = connection.requestTimeoutMs;
   }
 }

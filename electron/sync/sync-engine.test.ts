@@ -46,7 +46,7 @@ function engineFor(store: Store, headends: Partial<Record<'nagravision' | 'conax
     headends,
     idleMs: 20,
     statusPollMs: 0,
-    reconcileGraceMs: 0,
+    reconcileGraceMs: 2_000, // the clients' request timeout (sync-fixtures)
     retry: { backoff: { baseMs: 10, capMs: 50 }, authRetryMs: 50 },
     breaker: { failureThreshold: 3, openBackoff: { baseMs: 20, capMs: 100 } },
     log: (m) => logs.push(m),
@@ -217,7 +217,7 @@ describe('SyncEngine against the sandbox', () => {
         nagravision: { host: '127.0.0.1', port: headend.tcpPort, destinationId: headend.destinationId, credentials },
         conax: { baseUrl: headend.baseUrl, credentials },
       },
-      { idleMs: 20, reconcileGraceMs: 0 },
+      { idleMs: 20 },
     );
     enqueueFor(store, cards, 2, true);
     await runtime.engine.syncNow();

@@ -26,6 +26,11 @@ export interface SyncEngineOptions {
   statusPollMs?: number;
   maxInFlightPerHeadend?: number;
   claimBatch?: number;
+  /**
+   * How long a request stays UNKNOWN before it is looked up (default: 30 s,
+   * or the longest client request timeout if that is longer). Must be at
+   * least every client's request timeout: the constructor throws otherwise.
+   */
   reconcileGraceMs?: number;
   reconcilePageSize?: number;
   retry?: RetryOptions;
@@ -56,6 +61,7 @@ export class SyncEngine {
     for (const [provider, client] of Object.entries(options.headends) as [Provider, HeadendClient][]) {
       this.links.set(provider, new HeadendLink(provider, client, this.now, options.breaker ?? DEFAULT_BREAKER_OPTIONS));
     }
+    const graceMs = reconcileGrace(options);
     const maxInFlight = options.maxInFlightPerHeadend ?? 128;
     const retry = options.retry ?? DEFAULT_RETRY;
     this.dispatcher = new Dispatcher(options.store, this.links, this.events, {
@@ -66,7 +72,7 @@ export class SyncEngine {
       log: options.log,
     });
     this.reconciler = new Reconciler(options.store, this.links, this.events, {
-      graceMs: options.reconcileGraceMs ?? 30_000,
+      graceMs,
       pageSize: options.reconcilePageSize ?? 1000,
       maxPerPass: 5_000,
       now: this.now,
@@ -79,10 +85,14 @@ export class SyncEngine {
     return this.events.onChange(listener);
   }
 
-  /** Starts the loop; requests left SENDING by a crash are settled by reconciliation first. */
+  /**
+   * Starts the loop. Requests left SENDING (by a crash, or by a failed
+   * markUnknown) become UNKNOWN at the start of each pass (see onePass), never
+   * here: a syncNow() pass may be sending right now.
+   */
   start(): void {
     if (this.running) return;
-    this.options.store.recoverInterruptedSends?.();
+    this.dispatcher.resume();
     this.running = true;
     this.schedule(0);
   }
@@ -101,6 +111,7 @@ export class SyncEngine {
   async syncNow(): Promise<void> {
     for (const link of this.links.values()) link.resetPauses();
     this.lastStatusPoll = 0;
+    this.dispatcher.resume();
     await this.runPass();
   }
 
@@ -143,6 +154,11 @@ export class SyncEngine {
 
   private async onePass(): Promise<void> {
     this.again = false;
+    // Passes never overlap and each drain awaited every send it started, so
+    // nothing is in flight now: a SENDING left behind (a crash, or markUnknown
+    // failing after a lost answer) is an unknown outcome, to be reconciled.
+    const recovered = this.options.store.recoverInterruptedSends?.() ?? 0;
+    if (recovered > 0) this.options.log?.(`${recovered} requests left SENDING are now UNKNOWN (to be looked up, never resent blindly)`);
     await this.checkLinks();
     const reconciled = await this.reconciler.run();
     const sent = await this.dispatcher.drain();
@@ -187,4 +203,20 @@ export class SyncEngine {
     this.lastStatusJson = json;
     this.events.emit({ type: 'status-changed', status });
   }
+}
+
+/**
+ * A request timed out on the client may still be queued at the head-end and
+ * created later: looking it up before that time could prove it "absent" and
+ * send it twice. So the grace is never shorter than a request timeout.
+ */
+function reconcileGrace(options: SyncEngineOptions): number {
+  const timeouts = Object.values(options.headends).map((client) => ({ provider: client.provider, ms: client.requestTimeoutMs ?? 0 }));
+  if (options.reconcileGraceMs === undefined) return Math.max(30_000, ...timeouts.map((t) => t.ms));
+  for (const t of timeouts) {
+    if (options.reconcileGraceMs < t.ms) {
+      throw new Error(`reconcileGraceMs (${options.reconcileGraceMs} ms) is shorter than the ${t.provider} request timeout (${t.ms} ms): a late request could be sent twice`);
+    }
+  }
+  return options.reconcileGraceMs;
 }

@@ -88,6 +88,25 @@ describe('TcpFrameConnection', () => {
     expect(connection.connectionState).toBe('connected');
   });
 
+  it('closes the connection when a submit marked closeOnTimeout times out after writing', async () => {
+    const s = await server((frame, conn) => {
+      const body = frame.body as { silent?: boolean };
+      // The silent one is answered late: that answer must not be taken from a connection we gave up on.
+      if (body.silent) setTimeout(() => conn.reply({ sequence_number: frame.sequence_number, ...okEnvelope(body) }), 400);
+      else conn.reply({ sequence_number: frame.sequence_number, ...okEnvelope(null) });
+    });
+    const connection = connect(s, { autoReconnect: false });
+    await connection.connect();
+    const states: string[] = [];
+    connection.onStateChange((state) => states.push(state));
+    const error = await rejection(connection.request('submit', { silent: true }, { timeoutMs: 100, closeOnTimeout: true }));
+    expect(error.kind).toBe('timeout');
+    expect(error.delivery).toBe('maybe_sent');
+    expect(connection.connectionState).toBe('idle');
+    expect(states).toContain('idle');
+    expect(connection.lastFailure).toMatch(/no answer to submit/);
+  });
+
   it('reports not_sent when nothing listens, and maybe_sent when the link drops after writing', async () => {
     const s = await server((frame, conn) => {
       if (frame.method === 'drop') conn.socket.destroy();

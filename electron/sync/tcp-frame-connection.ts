@@ -36,6 +36,12 @@ export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'closed';
 export interface FrameRequestOptions {
   timeoutMs?: number;
   onWritten?: () => void;
+  /**
+   * On a timeout after the frame was written, close the connection it went
+   * out on, so a late answer (or a request the head-end acts on late) can no
+   * longer be processed from it. For submits: the head-end does not dedupe.
+   */
+  closeOnTimeout?: boolean;
 }
 
 interface Pending {
@@ -47,6 +53,9 @@ interface Pending {
   seq: number;
   written: boolean;
   onWritten?: () => void;
+  closeOnTimeout?: boolean;
+  /** The socket the frame was written to. */
+  socket?: net.Socket;
 }
 
 const MAX_SEQUENCE = 2 ** 31 - 1;
@@ -90,6 +99,11 @@ export class TcpFrameConnection {
     return this.lastError;
   }
 
+  /** The per-request limit used when a call gives none. */
+  get requestTimeoutMs(): number {
+    return this.o.requestTimeoutMs;
+  }
+
   get inFlightCount(): number {
     return this.inFlight.size;
   }
@@ -115,7 +129,17 @@ export class TcpFrameConnection {
         reject(new TransportError('closed', 'not_sent', 'connection closed'));
         return;
       }
-      const pending: Pending = { method, body, resolve, reject, timer: null, seq: 0, written: false, onWritten: options.onWritten };
+      const pending: Pending = {
+        method,
+        body,
+        resolve,
+        reject,
+        timer: null,
+        seq: 0,
+        written: false,
+        onWritten: options.onWritten,
+        closeOnTimeout: options.closeOnTimeout,
+      };
       if (this.state === 'idle') {
         const wait = this.nextConnectAt - Date.now();
         if (wait > 0) {
@@ -240,6 +264,7 @@ export class TcpFrameConnection {
   private write(socket: net.Socket, pending: Pending): void {
     pending.seq = this.allocateSeq();
     pending.written = true;
+    pending.socket = socket;
     this.inFlight.set(pending.seq, pending);
     const frame = encodeFrame({
       destination_id: this.o.destinationId,
@@ -265,6 +290,10 @@ export class TcpFrameConnection {
       if (this.inFlight.get(pending.seq) !== pending) return;
       this.inFlight.delete(pending.seq);
       pending.reject(new TransportError('timeout', 'maybe_sent', `no answer to ${pending.method} within ${timeoutMs} ms`));
+      if (pending.closeOnTimeout && pending.socket) {
+        this.fail(pending.socket, `no answer to ${pending.method} within ${timeoutMs} ms; connection closed so nothing late is taken from it`);
+        return;
+      }
       this.scheduleFlush();
     } else {
       const i = this.waiting.indexOf(pending);

@@ -51,7 +51,7 @@ describe('a week offline', () => {
       idleMs: 20,
       statusPollMs: 60_000,
       maxInFlightPerHeadend: 256,
-      reconcileGraceMs: 0,
+      reconcileGraceMs: 10_000, // not shorter than the request timeout
       retry: { backoff: { baseMs: 20, capMs: 200 }, authRetryMs: 200 },
       breaker: { failureThreshold: 3, openBackoff: { baseMs: 50, capMs: 200 } },
     });

@@ -16,7 +16,8 @@ import { findRequestDefinition } from '../../../shared/domain/request-catalog';
 // so a property test can drive each outcome, including the two faces of an
 // unknown outcome (created but unanswered, or lost before arriving).
 
-export type ScriptedOutcome = 'ack' | 'reject' | 'transient' | 'unknown_created' | 'unknown_absent';
+/** ack_malformed: created, and "acknowledged" with no request object (a client bug or a broken answer). */
+export type ScriptedOutcome = 'ack' | 'ack_malformed' | 'reject' | 'transient' | 'unknown_created' | 'unknown_absent';
 
 interface Created {
   id: string;
@@ -33,6 +34,13 @@ export class ScriptedHeadend implements HeadendClient {
   private next = 1;
   readonly connected = true;
   listFails = false;
+  /** How list items look: complete, without the UUID key (fields_set ignored), or ours without id/number. */
+  listItems: 'full' | 'without-uuid-key' | 'without-id' = 'full';
+  /** How long a submit takes to be answered (after it was "written"), and a list. */
+  submitDelayMs = 0;
+  listDelayMs = 0;
+  /** Calls of list() so far. */
+  listCalls = 0;
 
   /** The next submits get these outcomes, in order; then 'ack'. */
   setScript(outcomes: readonly ScriptedOutcome[]): void {
@@ -47,6 +55,7 @@ export class ScriptedHeadend implements HeadendClient {
   async submit(method: string, params: Record<string, unknown>, clientUuid: string, hooks?: SubmitHooks): Promise<SubmitOutcome> {
     await Promise.resolve();
     hooks?.onWritten?.();
+    if (this.submitDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.submitDelayMs));
     const outcome = this.script.shift() ?? 'ack';
     if (outcome === 'reject') return { kind: 'rejected', code: 'CLIENT_NOT_FOUND', description: 'no such smartcard' };
     if (outcome === 'transient') return { kind: 'transient', reason: 'SYSTEM_ERROR: busy', code: 'SYSTEM_ERROR' };
@@ -57,6 +66,7 @@ export class ScriptedHeadend implements HeadendClient {
     const record: Created = { id: n.toString(16).toUpperCase().padStart(32, '0'), number: String(18570 + n), type, uuid: clientUuid.toLowerCase(), card };
     this.created.push(record);
     if (outcome === 'unknown_created') return { kind: 'unknown', reason: 'connection lost before the answer' };
+    if (outcome === 'ack_malformed') return { kind: 'acknowledged', request: null as unknown as ProvisioningRequest };
     return { kind: 'acknowledged', request: this.object(record) };
   }
 
@@ -65,11 +75,16 @@ export class ScriptedHeadend implements HeadendClient {
   }
 
   async list(filter: ListFilter): Promise<QueryOutcome<ListPage>> {
-    await Promise.resolve();
+    this.listCalls += 1;
+    await (this.listDelayMs > 0 ? new Promise((resolve) => setTimeout(resolve, this.listDelayMs)) : Promise.resolve());
     if (this.listFails) return { kind: 'error', errorClass: 'transient', code: 'SYSTEM_ERROR', description: 'list failed' };
     const items = this.created
       .filter((c) => c.type === filter.type)
-      .map((c) => ({ id: c.id, number: c.number, life_cycle_state: 'PENDING' as const, [CLIENT_UUID_UDF]: c.uuid }));
+      .map((c): PartialRequest => {
+        if (this.listItems === 'without-uuid-key') return { id: c.id, number: c.number, life_cycle_state: 'PENDING' };
+        if (this.listItems === 'without-id') return { life_cycle_state: 'PENDING', [CLIENT_UUID_UDF]: c.uuid };
+        return { id: c.id, number: c.number, life_cycle_state: 'PENDING', [CLIENT_UUID_UDF]: c.uuid };
+      });
     return { kind: 'ok', data: { items, paging: null } };
   }
 

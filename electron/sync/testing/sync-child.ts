@@ -35,14 +35,14 @@ async function main(): Promise<void> {
     say(`ENQUEUED ${result.ids.length}`);
     crashPoint('after-enqueue');
   }
-  const client = nagravisionClient({ tcpPort: config.tcpPort, baseUrl: '', destinationId: config.destinationId }, { requestTimeoutMs: 1_000 });
+  const client = nagravisionClient({ tcpPort: config.tcpPort, baseUrl: '', destinationId: config.destinationId }, { requestTimeoutMs: 300 });
   const engine = new SyncEngine({
     store,
     headends: { nagravision: client },
     idleMs: 10,
     statusPollMs: 3_600_000,
     maxInFlightPerHeadend: 8,
-    reconcileGraceMs: 20,
+    reconcileGraceMs: 300, // not shorter than the request timeout
     retry: { backoff: { baseMs: 5, capMs: 20 }, authRetryMs: 20 },
     breaker: { failureThreshold: 50, openBackoff: { baseMs: 10, capMs: 20 } },
   });
