@@ -49,6 +49,9 @@ test('CSV import: 1,000 rows with 10 bad ones, dry run then queue the valid rows
 
   await page.getByRole('button', { name: 'Queue 990 valid rows' }).click();
   await expect(page.getByTestId('bulk-result')).toHaveText('Queued 990 requests; 10 invalid rows were left out.');
+  // The CSV (it may hold PINs) leaves the screen, so nothing can be queued twice.
+  await expect(page.getByTestId('bulk-csv')).toHaveValue('');
+  await expect(page.getByRole('button', { name: 'Check the file (dry run)' })).toBeDisabled();
   const counts = await app.runtime.store.countByState();
   expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(990);
   await page.keyboard.press('q');

@@ -91,9 +91,13 @@ test('schema errors show beside their fields and nothing is queued', async ({ co
   await openCompose(page, 'Conax', 'SEND_MAIL_MESSAGE_TO_CLIENT');
   await fillIdentifier(page, 'Smartcard', 'serial_number', CARD);
   await page.getByLabel('Message text').fill('x'.repeat(150));
-  await page.getByLabel('Scheduled date (optional)').fill('2026-02-30T10:00');
+  // A half-typed date (only the month) reads as "" in the browser: it must not become "no schedule".
+  await page.getByLabel('Scheduled date (optional)').focus();
+  await page.keyboard.type('02');
+  await expect(page.getByTestId('incomplete-scheduled_date')).toHaveText('incomplete date');
   await page.getByRole('button', { name: 'Queue request' }).click();
   await expect(page.getByTestId('error-message_text')).toContainText('at most 141');
+  await expect(page.getByTestId('error-scheduled_date')).toContainText('local date-time');
   await expect(page.getByLabel('Message text')).toBeFocused();
   await screenshot(page, 'compose-errors');
   await openCompose(page, 'Nagravision', 'CLEAR_CA_PIN');

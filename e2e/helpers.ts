@@ -40,6 +40,8 @@ const FINAL = ['COMPLETED', 'REJECTED', 'NEEDS_ATTENTION', 'DISCARDED'];
 export async function expectState(page: Page, id: number, state: string, timeout = 30_000): Promise<void> {
   await openRequest(page, id);
   const badge = page.getByTestId('request-state');
+  // The badge must belong to this request before its state means anything.
+  await expect(badge).toHaveAttribute('data-request-id', String(id), { timeout });
   await expect
     .poll(async () => {
       const current = (await badge.getAttribute('data-state')) ?? '';

@@ -18,7 +18,8 @@ test('offline: requests wait in the queue and drain by themselves when the head-
 
   await page.keyboard.press('q');
   const rows = ids.map((id) => page.locator(`[data-request-id="${id}"]`));
-  for (const row of rows) await expect(row).not.toContainText('Completed');
+  // Present and waiting (not just "not Completed", which an absent row would also pass).
+  for (const row of rows) await expect(row).toContainText(/Queued|Retry wait/);
   await screenshot(page, 'queue-offline');
 
   await app.runtime.startHeadend();

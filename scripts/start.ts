@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   const port = Number(option('--port') ?? 0);
   const app = await startBrowserMode({ dataDir, port });
   console.log(`CA Desk (browser mode)\n  data folder : ${dataDir}\n  open        : ${app.launchUrl}`);
-  console.log('  (the link carries this launch\'s secret: open it once; Ctrl+C stops CA Desk)');
+  console.log('  (the link works once: it is traded for a session cookie, so a copy seen later is useless; Ctrl+C stops CA Desk)');
 
   const chromium = '/usr/bin/chromium';
   const canShow = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import { createValidatedApi } from '../../shared/ipc/validated-client';
 import { createHttpTransport } from '../../renderer/ipc/http-transport';
 import { EventHub, ServiceRegistry, type CommandHandlers } from '../services/dispatcher';
 import { startBridge, type BridgeServer } from './bridge-server';
-import { SESSION_COOKIE } from './session-secret';
+import { LAUNCH_QUERY_KEY, sessionCookieName } from './session-secret';
 
 const quiet = { warn: () => {}, error: () => {} };
 
@@ -75,20 +76,99 @@ describe('browser bridge', () => {
     expect(wrongKey.status).toBe(401);
     const wrongCookie = await fetch(`${bridge.origin}/ipc/app.info`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Cookie: `${SESSION_COOKIE}=guess` },
+      headers: { 'Content-Type': 'application/json', Cookie: `${sessionCookieName(bridge.port)}=guess` },
       body: '{}',
     });
     expect(wrongCookie.status).toBe(401);
   });
 
+  /** fetch() will not send a foreign Host header; node:http will (as a DNS-rebinding page's browser would). */
+  function rawRequest(options: { method: string; path: string; headers: Record<string, string>; body?: string }): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: bridge.port, method: options.method, path: options.path, headers: options.headers, timeout: 5000 }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('timeout', () => req.destroy(new Error('timed out')));
+      req.on('error', reject);
+      req.end(options.body);
+    });
+  }
+
   it('refuses other hosts and cross-origin calls even with the cookie', async () => {
     const cookie = await login();
+    const json = { 'Content-Type': 'application/json', Cookie: cookie };
+    expect(await rawRequest({ method: 'POST', path: '/ipc/app.info', headers: { ...json, Host: `127.0.0.1:${bridge.port}` }, body: '{}' })).toBe(200);
+    expect(await rawRequest({ method: 'POST', path: '/ipc/app.info', headers: { ...json, Host: `evil.example:${bridge.port}` }, body: '{}' })).toBe(421);
+    expect(await rawRequest({ method: 'GET', path: '/events', headers: { Cookie: cookie, Host: 'evil.example' } })).toBe(421);
     const other = await fetch(`${bridge.origin}/ipc/app.info`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Cookie: cookie, Origin: 'http://evil.example' },
+      headers: { ...json, Origin: 'http://evil.example' },
       body: '{}',
     });
     expect(other.status).toBe(403);
+    const controller = new AbortController();
+    try {
+      const events = await fetch(`${bridge.origin}/events`, { headers: { Cookie: cookie, Origin: 'http://evil.example' }, signal: controller.signal });
+      expect(events.status).toBe(403);
+    } finally {
+      controller.abort();
+    }
+  });
+
+  it('uses the launch secret once and a separate session token as the cookie', async () => {
+    const secret = new URL(bridge.launchUrl).searchParams.get(LAUNCH_QUERY_KEY)!;
+    const cookie = await login();
+    const [name, token] = cookie.split('=') as [string, string];
+    expect(name).toBe(sessionCookieName(bridge.port));
+    expect(token.length).toBeGreaterThanOrEqual(40);
+    expect(token).not.toBe(secret);
+    // The printed secret is no session.
+    const withSecret = await fetch(`${bridge.origin}/ipc/app.info`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Cookie: `${name}=${secret}` },
+      body: '{}',
+    });
+    expect(withSecret.status).toBe(401);
+    // A second use of the link (someone who read it later) gets nothing.
+    const again = await fetch(bridge.launchUrl, { redirect: 'manual' });
+    expect(again.status).toBe(401);
+    expect(again.headers.get('set-cookie')).toBeNull();
+    // The browser that holds the session may open it again harmlessly.
+    const reopened = await fetch(bridge.launchUrl, { redirect: 'manual', headers: { Cookie: cookie } });
+    expect(reopened.status).toBe(303);
+    expect(reopened.headers.get('set-cookie')).toBeNull();
+    const ok = await fetch(`${bridge.origin}/ipc/app.info`, { method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: cookie }, body: '{}' });
+    expect(ok.status).toBe(200);
+  });
+
+  it('names its cookie by port, so two instances on one host keep their own sessions', async () => {
+    const second = await startBridge({
+      dispatch: (c, i) => registry.dispatch(c, i),
+      subscribe: (l) => registry.events.subscribe(l),
+      staticDir: dir,
+    });
+    try {
+      const first = await login();
+      const res = await fetch(second.launchUrl, { redirect: 'manual' });
+      const secondCookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+      expect(secondCookie.split('=')[0]).toBe(sessionCookieName(second.port));
+      expect(secondCookie.split('=')[0]).not.toBe(first.split('=')[0]);
+      // A browser sends both cookies to both: each bridge reads its own.
+      const both = `${first}; ${secondCookie}`;
+      const call = (origin: string) => fetch(`${origin}/ipc/app.info`, { method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: both }, body: '{}' });
+      expect((await call(bridge.origin)).status).toBe(200);
+      expect((await call(second.origin)).status).toBe(200);
+      // And one's cookie opens nothing at the other.
+      const crossed = await fetch(`${second.origin}/ipc/app.info`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Cookie: `${sessionCookieName(second.port)}=${first.split('=')[1]}` },
+        body: '{}',
+      });
+      expect(crossed.status).toBe(401);
+    } finally {
+      await second.close();
+    }
   });
 
   it('serves the renderer but nothing outside its folder', async () => {
@@ -99,6 +179,10 @@ describe('browser bridge', () => {
     expect(await index.text()).toContain('CA Desk');
     const escape = await fetch(`${bridge.origin}/%2e%2e/cadesk-outside.txt`, { headers: { Cookie: cookie } });
     expect(escape.status).toBe(404);
+    // fetch() would normalise "/../"; encoded slashes reach the server as written.
+    for (const p of ['/..%2F..%2Fetc%2Fpasswd', '/..%2f..%2f..%2f..%2fetc%2fpasswd', '/%2e%2e%2fcadesk-outside.txt', '/..%5C..%5Cetc%5Cpasswd']) {
+      expect(await rawRequest({ method: 'GET', path: p, headers: { Cookie: cookie, Host: `127.0.0.1:${bridge.port}` } })).toBe(404);
+    }
   });
 
   it('does a round trip through the validated client, both directions checked', async () => {

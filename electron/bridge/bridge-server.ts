@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { EventChannel } from '../../shared/ipc/channels';
 import { CONTENT_SECURITY_POLICY } from '../../shared/ipc/csp';
 import { fail, type IpcResult } from '../../shared/ipc/result';
-import { LAUNCH_QUERY_KEY, newSessionSecret, readCookie, secretsEqual, SESSION_COOKIE, sessionCookie } from './session-secret';
+import { LAUNCH_QUERY_KEY, newSessionSecret, readCookie, secretsEqual, sessionCookie, sessionCookieName } from './session-secret';
 import { resolveStaticFile, sendStaticFile } from './static-files';
 
 // Browser mode: the same services as Electron, reached over HTTP on loopback.
-//   GET  /?key=<secret>    sets the session cookie, redirects to /
+//   GET  /?key=<secret>    once: sets a fresh session cookie, redirects to /
 //   POST /ipc/<channel>    JSON input → JSON IpcResult
 //   GET  /events           server-sent events: `event: <channel>` + JSON data
 //   GET  /<file>           the built renderer
@@ -79,7 +79,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
 }
 
 export async function startBridge(options: BridgeOptions): Promise<BridgeServer> {
-  const secret = options.secret ?? newSessionSecret();
+  // The launch secret is single-use; the cookie carries a token minted at that moment.
+  let launchSecret: string | null = options.secret ?? newSessionSecret();
+  const launchUrlSecret = launchSecret;
+  let sessionToken: string | null = null;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const streams = new Set<ServerResponse>();
@@ -89,7 +92,7 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
   const hostAllowed = (host: string | undefined) => host === `${HOST}:${port}` || host === `localhost:${port}`;
   const originAllowed = (origin: string | undefined) =>
     origin === undefined || origin === `http://${HOST}:${port}` || origin === `http://localhost:${port}`;
-  const authorised = (req: IncomingMessage) => secretsEqual(secret, readCookie(req.headers.cookie, SESSION_COOKIE));
+  const authorised = (req: IncomingMessage) => sessionToken !== null && secretsEqual(sessionToken, readCookie(req.headers.cookie, sessionCookieName(port)));
 
   async function handleIpc(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
     let input: unknown;
@@ -136,9 +139,19 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
     const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
     const key = url.searchParams.get(LAUNCH_QUERY_KEY);
     if (req.method === 'GET' && url.pathname === '/' && key !== null) {
-      if (!secretsEqual(secret, key)) return sendText(res, 401, 'Unauthorized: this launch link is not valid.');
-      // Trade the secret for a cookie and drop it from the address bar and history.
-      res.writeHead(303, { ...SECURITY_HEADERS, 'Set-Cookie': sessionCookie(secret), Location: '/', 'Cache-Control': 'no-store' });
+      // The browser that already traded the link (e.g. opened it twice) just goes on.
+      if (authorised(req)) {
+        res.writeHead(303, { ...SECURITY_HEADERS, Location: '/', 'Cache-Control': 'no-store' });
+        res.end();
+        return;
+      }
+      if (launchSecret === null || !secretsEqual(launchSecret, key)) {
+        return sendText(res, 401, 'Unauthorized: this launch link is not valid or was already used.');
+      }
+      // Trade the secret for a fresh session token and drop it from the address bar and history.
+      launchSecret = null;
+      sessionToken = newSessionSecret();
+      res.writeHead(303, { ...SECURITY_HEADERS, 'Set-Cookie': sessionCookie(port, sessionToken), Location: '/', 'Cache-Control': 'no-store' });
       res.end();
       return;
     }
@@ -154,7 +167,10 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
       return handleIpc(req, res, url.pathname.slice('/ipc/'.length));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
-    if (url.pathname === '/events') return openEventStream(req, res);
+    if (url.pathname === '/events') {
+      if (!originAllowed(req.headers.origin)) return sendText(res, 403, 'cross-origin event stream refused');
+      return openEventStream(req, res);
+    }
     if (options.staticDir === null) return sendText(res, 404, 'Not found');
     const file = await resolveStaticFile(options.staticDir, url.pathname);
     if (file === null) return sendText(res, 404, 'Not found');
@@ -183,7 +199,7 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
   return {
     origin,
     port,
-    launchUrl: `${origin}/?${LAUNCH_QUERY_KEY}=${encodeURIComponent(secret)}`,
+    launchUrl: `${origin}/?${LAUNCH_QUERY_KEY}=${encodeURIComponent(launchUrlSecret)}`,
     close: () =>
       new Promise<void>((resolve) => {
         for (const stream of streams) stream.end();

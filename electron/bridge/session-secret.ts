@@ -1,11 +1,16 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 
-// The browser bridge trusts a request only if it carries this launch's secret:
-// once in the launch URL, then as an HttpOnly SameSite=Strict cookie, so other
-// local processes and other web pages cannot call our IPC.
+// The browser bridge trusts a request only if it carries this launch's session:
+// the launch URL's secret (printed, on Chromium's command line) works once and is
+// traded for a separate random session token in an HttpOnly SameSite=Strict
+// cookie, so other local processes and other web pages cannot call our IPC.
 
-export const SESSION_COOKIE = 'cadesk_session';
 export const LAUNCH_QUERY_KEY = 'key';
+
+/** Cookies are per host, not per port: the port in the name keeps two instances apart. */
+export function sessionCookieName(port: number): string {
+  return `cadesk_session_${port}`;
+}
 
 export function newSessionSecret(): string {
   return randomBytes(32).toString('base64url');
@@ -28,6 +33,6 @@ export function readCookie(header: string | undefined, name: string): string | n
   return null;
 }
 
-export function sessionCookie(secret: string): string {
-  return `${SESSION_COOKIE}=${secret}; HttpOnly; SameSite=Strict; Path=/`;
+export function sessionCookie(port: number, token: string): string {
+  return `${sessionCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
 }

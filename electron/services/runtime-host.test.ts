@@ -8,6 +8,7 @@ import type { Logger } from './dispatcher';
 import { STORE_FILE, startRuntime } from './runtime';
 import { callStoreProbe, inProcessHandle } from './runtime-handle';
 import { startRuntimeHost, type RuntimeHost, type RuntimeHostOptions } from './runtime-host';
+import { DEFAULT_CONNECTIONS } from './settings-service';
 
 // The back end in its worker thread, for real: store files in a temp dir, the
 // embedded sandbox on port 0, the sync engine; calls go through the host.
@@ -166,7 +167,10 @@ describe('runtime host: the back end in a worker thread', () => {
     const password = 'correct-horse-battery-staple';
     const host = await startRuntimeHost({ ...fast, dataDir, vault, logger: collectingLogger() });
     try {
-      const set = await host.dispatch('settings.set', { password });
+      // Remote mode: the embedded sandbox keeps its own password, a real head-end gets the saved one.
+      // Port 1: nothing listens there, so the engine's first attempts fail at once.
+      const connections = { ...DEFAULT_CONNECTIONS, mode: 'remote', nagravision: { ...DEFAULT_CONNECTIONS.nagravision, port: 1 }, conax: { ...DEFAULT_CONNECTIONS.conax, base_url: 'http://127.0.0.1:1' } };
+      const set = await host.dispatch('settings.set', { password, connections });
       expect(set).toMatchObject({ ok: true, value: { passwordSaved: true, credentialProtection: 'os-keychain' } });
       expect(JSON.stringify(set)).not.toContain(password);
       expect(calls).toContain('encrypt');

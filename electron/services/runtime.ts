@@ -91,7 +91,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         credentials: {
           username: options.headend?.credentials?.username ?? DEFAULT_CREDENTIALS.username,
           organisation: options.headend?.credentials?.organisation ?? DEFAULT_CREDENTIALS.organisation,
-          password: settings.savedPassword() ?? options.headend?.credentials?.password ?? DEFAULT_CREDENTIALS.password,
+          // Always the sandbox's own password: a saved one is for the real head-end.
+          password: options.headend?.credentials?.password ?? DEFAULT_CREDENTIALS.password,
         },
         catalog: true,
       };

@@ -33,10 +33,15 @@ export function App() {
   const sharedCounts = useMemo(() => ({ counts: counts.data }), [counts.data]);
 
   const [syncing, setSyncing] = useState(false);
+  // A ref, not the state: a key held down fires again before React re-renders.
+  const syncRunning = useRef(false);
   const syncNow = useCallback(() => {
+    if (syncRunning.current) return;
+    syncRunning.current = true;
     setSyncing(true);
     setAnnouncement('Sync started');
     void api.invoke('sync.now', {}).then((r) => {
+      syncRunning.current = false;
       setSyncing(false);
       setAnnouncement(r.ok ? 'Sync finished' : `Sync failed: ${r.error.message}`);
     });
@@ -118,9 +123,9 @@ function Screen({ route }: { route: Route }) {
     case 'attention':
       return <NeedsAttentionScreen />;
     case 'request':
-      return <RequestDetailScreen id={route.id} />;
+      return <RequestDetailScreen key={route.id} id={route.id} />;
     case 'card':
-      return <CardScreen card={route.card} />;
+      return <CardScreen key={route.card} card={route.card} />;
     case 'dashboard':
       return <DashboardScreen />;
     case 'settings':

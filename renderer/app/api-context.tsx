@@ -48,6 +48,12 @@ export function useQuery<C extends CommandChannel>(
   });
   const key = input === null ? null : JSON.stringify(input);
   const generation = useRef(0);
+  // A new input must never show the previous input's answer (e.g. request #1 under "Request #2").
+  const [shownKey, setShownKey] = useState(key);
+  if (shownKey !== key) {
+    setShownKey(key);
+    setState({ data: null, error: null, loading: key !== null });
+  }
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((t) => t + 1), []);
 

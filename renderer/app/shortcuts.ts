@@ -25,9 +25,13 @@ export function useShortcuts(actions: ShortcutActions): void {
     const onKey = (event: KeyboardEvent) => {
       const a = ref.current;
       const mod = event.ctrlKey || event.metaKey;
+      // A modal dialog (the help) owns the keyboard: keys behind it must not act.
+      const modalOpen = document.querySelector('dialog[open]') !== null;
       if (mod && !event.altKey && !event.shiftKey) {
         const key = event.key.toLowerCase();
-        if (key === 'n') {
+        if (modalOpen) {
+          if (key === 'n' || key === 's') event.preventDefault();
+        } else if (key === 'n') {
           event.preventDefault();
           a.compose();
         } else if (key === 's') {
@@ -36,7 +40,7 @@ export function useShortcuts(actions: ShortcutActions): void {
         }
         return;
       }
-      if (mod || event.altKey || isTyping(event.target)) return;
+      if (mod || event.altKey || modalOpen || isTyping(event.target)) return;
       const handlers: Record<string, () => void> = {
         c: a.compose,
         '/': a.search,

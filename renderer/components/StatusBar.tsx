@@ -1,24 +1,37 @@
 import { useEffect, useState } from 'react';
 import type { Counts } from '../../shared/ipc/request-schemas';
-import { useQuery } from '../app/api-context';
+import { useApi, useQuery } from '../app/api-context';
 import { formatAgo } from '../app/format';
 
+const POLL_MS = 5000;
+
 export function StatusBar({ counts, onSync, syncing }: { counts: Counts | null; onSync: () => void; syncing: boolean }) {
+  const api = useApi();
   const status = useQuery('sync.status', {}, ['sync.status'], 100);
-  // Re-render every few seconds so "last sync 10 s ago" stays true.
-  const [, setNow] = useState(0);
+  const { reload } = status;
+  // Events stop when the back end dies or the stream drops: ask every few
+  // seconds too (which also keeps "last sync 10 s ago" true).
   useEffect(() => {
-    const timer = setInterval(() => setNow((n) => n + 1), 5000);
+    const timer = setInterval(reload, POLL_MS);
     return () => clearInterval(timer);
-  }, []);
+  }, [reload]);
+  const [streamDown, setStreamDown] = useState<string | null>(null);
+  useEffect(() => api.onConnection?.((c) => setStreamDown(c.connected ? null : (c.reason ?? 'event stream lost'))), [api]);
   const s = status.data;
-  const online = s?.online ?? false;
+  const problem = status.error?.message ?? streamDown;
+  const online = problem === null && (s?.online ?? false);
   const pending = s?.pending ?? 0;
   return (
     <footer className="status-bar" aria-label="Status">
       <span className={`status-dot ${online ? 'online' : 'offline'}`} aria-hidden="true" />
-      <span data-testid="connection-state">{s === null ? 'Connecting…' : online ? 'Online' : 'Offline'}</span>
-      {s && !online && s.lastError ? <span className="status-detail">({s.lastError})</span> : null}
+      <span data-testid="connection-state">{problem !== null ? 'Disconnected' : s === null ? 'Connecting…' : online ? 'Online' : 'Offline'}</span>
+      {problem !== null ? (
+        <span className="status-detail" data-testid="connection-problem">
+          ({problem})
+        </span>
+      ) : s && !online && s.lastError ? (
+        <span className="status-detail">({s.lastError})</span>
+      ) : null}
       <span className="status-sep" aria-hidden="true">·</span>
       <span data-testid="pending-count">{pending} pending</span>
       <span className="status-sep" aria-hidden="true">·</span>

@@ -1,4 +1,4 @@
-import type { CaDeskBridge } from '../../shared/ipc/contract';
+import type { CaDeskBridge, TransportConnection } from '../../shared/ipc/contract';
 
 // Browser mode: the same calls over the loopback bridge. The session cookie
 // (HttpOnly, set by the launch URL) rides along with same-origin requests.
@@ -25,10 +25,19 @@ export function createHttpTransport(options: HttpTransportOptions = {}): CaDeskB
   let source: EventSource | null = null;
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const wired = new Set<string>();
+  const connectionListeners = new Set<(connection: TransportConnection) => void>();
+  const report = (connection: TransportConnection) => {
+    for (const listener of connectionListeners) listener(connection);
+  };
 
   const ensureSource = (channel: string) => {
     if (factory === null) return;
-    source ??= factory(`${base}/events`);
+    if (source === null) {
+      source = factory(`${base}/events`);
+      // EventSource retries by itself; until it is back, events (and so fresh state) are lost.
+      source.onerror = () => report({ connected: false, reason: source?.readyState === 2 ? 'event stream closed' : 'event stream lost, reconnecting' });
+      source.onopen = () => report({ connected: true });
+    }
     if (!wired.has(channel)) {
       wired.add(channel);
       source.addEventListener(channel, (event) => {
@@ -58,6 +67,12 @@ export function createHttpTransport(options: HttpTransportOptions = {}): CaDeskB
       } catch {
         throw new Error(`the bridge answered HTTP ${response.status} without JSON`);
       }
+    },
+    onConnection(listener) {
+      connectionListeners.add(listener);
+      return () => {
+        connectionListeners.delete(listener);
+      };
     },
     on(channel, listener) {
       let set = listeners.get(channel);

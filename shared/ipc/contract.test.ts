@@ -75,4 +75,12 @@ describe('validated client (the renderer side)', () => {
     const api2 = createValidatedApi(recordingTransport(error).transport);
     expect(await api2.invoke('requests.get', { id: 9 })).toEqual(error);
   });
+
+  it('turns a refusal with a malformed error into a clear client-side error', async () => {
+    for (const error of [{ code: 42 }, { code: 'NOT_A_CODE', message: 'x' }, { message: 'no code' }, { code: 'NOT_FOUND', message: 'x', extra: '<script>' }]) {
+      const api = createValidatedApi(recordingTransport({ ok: false, error }).transport);
+      const result = await api.invoke('requests.get', { id: 9 });
+      expect(result).toEqual({ ok: false, error: { code: 'INVALID_OUTPUT', message: 'requests.get: the answer is a refusal without a valid error' } });
+    }
+  });
 });

@@ -72,12 +72,21 @@ export interface CaDeskApi {
   invoke<C extends CommandChannel>(channel: C, input: CommandInput<C>): Promise<IpcResult<CommandOutput<C>>>;
   /** Subscribes to an event stream; returns the unsubscribe function. */
   on<E extends EventChannel>(channel: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /** Where the transport can lose its event stream (browser mode): reports losing and regaining it. */
+  onConnection?(listener: (connection: TransportConnection) => void): () => void;
+}
+
+export interface TransportConnection {
+  connected: boolean;
+  /** Why it is down, for the status bar. */
+  reason?: string;
 }
 
 /** The untyped wire shape the preload exposes; the renderer wraps it with validation. */
 export interface CaDeskBridge {
   invoke(channel: string, input: unknown): Promise<unknown>;
   on(channel: string, listener: (payload: unknown) => void): () => void;
+  onConnection?(listener: (connection: TransportConnection) => void): () => void;
 }
 
 export function parseCommandInput<C extends CommandChannel>(channel: C, input: unknown): IpcResult<ParsedInput<C>> {

@@ -10,7 +10,7 @@ import {
   type CommandOutput,
   type EventPayload,
 } from './contract';
-import { fail, type IpcResult } from './result';
+import { fail, ipcErrorSchema, type IpcResult } from './result';
 
 /**
  * Wraps an untyped transport (the preload's bridge or the HTTP bridge) into the
@@ -18,7 +18,9 @@ import { fail, type IpcResult } from './result';
  * leaves the renderer, and a malformed answer never reaches a screen.
  */
 export function createValidatedApi(transport: CaDeskBridge, onInvalidEvent?: (channel: string, message: string) => void): CaDeskApi {
+  const onConnection = transport.onConnection?.bind(transport);
   return {
+    ...(onConnection ? { onConnection } : {}),
     async invoke<C extends CommandChannel>(channel: C, input: CommandInput<C>): Promise<IpcResult<CommandOutput<C>>> {
       if (!isCommandChannel(channel)) return fail('UNKNOWN_CHANNEL', `unknown channel ${String(channel)}`);
       const parsedInput = parseCommandInput(channel, input);
@@ -30,7 +32,11 @@ export function createValidatedApi(transport: CaDeskBridge, onInvalidEvent?: (ch
         return fail('UNAVAILABLE', `${channel}: ${error instanceof Error ? error.message : String(error)}`);
       }
       if (!isIpcResultShape(answer)) return fail('INVALID_OUTPUT', `${channel}: the answer is not a result`);
-      if (!answer.ok) return answer;
+      if (!answer.ok) {
+        // A refusal must still carry a well-formed error, or screens would show garbage.
+        const error = ipcErrorSchema.safeParse(answer.error);
+        return error.success ? { ok: false, error: error.data } : fail('INVALID_OUTPUT', `${channel}: the answer is a refusal without a valid error`);
+      }
       return parseCommandOutput(channel, answer.value);
     },
     on<E extends EventChannel>(channel: E, listener: (payload: EventPayload<E>) => void): () => void {

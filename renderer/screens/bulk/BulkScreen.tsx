@@ -11,6 +11,7 @@ export function BulkScreen() {
   const api = useApi();
   const [csv, setCsv] = useState('');
   const [fileName, setFileName] = useState('');
+  const [fileInputKey, setFileInputKey] = useState(0);
   const [preview, setPreview] = useState<BulkPreview | null>(null);
   const [progress, setProgress] = useState<BulkProgress | null>(null);
   const [busy, setBusy] = useState(false);
@@ -42,6 +43,10 @@ export function BulkScreen() {
     if (result.ok) {
       setMessage(`Queued ${result.value.queued} requests; ${result.value.skipped} invalid rows were left out.`);
       setPreview(null);
+      // The rows may hold PINs, and leaving them would let a second click queue them all again.
+      setCsv('');
+      setFileName('');
+      setFileInputKey((k) => k + 1);
     } else setMessage(result.error.message);
   };
 
@@ -56,12 +61,12 @@ export function BulkScreen() {
       <div className="bulk-input">
         <label className="file-label">
           CSV file
-          <input type="file" accept=".csv,text/csv" onChange={(e) => void load(e.target.files?.[0])} data-testid="bulk-file" />
+          <input key={fileInputKey} type="file" accept=".csv,text/csv" onChange={(e) => void load(e.target.files?.[0])} data-testid="bulk-file" />
         </label>
         <span className="hint">{fileName ? `${fileName} · ${csv.length} characters` : 'or paste the rows below'}</span>
         <label className="field">
           <span className="field-label">CSV text</span>
-          <textarea rows={6} value={csv} spellCheck={false} onChange={(e) => { setCsv(e.target.value); setPreview(null); }} />
+          <textarea rows={6} value={csv} data-testid="bulk-csv" spellCheck={false} onChange={(e) => { setCsv(e.target.value); setPreview(null); }} />
         </label>
         <div className="form-actions">
           <button type="button" className="button" disabled={busy || csv.trim() === ''} onClick={() => void runPreview()}>

@@ -2,7 +2,7 @@ import type { CatalogItem } from '../../../shared/ipc/app-schemas';
 import { PRIORITIES } from '../../../shared/domain/common-fields';
 import { CatalogCombobox } from './CatalogCombobox';
 import type { FieldModel } from './field-model';
-import { defaultKey, type FormValue, type IdentifierValue } from './form-values';
+import { defaultKey, INCOMPLETE_DATE, type FormValue, type IdentifierValue } from './form-values';
 
 // One form field, chosen by its kind; every control is labelled, points at its
 // error with aria-describedby, and says when it is required.
@@ -77,6 +77,10 @@ export function FieldControl({ field, value, onChange, errors }: Props) {
   const labelText = `${field.label}${field.required ? '' : ' (optional)'}`;
   let control: React.ReactNode;
 
+  const syncDate = (input: HTMLInputElement) => {
+    const next = dateInputValue(input);
+    if (next !== value) onChange(next);
+  };
   switch (field.kind) {
     case 'identifier':
       control = (
@@ -147,10 +151,44 @@ export function FieldControl({ field, value, onChange, errors }: Props) {
       control = <input {...common} type="text" inputMode="decimal" value={String(value)} onChange={(e) => onChange(e.target.value)} />;
       break;
     case 'datetime':
-      control = <input {...common} type="datetime-local" step={1} value={String(value)} onChange={(e) => onChange(e.target.value)} />;
+      control = (
+        <>
+          <input
+            {...common}
+            type="datetime-local" step={1}
+            value={value === INCOMPLETE_DATE ? '' : String(value)}
+            onChange={(e) => onChange(dateInputValue(e.currentTarget))}
+            onInput={(e) => syncDate(e.currentTarget)}
+            onKeyUp={(e) => syncDate(e.currentTarget)}
+            onBlur={(e) => syncDate(e.currentTarget)}
+          />
+          {value === INCOMPLETE_DATE ? (
+            <span className="hint" data-testid={`incomplete-${field.name}`}>
+              incomplete date
+            </span>
+          ) : null}
+        </>
+      );
       break;
     case 'date':
-      control = <input {...common} type="date" value={String(value)} onChange={(e) => onChange(e.target.value)} />;
+      control = (
+        <>
+          <input
+            {...common}
+            type="date"
+            value={value === INCOMPLETE_DATE ? '' : String(value)}
+            onChange={(e) => onChange(dateInputValue(e.currentTarget))}
+            onInput={(e) => syncDate(e.currentTarget)}
+            onKeyUp={(e) => syncDate(e.currentTarget)}
+            onBlur={(e) => syncDate(e.currentTarget)}
+          />
+          {value === INCOMPLETE_DATE ? (
+            <span className="hint" data-testid={`incomplete-${field.name}`}>
+              incomplete date
+            </span>
+          ) : null}
+        </>
+      );
       break;
     case 'priority':
       control = (
@@ -188,4 +226,12 @@ export function FieldControl({ field, value, onChange, errors }: Props) {
       ) : null}
     </div>
   );
+}
+
+/**
+ * A half-typed or impossible date reads as "" in Chromium, and no change or
+ * input event fires while the value stays "": check on each key and on leaving.
+ */
+function dateInputValue(input: HTMLInputElement): string {
+  return input.validity.badInput ? INCOMPLETE_DATE : input.value;
 }

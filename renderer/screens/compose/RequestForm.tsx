@@ -20,6 +20,8 @@ interface Props {
   children?: React.ReactNode;
 }
 
+const GROUP_ORDER = ['main', 'options', 'advanced'];
+
 export function RequestForm({ definition, initialBody, submitLabel, busyLabel, onSubmit, resetAfterSubmit, children }: Props) {
   const fields = useMemo(() => fieldsOf(definition), [definition]);
   const [values, setValues] = useState<FormValues>(() => (initialBody ? fromBody(fields, initialBody) : initialValues(fields)));
@@ -49,7 +51,12 @@ export function RequestForm({ definition, initialBody, submitLabel, busyLabel, o
     setErrors(found);
     setMessage(null);
     if (found.length > 0) {
-      const first = found.find((e) => e.field !== '') ?? found[0];
+      // Focus the first wrong field as the form shows them (schema order differs).
+      const rank = (e: FieldError) => {
+        const i = fields.findIndex((f) => f.name === fieldOfError(e.field));
+        return i < 0 ? Number.MAX_SAFE_INTEGER : GROUP_ORDER.indexOf(fields[i]!.group) * fields.length + i;
+      };
+      const first = [...found].filter((e) => e.field !== '').sort((a, b) => rank(a) - rank(b))[0] ?? found[0];
       const target = first ? document.getElementById(fieldDomId(fieldOfError(first.field))) : null;
       (target ?? summaryRef.current)?.focus();
       return;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import examples from '../../../shared/domain/fixtures/nagravision-seed-examples.json';
 import { findRequestDefinition, REQUEST_DEFINITIONS } from '../../../shared/domain/request-catalog';
 import { fieldsOf } from './field-model';
-import { fromBody, initialValues, toBody } from './form-values';
+import { fromBody, INCOMPLETE_DATE, initialValues, toBody } from './form-values';
 
 describe('compose form model', () => {
   it('gives every request definition its fields, required ones marked as the schema says', () => {
@@ -27,6 +27,20 @@ describe('compose form model', () => {
       expect(body).toEqual(params);
       expect(definition.params.safeParse(body).success).toBe(true);
     }
+  });
+
+  it('keeps a half-typed scheduled date as a value the schema refuses, not as "no schedule"', () => {
+    const d = findRequestDefinition('conax', 'send_mail_message_to_client')!;
+    const fields = fieldsOf(d);
+    const values = {
+      ...initialValues(fields),
+      smartcard_identifier: { key: 'serial_number', value: 'smrt20000054' },
+      message_text: 'Hello',
+    };
+    expect(d.params.safeParse(toBody(fields, values)).success).toBe(true);
+    const result = d.params.safeParse(toBody(fields, { ...values, scheduled_date: INCOMPLETE_DATE }));
+    expect(result.success).toBe(false);
+    if (!result.success) expect(result.error.issues.map((i) => i.path.join('.'))).toEqual(['scheduled_date']);
   });
 
   it('turns form text into the types the schema wants', () => {

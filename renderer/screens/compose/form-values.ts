@@ -41,6 +41,13 @@ export function initialValues(fields: readonly FieldModel[]): FormValues {
   return values;
 }
 
+/**
+ * Stands in for a half-typed or impossible date: the browser reports such an
+ * input as "" (which would mean "no date"), so we keep this instead; the schema
+ * refuses it, which blocks queueing with the error beside the field.
+ */
+export const INCOMPLETE_DATE = 'incomplete date';
+
 /** "2026-01-02T03:04" (datetime-local without seconds) → "2026-01-02T03:04:00" */
 export function normaliseDateTime(value: string): string {
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) ? `${value}:00` : value;

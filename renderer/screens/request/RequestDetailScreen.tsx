@@ -44,7 +44,7 @@ function Detail({ detail, onChanged }: { detail: RequestDetail; onChanged: () =>
   return (
     <div className="detail-grid">
       <div className="detail-main">
-        <p className="state-meaning" data-testid="request-state" data-state={r.local_state}>
+        <p className="state-meaning" data-testid="request-state" data-state={r.local_state} data-request-id={r.id}>
           {stateMeaning(r.local_state)}
         </p>
         {r.error_code || r.error_description || r.last_error ? (

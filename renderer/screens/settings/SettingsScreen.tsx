@@ -26,7 +26,7 @@ function Text(props: { id: string; label: string; value: string; onChange(v: str
         onChange={(e) => props.onChange(e.target.value)}
       />
       {props.error ? (
-        <p className="field-error" id={`${props.id}-error`}>
+        <p className="field-error" id={`${props.id}-error`} data-testid={`error-${props.id}`}>
           {props.error}
         </p>
       ) : null}
@@ -50,7 +50,8 @@ export function SettingsScreen() {
 
   if (!draft || !settings.data) return <p>{settings.error?.message ?? 'Loading settings…'}</p>;
   const remote = draft.mode === 'remote';
-  const err = (path: string) => errors.find((e) => e.field === path)?.message;
+  // Local checks name "nagravision.host"; the back end names the same field "connections.nagravision.host".
+  const err = (path: string) => errors.find((e) => e.field === path || e.field === `connections.${path}`)?.message;
   const patch = (fn: (d: Draft) => Draft) => setDraft(fn(structuredClone(draft)));
 
   const save = async (event: FormEvent) => {
@@ -122,7 +123,7 @@ export function SettingsScreen() {
           <Text id="conax-timeout" label="Timeout (ms)" value={String(draft.conax.timeout_ms)} error={err('conax.timeout_ms')} onChange={(v) => patch((d) => ({ ...d, conax: { ...d.conax, timeout_ms: Number(v) } }))} />
           <Text id="login-user" label="Username" value={draft.login.username} error={err('login.username')} onChange={(v) => patch((d) => ({ ...d, login: { ...d.login, username: v } }))} />
           <Text id="login-org" label="Organisation" value={draft.login.organisation} error={err('login.organisation')} onChange={(v) => patch((d) => ({ ...d, login: { ...d.login, organisation: v } }))} />
-          <Text id="login-unit" label="Unit (optional)" value={draft.login.unit ?? ''} onChange={(v) => patch((d) => ({ ...d, login: { ...d.login, unit: v || undefined } }))} />
+          <Text id="login-unit" label="Unit (optional)" value={draft.login.unit ?? ''} error={err('login.unit')} onChange={(v) => patch((d) => ({ ...d, login: { ...d.login, unit: v || undefined } }))} />
         </fieldset>
         <fieldset>
           <legend>Password</legend>
@@ -131,6 +132,7 @@ export function SettingsScreen() {
             label={settings.data.passwordSaved ? 'New password (one is saved; leave empty to keep it)' : 'Password (none saved)'}
             type="password"
             value={password}
+            error={err('password')}
             onChange={setPassword}
           />
           <p className="hint">
