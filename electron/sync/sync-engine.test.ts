@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -54,7 +55,8 @@ function engineFor(store: Store, headends: Partial<Record<'nagravision' | 'conax
   });
   const events: SyncEvent[] = [];
   engine.onChange((e) => events.push(e));
-  cleanups.push(() => engine.stop());
+  // A test that closed the store itself has stopped its engine first.
+  cleanups.push(() => (store.isOpen ? engine.stop() : undefined));
   return { engine, events, logs };
 }
 
@@ -118,6 +120,62 @@ describe('SyncEngine against the sandbox', () => {
     expect(engine.status().pendingCount).toBe(0);
   });
 
+  it('leaves no byte of a drained PIN in the SQLite file or its WAL', async () => {
+    const { dir, store, nagra, cards } = await setup();
+    // A PIN searched for standing alone: no longer run of digits, hex letters or
+    // uuid dashes around it, so no serial, number or uuid can match by chance.
+    const PIN = '7391';
+    const standalone = new RegExp(`(?<![0-9A-Za-z-])${PIN}(?![0-9A-Za-z-])`);
+    const file = path.join(dir, 'store.sqlite');
+    const holdsPin = (f: string) => fs.existsSync(f) && standalone.test(fs.readFileSync(f).toString('latin1'));
+    const anywhere = () => holdsPin(file) || holdsPin(`${file}-wal`);
+    const inputs = cards.map((card) => {
+      const input = nagravisionInput(card, 3);
+      return { ...input, params: { ...(input.params as object), pin: PIN } };
+    });
+    expect(inputs.every((i) => i.method === 'set_pin_to_given_value')).toBe(true);
+    expect(store.enqueue(inputs).ok).toBe(true);
+    store.checkpoint();
+    expect(holdsPin(file)).toBe(true); // the search does find a PIN at rest, before the send
+
+    const { engine } = engineFor(store, { nagravision: nagra });
+    await engine.syncNow();
+    await until(() => {
+      const c = store.countByState();
+      return c.ACKNOWLEDGED + c.COMPLETED + c.REJECTED === inputs.length;
+    });
+    await engine.stop();
+    for (const r of store.listRequests({ limit: 100 })) expect(r.secrets_wiped).toBe(true);
+    store.checkpoint();
+    expect(anywhere()).toBe(false);
+    store.close();
+    expect(anywhere()).toBe(false);
+  });
+
+  it('has its invariant check flag a request at the head-end whose local state says it was never created there', async () => {
+    const { dir, headend, store, nagra, cards } = await setup();
+    enqueueFor(store, cards.slice(0, 3), 1);
+    const { engine } = engineFor(store, { nagravision: nagra });
+    await engine.syncNow();
+    await engine.stop();
+    const sent = store.listRequests({ limit: 10, order: 'asc' });
+    expect(sent.filter((r) => ['ACKNOWLEDGED', 'COMPLETED', 'REJECTED'].includes(r.local_state))).toHaveLength(3);
+    store.close();
+    // What a wrong failure class would leave: the head-end created them, the store says otherwise.
+    const raw = new Database(path.join(dir, 'store.sqlite'));
+    const set = raw.prepare('UPDATE requests SET local_state = ?, outcome_unknown = ? WHERE id = ?');
+    set.run('RETRY_WAIT', 0, sent[0]!.id);
+    set.run('NEEDS_ATTENTION', 0, sent[1]!.id);
+    set.run('DISCARDED', 1, sent[2]!.id); // discarded while unknown: may well be there
+    raw.close();
+    const reopened = openStore(path.join(dir, 'store.sqlite'));
+    cleanups.push(() => reopened.close());
+    const report = await checkInvariants({ store: reopened, headend, nagravision: nagra, cards: [] });
+    expect(report.problems).toHaveLength(2);
+    expect(report.problems[0]).toMatch(new RegExp(`^request ${sent[0]!.id} is RETRY_WAIT .* at the head-end`));
+    expect(report.problems[1]).toMatch(new RegExp(`^request ${sent[1]!.id} is NEEDS_ATTENTION .* at the head-end`));
+  });
+
   it('is offline while the head-end is down and drains by itself when it comes up', async () => {
     const { headend, store, conax, cards } = await setup();
     const { tcpPort, destinationId, dataDir } = headend;
@@ -176,10 +234,12 @@ describe('SyncEngine against the sandbox', () => {
     expect(first!.error_description).toMatch(/body exceeds the limit/);
     expect(second!.local_state).toBe('QUEUED'); // the card waits for the operator
     expect(headend.received()).toHaveLength(0);
+    const report = await checkInvariants({ store, headend, conax, cards: [cards[0]!.serial_number] });
+    expect(report.problems).toEqual([]);
   });
 
   it('pauses a head-end that refuses our login, keeps the requests, and says why', async () => {
-    const { headend, store, cards } = await setup();
+    const { headend, store, nagra, cards } = await setup();
     const wrong = nagravisionClient({ ...endpointsOf(headend), destinationId: 'NOT-THIS-ONE' });
     cleanups.push(() => wrong.close());
     enqueueFor(store, cards.slice(0, 2), 2);
@@ -193,6 +253,8 @@ describe('SyncEngine against the sandbox', () => {
     expect(states.filter((s) => s === 'RETRY_WAIT')).toHaveLength(2);
     expect(states.filter((s) => s === 'QUEUED')).toHaveLength(2);
     expect(headend.received()).toHaveLength(0);
+    const report = await checkInvariants({ store, headend, nagravision: nagra, cards: cards.map((c) => c.serial_number) });
+    expect(report.problems).toEqual([]);
   });
 
   it('refuses to send a request whose reserved UDF the operator filled', async () => {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { LocalRequest } from '../../../shared/domain/local-request';
+import type { LocalRequest, LocalState } from '../../../shared/domain/local-request';
 import type { RunningHeadend } from '../../headend/start-headend';
 import type { Store } from '../../store/store';
 import type { ConaxHttpClient } from '../conax-http-client';
@@ -37,8 +37,18 @@ function allLocal(store: Store): LocalRequest[] {
   }
 }
 
-const AT_HEADEND = new Set(['ACKNOWLEDGED', 'COMPLETED', 'REJECTED']);
-const NOT_AT_HEADEND = new Set(['QUEUED']);
+const AT_HEADEND = new Set<LocalState>(['ACKNOWLEDGED', 'COMPLETED', 'REJECTED']);
+// Waiting to be sent, or waiting again after a failure classed transient: a
+// transient class is only right when the head-end did not create the request,
+// so finding one there means a resend would duplicate it.
+const NOT_AT_HEADEND = new Set<LocalState>(['QUEUED', 'RETRY_WAIT']);
+// Stopped for an operator or discarded: absent from the head-end unless an
+// earlier send's outcome was left unknown (then either is possible).
+const NOT_AT_HEADEND_UNLESS_UNKNOWN = new Set<LocalState>(['NEEDS_ATTENTION', 'DISCARDED']);
+
+function neverReachedHeadend(r: LocalRequest): boolean {
+  return NOT_AT_HEADEND.has(r.local_state) || (NOT_AT_HEADEND_UNLESS_UNKNOWN.has(r.local_state) && !r.outcome_unknown);
+}
 
 export async function checkInvariants(options: {
   store: Store;
@@ -75,7 +85,9 @@ export async function checkInvariants(options: {
   for (const r of local) {
     const there = counts.get(r.client_uuid) ?? 0;
     if (AT_HEADEND.has(r.local_state) && there !== 1) problems.push(`request ${r.id} is ${r.local_state} but ${there} times at the head-end`);
-    if (NOT_AT_HEADEND.has(r.local_state) && there !== 0) problems.push(`request ${r.id} is ${r.local_state} (never sent) but at the head-end`);
+    if (neverReachedHeadend(r) && there !== 0) {
+      problems.push(`request ${r.id} is ${r.local_state} (outcome_unknown ${r.outcome_unknown}: never created there) but ${there} times at the head-end`);
+    }
     if (r.headend_id !== null && byHeadendId.get(r.headend_id) !== undefined && byHeadendId.get(r.headend_id) !== r.client_uuid) {
       problems.push(`request ${r.id}: head-end id ${r.headend_id} belongs to another request`);
     }

@@ -100,6 +100,9 @@ export async function runKillCycles(options: KillCycleOptions): Promise<KillCycl
   try {
     const cards: Card[] = await sandboxCards(catalog, options.cards ?? 8);
     const command = await childCommand(dir);
+    // The store exists before the first child: one killed at a random moment
+    // before it opened the file would otherwise leave nothing to check.
+    openStore(storeFile).close();
     const base: Omit<ChildConfig, 'enqueue'> = { storeFile, tcpPort: headend.tcpPort, destinationId: headend.destinationId, timeLimitMs: 10_000 };
     for (let cycle = 0; cycle < options.cycles && problems.length === 0; cycle++) {
       const batch: EnqueueInput[] = Array.from({ length: options.batchSize ?? 4 }, (_, i) => {
