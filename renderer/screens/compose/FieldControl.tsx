@@ -150,32 +150,14 @@ export function FieldControl({ field, value, onChange, errors }: Props) {
     case 'number':
       control = <input {...common} type="text" inputMode="decimal" value={String(value)} onChange={(e) => onChange(e.target.value)} />;
       break;
+    // One control for both date kinds: a half-typed value must show the same hint either way.
     case 'datetime':
-      control = (
-        <>
-          <input
-            {...common}
-            type="datetime-local" step={1}
-            value={value === INCOMPLETE_DATE ? '' : String(value)}
-            onChange={(e) => onChange(dateInputValue(e.currentTarget))}
-            onInput={(e) => syncDate(e.currentTarget)}
-            onKeyUp={(e) => syncDate(e.currentTarget)}
-            onBlur={(e) => syncDate(e.currentTarget)}
-          />
-          {value === INCOMPLETE_DATE ? (
-            <span className="hint" data-testid={`incomplete-${field.name}`}>
-              incomplete date
-            </span>
-          ) : null}
-        </>
-      );
-      break;
     case 'date':
       control = (
         <>
           <input
             {...common}
-            type="date"
+            {...(field.kind === 'datetime' ? { type: 'datetime-local', step: 1 } : { type: 'date' })}
             value={value === INCOMPLETE_DATE ? '' : String(value)}
             onChange={(e) => onChange(dateInputValue(e.currentTarget))}
             onInput={(e) => syncDate(e.currentTarget)}
