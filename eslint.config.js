@@ -21,7 +21,7 @@ const noElectron = {
 };
 const noElectronDeep = { group: ['electron/*'], message: noElectron.message };
 
-// Globals every runtime of ours has (Node 20, Chromium, Electron's renderer): the
+// Globals every runtime of ours has (Node 22, Chromium, Electron's renderer): the
 // only non-language globals shared/ may touch.
 const crossRuntimeGlobals = new Set([
   'console', 'crypto', 'structuredClone', 'queueMicrotask', 'setTimeout', 'clearTimeout',
