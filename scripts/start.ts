@@ -1,14 +1,21 @@
-// npm start: CA Desk in Electron when the Electron binary is installed, else
-// in browser mode (same services in Node, UI in system Chromium or any browser).
-// Either way the back end runs in its own worker thread (runtime-host.ts).
+// npm start: CA Desk in Electron when the Electron binary is installed and can
+// run here, else in browser mode (same services in Node, UI in system Chromium
+// or any browser). Either way the back end runs in its own worker thread
+// (runtime-host.ts) and the data lives in one folder (electron/launch/data-dir.ts).
 //   --browser        browser mode even if Electron is available
 //   --port N         bridge port (default 0: any free port)
-//   --data-dir DIR   user-data folder (default ~/.config/ca-desk)
+//   --data-dir DIR   data folder (default <appData>/ca-desk; also CA_DESK_USER_DATA)
 //   --no-open        do not open a browser, just print the URL
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { defaultDataDir, startBrowserMode } from '../electron/bridge/browser-mode';
+import { createInterface } from 'node:readline/promises';
+import { startBrowserMode } from '../electron/bridge/browser-mode';
+import { resolveDataDir } from '../electron/launch/data-dir';
+import { electronBinary, electronBindingProblem, fetchElectronBinary } from '../electron/launch/electron-binary';
+import { classifyElectronExit, type ElectronExit } from '../electron/launch/electron-exit';
+import { linuxSandboxProblem, readLinuxSandboxFacts } from '../electron/launch/linux-sandbox';
+import { isStale } from '../electron/launch/stale-build';
 
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -17,6 +24,7 @@ const option = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
+const inRoot = (...parts: string[]) => parts.map((part) => path.join(root, part));
 
 function viteBuild(mode?: string): void {
   const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
@@ -24,52 +32,51 @@ function viteBuild(mode?: string): void {
   if (result.status !== 0) throw new Error(`vite build${mode ? ` --mode ${mode}` : ''} failed`);
 }
 
-/** The Electron binary, if `npm install` could download it (it cannot here). */
-function electronBinary(): string | null {
-  const pathFile = path.join(root, 'node_modules', 'electron', 'path.txt');
-  if (!existsSync(pathFile)) return null;
-  const binary = path.join(root, 'node_modules', 'electron', 'dist', readFileSync(pathFile, 'utf8').trim());
-  return existsSync(binary) ? binary : null;
+/** Builds a bundle that is missing or older than its sources. */
+function buildIfStale(what: string, outputs: string[], sources: string[], modes: (string | undefined)[]): void {
+  if (!isStale(outputs, sources)) return;
+  console.log(`Building ${what} (missing or older than its sources)…`);
+  for (const mode of modes) viteBuild(mode);
 }
 
-/**
- * Electron 45 downloads its binary on first use, not at install (so an offline
- * `npm install` never fails). Try that download once, bounded; offline it fails
- * within a second and we fall back to browser mode.
- */
-function fetchElectronBinary(): string | null {
-  if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) return null;
-  const installer = path.join(root, 'node_modules', 'electron', 'install.js');
-  if (!existsSync(installer)) return null;
-  console.log('Fetching the Electron binary (first start)…');
-  const result = spawnSync(process.execPath, [installer], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
-  if (result.status !== 0 || result.error) {
-    const why = result.error?.message ?? result.stderr.toString().split('\n').find((line) => line.trim()) ?? 'unknown error';
-    console.log(`Could not fetch the Electron binary (${why.trim().slice(0, 200)}).`);
-  }
-  return electronBinary();
+/** Why Electron should not be started here, or null. */
+function electronProblem(electron: string): string | null {
+  return linuxSandboxProblem(readLinuxSandboxFacts(electron)) ?? electronBindingProblem(electron, root);
 }
 
-async function main(): Promise<void> {
-  if (!existsSync(path.join(root, 'dist', 'renderer', 'index.html'))) {
-    console.log('Building the renderer…');
-    viteBuild();
+/** Asks on a terminal (default yes); without one, browser mode is the answer. */
+async function offerBrowserMode(reason: string): Promise<boolean> {
+  console.log(`\n${reason}`);
+  if (!process.stdin.isTTY) {
+    console.log('Starting browser mode instead (same console, same data folder).');
+    return true;
   }
-  const electron = flag('--browser') ? null : (electronBinary() ?? fetchElectronBinary());
-  if (electron) {
-    const built = ['main.cjs', 'runtime-worker.cjs', 'preload.cjs'].every((file) => existsSync(path.join(root, 'dist-electron', file)));
-    if (!built) {
-      console.log('Building the Electron main, back-end worker and preload…');
-      viteBuild('electron-main');
-      viteBuild('electron-preload');
-    }
-    const child = spawn(electron, [root], { stdio: 'inherit' });
-    child.on('exit', (code) => process.exit(code ?? 0));
-    return;
+  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await prompt.question('Start CA Desk in browser mode instead? [Y/n] ');
+    return !/^n/i.test(answer.trim());
+  } finally {
+    prompt.close();
   }
+}
 
-  if (!flag('--browser')) console.log('Electron binary not available here — starting browser mode');
-  const dataDir = option('--data-dir') ?? defaultDataDir();
+function runElectron(electron: string, dataDir: string): Promise<ElectronExit> {
+  buildIfStale('the Electron main, back-end worker and preload', inRoot('dist-electron/main.cjs', 'dist-electron/runtime-worker.cjs', 'dist-electron/preload.cjs'), inRoot('electron', 'shared'), ['electron-main', 'electron-preload']);
+  const child = spawn(electron, [root, `--data-dir=${dataDir}`], { stdio: 'inherit' });
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  return new Promise((resolve) => {
+    child.on('error', (error) => resolve({ kind: 'failed', reason: `Electron could not be started (${error.message})`, exitCode: 1 }));
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      resolve(classifyElectronExit(code, signal));
+    });
+  });
+}
+
+async function runBrowserMode(dataDir: string): Promise<void> {
   const port = Number(option('--port') ?? 0);
   const app = await startBrowserMode({ dataDir, port });
   console.log(`CA Desk (browser mode)\n  data folder : ${dataDir}\n  open        : ${app.launchUrl}`);
@@ -95,6 +102,28 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+async function main(): Promise<void> {
+  const dataDir = resolveDataDir({ argv: args, env: process.env, cwd: process.cwd() });
+  buildIfStale('the renderer', inRoot('dist/renderer/index.html'), inRoot('renderer', 'shared'), [undefined]);
+
+  if (flag('--browser')) return runBrowserMode(dataDir);
+  const electron = electronBinary(root) ?? fetchElectronBinary(root, console.log);
+  if (electron === null) {
+    console.log('Electron binary not available here — starting browser mode');
+    return runBrowserMode(dataDir);
+  }
+  const problem = electronProblem(electron);
+  if (problem !== null) {
+    if (await offerBrowserMode(problem)) return runBrowserMode(dataDir);
+    process.exit(1);
+  }
+  const exit = await runElectron(electron, dataDir);
+  if (exit.kind === 'closed') process.exit(0);
+  if (exit.kind === 'stopped') process.exit(exit.exitCode);
+  if (await offerBrowserMode(`CA Desk's Electron window failed: ${exit.reason}.`)) return runBrowserMode(dataDir);
+  process.exit(exit.exitCode);
 }
 
 main().catch((error: unknown) => {

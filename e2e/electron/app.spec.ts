@@ -1,7 +1,8 @@
 import { _electron as electron, expect, test } from '@playwright/test';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { electronBinary } from '../../electron/launch/electron-binary';
 
 // The Electron shell itself: one window, isolated, sandboxed, the preload's
 // bridge and nothing else. Needs the Electron binary, which `npm install`
@@ -9,14 +10,7 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
-function electronBinary(): string | null {
-  const pathFile = path.join(root, 'node_modules', 'electron', 'path.txt');
-  if (!existsSync(pathFile)) return null;
-  const binary = path.join(root, 'node_modules', 'electron', 'dist', readFileSync(pathFile, 'utf8').trim());
-  return existsSync(binary) ? binary : null;
-}
-
-const binary = electronBinary();
+const binary = electronBinary(root);
 const built = ['main.cjs', 'runtime-worker.cjs', 'preload.cjs'].every((file) => existsSync(path.join(root, 'dist-electron', file)));
 
 if (binary === null) console.warn('e2e/electron: Electron binary not available here — the Electron suite is skipped (browser-mode suites cover the same services).');

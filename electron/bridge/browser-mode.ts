@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { resolveDataDir } from '../launch/data-dir';
 import { startRuntime } from '../services/runtime';
 import { inProcessHandle, type RuntimeHandle } from '../services/runtime-handle';
 import { startRuntimeHost, type RuntimeHostOptions } from '../services/runtime-host';
@@ -27,18 +27,13 @@ export interface BrowserMode {
   close(): Promise<void>;
 }
 
-export function defaultDataDir(): string {
-  const base = process.env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
-  return path.join(base, 'ca-desk');
-}
-
 export function defaultRendererDir(): string {
   return path.resolve(import.meta.dirname, '..', '..', 'dist', 'renderer');
 }
 
 async function startBackEnd(options: BrowserModeOptions): Promise<RuntimeHandle> {
   const { staticDir: _staticDir, port: _port, inProcess, ...rest } = options;
-  const runtimeOptions: RuntimeHostOptions = { ...rest, dataDir: options.dataDir ?? defaultDataDir(), mode: 'browser', version: options.version ?? '0.1.0' };
+  const runtimeOptions: RuntimeHostOptions = { ...rest, dataDir: options.dataDir ?? resolveDataDir({ argv: [], env: process.env, cwd: process.cwd() }), mode: 'browser', version: options.version ?? '0.1.0' };
   if (inProcess) return inProcessHandle(await startRuntime(runtimeOptions));
   return startRuntimeHost(runtimeOptions);
 }

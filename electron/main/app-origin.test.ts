@@ -12,10 +12,13 @@ describe('app origin checks', () => {
     }
   });
 
-  it('opens externally only https links', () => {
-    expect(isSafeExternalUrl('https://example.com/help')).toBe(true);
-    for (const url of ['http://example.com', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'app://ca-desk/', 'nonsense']) {
-      expect(isSafeExternalUrl(url), url).toBe(false);
+  it('opens externally only https links to an allow-listed host', () => {
+    const allowed = ['help.example.com'];
+    expect(isSafeExternalUrl('https://help.example.com/page', allowed)).toBe(true);
+    for (const url of ['https://example.com/', 'https://help.example.com.evil.net/', 'https://user:pw@help.example.com/', 'http://help.example.com', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'app://ca-desk/', 'nonsense']) {
+      expect(isSafeExternalUrl(url, allowed), url).toBe(false);
     }
+    // The shipped list is empty: the console links nowhere outside.
+    expect(isSafeExternalUrl('https://example.com/help')).toBe(false);
   });
 });

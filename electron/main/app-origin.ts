@@ -15,10 +15,18 @@ export function isAppUrl(url: string): boolean {
   }
 }
 
-/** shell.openExternal is allowed for https only: no file:, no custom handlers, no http. */
-export function isSafeExternalUrl(url: string): boolean {
+/**
+ * Hosts a link in the console may open in the system browser. The UI links
+ * nowhere outside today; a host is added here together with the link that
+ * needs it, so a page (or an injected string) cannot open arbitrary sites.
+ */
+export const EXTERNAL_LINK_HOSTS: readonly string[] = [];
+
+/** shell.openExternal is allowed for https to an allow-listed host only: no file:, no custom handlers, no http. */
+export function isSafeExternalUrl(url: string, allowedHosts: readonly string[] = EXTERNAL_LINK_HOSTS): boolean {
   try {
-    return new URL(url).protocol === 'https:';
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' && parsed.username === '' && parsed.password === '' && allowedHosts.includes(parsed.hostname);
   } catch {
     return false;
   }

@@ -1,5 +1,7 @@
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, dialog, Menu } from 'electron';
 import path from 'node:path';
+import { resolveDataDir } from '../launch/data-dir';
+import { STARTUP_FAILED_EXIT_CODE } from '../launch/electron-exit';
 import type { RuntimeHandle } from '../services/runtime-handle';
 import { startRuntimeHost } from '../services/runtime-host';
 import { APP_ENTRY_URL } from './app-origin';
@@ -40,6 +42,8 @@ function createWindow(current: RuntimeHandle): BrowserWindow {
       allowRunningInsecureContent: false,
       webviewTag: false,
       spellcheck: false,
+      // Packaged builds carry no DevTools (a development checkout keeps them).
+      devTools: !app.isPackaged,
     },
   });
   const stopEvents = forwardEvents(current, window);
@@ -52,10 +56,16 @@ function createWindow(current: RuntimeHandle): BrowserWindow {
   return window;
 }
 
+/** macOS needs an application menu for copy and paste; elsewhere a packaged build has none. */
+function applicationMenu(): Menu | null {
+  if (process.platform !== 'darwin') return null;
+  return Menu.buildFromTemplate([{ role: 'appMenu' }, { role: 'editMenu' }, { role: 'windowMenu' }]);
+}
+
 async function boot(): Promise<void> {
-  // Tests (and operators who keep several desks) point the user-data folder elsewhere.
-  const userData = process.env.CA_DESK_USER_DATA;
-  if (userData) app.setPath('userData', userData);
+  // The same folder browser mode uses (electron/launch/data-dir.ts): --data-dir,
+  // CA_DESK_USER_DATA, else <appData>/ca-desk.
+  app.setPath('userData', resolveDataDir({ argv: process.argv, env: process.env, cwd: process.cwd() }));
   if (!app.requestSingleInstanceLock()) {
     // A second CA Desk on the same database would fight over the SQLite lock.
     app.quit();
@@ -64,6 +74,7 @@ async function boot(): Promise<void> {
   registerAppScheme();
   denyNavigationAndPopups();
   await app.whenReady();
+  if (app.isPackaged) Menu.setApplicationMenu(applicationMenu());
   hardenSession();
   serveRenderer(rendererDir);
 
@@ -100,7 +111,14 @@ app.on('will-quit', (event) => {
   void current.close().finally(() => app.quit());
 });
 
+// A failed start is shown to the operator, not only printed: a desktop launch
+// has no terminal. `npm start` reads the exit code and offers browser mode.
 boot().catch((error: unknown) => {
-  console.error(`CA Desk could not start: ${error instanceof Error ? error.message : String(error)}`);
-  app.exit(1);
+  const reason = error instanceof Error ? error.message : String(error);
+  console.error(`CA Desk could not start: ${reason}`);
+  dialog.showErrorBox(
+    'CA Desk could not start',
+    `${reason}\n\nData folder: ${app.getPath('userData')}\nNothing in the queue was changed. Fix the cause above and start CA Desk again.`,
+  );
+  app.exit(STARTUP_FAILED_EXIT_CODE);
 });

@@ -45,8 +45,9 @@ interface WorkerEntry {
 
 /**
  * Under tsx (dev, tests, npm start) the worker is TypeScript. `execArgv:
- * ['--import', 'tsx']` does not reach a worker's entry on Node 20 (tested:
- * "Unknown file extension .ts"), so a two-line bootstrap loads it with tsx's API.
+ * ['--import', 'tsx']` did not reach a worker's entry (seen on Node 20:
+ * "Unknown file extension .ts"), so a two-line bootstrap loads it with tsx's API,
+ * which works the same on every Node.
  * Built (Electron), the worker is dist-electron/runtime-worker.cjs.
  */
 function workerEntry(file: string): WorkerEntry {
