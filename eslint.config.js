@@ -7,6 +7,7 @@ import js from '@eslint/js';
 import globals from 'globals';
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
+import { folderImports } from './lint/folder-imports.js';
 
 // bare names by path, `node:` names by pattern (one message per import)
 const nodeModules = builtinModules.filter((m) => !m.startsWith('node:'));
@@ -20,6 +21,8 @@ const noElectron = {
   message: 'Only the Electron shell (electron/main, electron/preload) may import electron.',
 };
 const noElectronDeep = { group: ['electron/*'], message: noElectron.message };
+// Only one file each may touch raw Electron IPC: every channel goes through the contract.
+const rawIpc = (name) => ({ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: `Only ${name} may import raw ipcMain/ipcRenderer: use the typed contract in shared/ipc.` });
 
 // Globals every runtime of ours has (Node 22, Chromium, Electron's renderer): the
 // only non-language globals shared/ may touch.
@@ -45,6 +48,29 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'off',
       'no-console': 'off',
     },
+  },
+  {
+    // Our own folders: shared/ only shared/; renderer/ itself and shared/; electron/ itself and shared/.
+    files: ['shared/**/*.{ts,tsx}', 'renderer/**/*.{ts,tsx}', 'electron/**/*.{ts,tsx}'],
+    plugins: { local: { rules: { 'folder-imports': folderImports } } },
+    rules: {
+      'local/folder-imports': ['error', { shared: ['shared'], renderer: ['renderer', 'shared'], electron: ['electron', 'shared'] }],
+    },
+  },
+  {
+    // The bridge's tests talk to it with the page's own transport, as the renderer does.
+    files: ['electron/**/*.test.ts'],
+    rules: { 'local/folder-imports': ['error', { electron: ['electron', 'shared', 'renderer'] }] },
+  },
+  {
+    files: ['electron/main/**/*.ts'],
+    ignores: ['electron/main/ipc-main.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [rawIpc('electron/main/ipc-main.ts')] }] },
+  },
+  {
+    files: ['electron/preload/**/*.ts'],
+    ignores: ['electron/preload/preload.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [rawIpc('electron/preload/preload.ts')] }] },
   },
   {
     files: ['shared/**/*.{ts,tsx}'],

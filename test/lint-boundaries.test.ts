@@ -8,7 +8,7 @@ const eslint = new ESLint({ cwd: process.cwd() });
 async function restrictedImportErrors(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
   return result!.messages
-    .filter((m) => ['no-restricted-imports', 'no-restricted-globals', 'no-restricted-properties'].includes(m.ruleId ?? ''))
+    .filter((m) => ['no-restricted-imports', 'no-restricted-globals', 'no-restricted-properties', 'local/folder-imports'].includes(m.ruleId ?? ''))
     .map((m) => m.message);
 }
 
@@ -51,5 +51,35 @@ describe('lint guards the runtime boundaries', () => {
   it('renderer/ may import neither Node nor Electron', async () => {
     expect(await restrictedImportErrors('renderer/x.tsx', "import fs from 'node:fs';\nexport const a = fs;\n")).toHaveLength(1);
     expect(await restrictedImportErrors('renderer/x.tsx', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;\n")).toHaveLength(1);
+  });
+
+  it('shared/ may import only shared/, however the path is spelled', async () => {
+    expect(await restrictedImportErrors('shared/domain/x.ts', "import { a } from '../../electron/sync/x';\nexport const b = a;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('shared/domain/x.ts', "export { a } from '../../renderer/x';\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('shared/domain/x.ts', "export * from '../../electron/x';\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('shared/domain/x.ts', "export const b = import('../../electron/x');\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('shared/domain/x.ts', "import { a } from '../ipc/../domain/y';\nexport const b = a;\n")).toEqual([]);
+    expect(await restrictedImportErrors('shared/domain/x.ts', "import { a } from '../../shared/ipc/y';\nexport const b = a;\n")).toEqual([]);
+  });
+
+  it('renderer/ may import itself and shared/, never electron/', async () => {
+    expect(await restrictedImportErrors('renderer/screens/compose/x.ts', "import { a } from '../../../electron/sync/client-uuid-tag';\nexport const b = a;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('renderer/screens/compose/x.ts', "import { a } from '../../../shared/domain/client-uuid';\nexport const b = a;\n")).toEqual([]);
+    expect(await restrictedImportErrors('renderer/screens/compose/x.ts', "import { a } from '../../ipc/y';\nexport const b = a;\n")).toEqual([]);
+  });
+
+  it('electron/ may not import renderer/ (its tests may use the page transport)', async () => {
+    expect(await restrictedImportErrors('electron/services/x.ts', "import { a } from '../../renderer/ipc/http-transport';\nexport const b = a;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('electron/bridge/x.test.ts', "import { a } from '../../renderer/ipc/http-transport';\nexport const b = a;\n")).toEqual([]);
+    expect(await restrictedImportErrors('electron/services/x.ts', "import { a } from '../../e2e/helpers';\nexport const b = a;\n")).toHaveLength(1);
+  });
+
+  it('only electron/main/ipc-main.ts and electron/preload/preload.ts may import raw ipcMain / ipcRenderer', async () => {
+    expect(await restrictedImportErrors('electron/main/main.ts', "import { ipcMain } from 'electron';\nexport const a = ipcMain;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('electron/main/x.ts', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('electron/preload/x.ts', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;\n")).toHaveLength(1);
+    expect(await restrictedImportErrors('electron/main/ipc-main.ts', "import { ipcMain } from 'electron';\nexport const a = ipcMain;\n")).toEqual([]);
+    expect(await restrictedImportErrors('electron/preload/preload.ts', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;\n")).toEqual([]);
+    expect(await restrictedImportErrors('electron/main/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toEqual([]);
   });
 });

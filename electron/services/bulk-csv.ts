@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
 import { findRequestDefinition, REQUEST_DEFINITIONS } from '../../shared/domain/request-catalog';
 import { fieldErrors, type FieldError } from '../../shared/domain/validation';
-import { CLIENT_UUID_UDF, reservedUdfProblem } from '../sync/client-uuid-tag';
+import { CLIENT_UUID_UDF, reservedUdfProblem } from '../../shared/domain/client-uuid';
 
 // CSV → request bodies. The columns are documented in bulk-csv.md:
 //   provider, method                         which request (both required)

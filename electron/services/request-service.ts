@@ -6,7 +6,7 @@ import { InvalidTransitionError, RequestNotFoundError, StoreInputError, type Sto
 import { deriveCardState } from './card-state';
 import type { EventHub } from './dispatcher';
 import { toDetail, toSummary } from './request-view';
-import { CLIENT_UUID_UDF, reservedUdfProblem } from '../sync/client-uuid-tag';
+import { CLIENT_UUID_UDF, reservedUdfProblem } from '../../shared/domain/client-uuid';
 
 // requests.* and cards.get over the local store. The store validates and
 // keeps history; this layer maps its errors to IPC codes and announces changes.

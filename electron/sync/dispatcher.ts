@@ -1,6 +1,6 @@
 import type { LocalRequest } from '../../shared/domain/local-request';
 import type { Provider } from '../../shared/domain/request-types';
-import { reservedUdfProblem } from './client-uuid-tag';
+import { reservedUdfProblem } from '../../shared/domain/client-uuid';
 import { crashPoint } from './crash-points';
 import type { SubmitOutcome } from './headend-client';
 import type { HeadendLink } from './headend-link';

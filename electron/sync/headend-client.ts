@@ -62,7 +62,7 @@ export interface HeadendClient {
   /**
    * Sends one POST. `params` is the stored request body (no token); the client
    * adds the session token and tags the body with `clientUuid` (see
-   * client-uuid-tag.ts). Never throws: every failure is an outcome.
+   * shared/domain/client-uuid.ts). Never throws: every failure is an outcome.
    */
   submit(
     method: string,

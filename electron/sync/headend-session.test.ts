@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLIENT_UUID_UDF } from './client-uuid-tag';
+import { CLIENT_UUID_UDF } from '../../shared/domain/client-uuid';
 import { NagravisionTcpClient } from './nagravision-tcp-client';
 import { okEnvelope, startFrameServer, type FrameTestServer } from './testing/frame-test-server';
 

@@ -6,7 +6,7 @@ import {
   interpretShowAnswer,
   interpretSubmitAnswer,
 } from './answer-parsing';
-import { tagWithClientUuid } from './client-uuid-tag';
+import { tagWithClientUuid } from '../../shared/domain/client-uuid';
 import {
   TransportError,
   type HeadendClient,

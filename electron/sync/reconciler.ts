@@ -1,6 +1,6 @@
 import type { LocalRequest } from '../../shared/domain/local-request';
 import type { Provider } from '../../shared/domain/request-types';
-import { CLIENT_UUID_UDF, clientUuidOf } from './client-uuid-tag';
+import { CLIENT_UUID_UDF, clientUuidOf } from '../../shared/domain/client-uuid';
 import type { HeadendClient, PartialRequest } from './headend-client';
 import type { HeadendLink } from './headend-link';
 import { headendFieldsOf } from './retry-policy';
@@ -9,7 +9,7 @@ import type { SyncStore } from './sync-store';
 
 // Settles requests whose send may or may not have reached the head-end. The
 // head-end does not deduplicate, so such a request is never resent blindly:
-// we look for our UUID (client-uuid-tag.ts) in the head-end's list of that
+// we look for our UUID (shared/domain/client-uuid.ts) in the head-end's list of that
 // request type, newest first, and only a request proven absent after a full
 // scan is queued again. The list API filters by type, life_cycle_state or
 // reference_number only, so the scan reads every request of the type; a

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHeadend } from '../headend/start-headend';
 import { openStore, type Store } from '../store/store';
-import { CLIENT_UUID_UDF } from './client-uuid-tag';
+import { CLIENT_UUID_UDF } from '../../shared/domain/client-uuid';
 import type { HeadendClient } from './headend-client';
 import { createSyncEngine } from './create-sync-engine';
 import { SyncEngine, type SyncEngineOptions } from './sync-engine';

@@ -1,4 +1,4 @@
-import { CLIENT_UUID_UDF } from '../client-uuid-tag';
+import { CLIENT_UUID_UDF } from '../../../shared/domain/client-uuid';
 import type {
   HeadendClient,
   ListFilter,

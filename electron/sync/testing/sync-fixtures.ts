@@ -7,7 +7,7 @@ import { ConaxHttpClient } from '../conax-http-client';
 import type { HeadendCredentials } from '../headend-session';
 import { NagravisionTcpClient } from '../nagravision-tcp-client';
 import type { TcpFrameConnectionOptions } from '../tcp-frame-connection';
-import { CLIENT_UUID_UDF } from '../client-uuid-tag';
+import { CLIENT_UUID_UDF } from '../../../shared/domain/client-uuid';
 
 // Shared by the sync engine's integration tests, the crash child and the
 // benchmark: temp folders, clients for a sandbox, cards from its catalog, and

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CatalogKind } from '../../../shared/domain/catalog';
 import type { RequestDefinition } from '../../../shared/domain/request-catalog';
-import { CLIENT_UUID_UDF } from '../../../electron/sync/client-uuid-tag';
+import { CLIENT_UUID_UDF } from '../../../shared/domain/client-uuid';
 
 // Reads a request's params schema into the list of fields the form shows, so
 // Compose asks for exactly what the chosen action takes, with the schema's
