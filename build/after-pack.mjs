@@ -8,7 +8,8 @@ import { Arch } from 'electron-builder';
 import { tsImport } from 'tsx/esm/api';
 
 export default async function afterPack(context) {
-  const { checkPackedApp, queryNapiVersion } = await tsImport('../electron/runtime-check/packed-app.ts', import.meta.url);
+  const { checkPackedApp } = await tsImport('../electron/runtime-check/packed-app.ts', import.meta.url);
+  const { queryNapiVersion } = await tsImport('../electron/runtime-check/native-binding.ts', import.meta.url);
   const { packager, appOutDir, electronPlatformName: platform } = context;
   const arch = Arch[context.arch];
   const resourcesDir = packager.getResourcesDir(appOutDir);

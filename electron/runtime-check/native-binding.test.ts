@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { binaryMismatch, checkNativeBinding, prebuildName, requiredNapiVersion, type BindingRuntime } from './native-binding';
+import { binaryMismatch, checkNativeBinding, prebuildName, queryNapiVersion, requiredNapiVersion, type BindingRuntime } from './native-binding';
 
 // Real files only: the installed better-sqlite3 package and copies of its prebuilds.
 const installed = path.resolve('node_modules/better-sqlite3');
@@ -84,5 +84,15 @@ describe('native binding check', () => {
     fs.mkdirSync(path.join(dir, 'build', 'Release'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'build', 'Release', 'better_sqlite3.node'), 'not a library');
     expect(checkNativeBinding(dir, linuxX64)).toMatch(/build\/Release\/better_sqlite3\.node cannot load.*unknown file format/);
+  });
+
+  it('asks an executable for its Node-API version the way start.ts asks Electron, and says null when it cannot', () => {
+    expect(queryNapiVersion(process.execPath)).toBe(Number(process.versions.napi));
+    expect(queryNapiVersion(path.join(os.tmpdir(), 'no-such-electron'))).toBeNull();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-desk-napi-'));
+    temps.push(dir);
+    const failing = path.join(dir, 'fails');
+    fs.writeFileSync(failing, '#!/bin/sh\necho 10\nexit 1\n', { mode: 0o755 });
+    expect(queryNapiVersion(failing)).toBeNull();
   });
 });

@@ -10,7 +10,15 @@
 //
 // Plain Node on purpose (no `electron` import): scripts/start.ts asks this before
 // spawning Electron, and the packaging hook asks it of the packed tree, so an
-// operator reads a sentence instead of a worker crash at first launch.
+// operator reads a sentence instead of a worker crash at first launch:
+//
+//   const napiVersion = queryNapiVersion(electronExecutable); // null: it did not answer
+//   const problem = napiVersion === null
+//     ? 'Electron did not start (…)'
+//     : checkNativeBinding(path.join(root, 'node_modules', 'better-sqlite3'),
+//         { platform: process.platform, arch: process.arch, napiVersion });
+//   if (problem !== null) { /* show it, offer browser mode */ }
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -94,6 +102,21 @@ export function checkNativeBinding(packageDir: string, runtime: BindingRuntime):
     );
   }
   return null;
+}
+
+/**
+ * `process.versions.napi` of an Electron (or Node) executable, asked with
+ * ELECTRON_RUN_AS_NODE=1; null when it cannot run here or does not answer in time.
+ */
+export function queryNapiVersion(executable: string, timeoutMs = 20_000): number | null {
+  const result = spawnSync(executable, ['-p', 'process.versions.napi'], {
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const answer = result.status === 0 ? (result.stdout ?? '').trim() : '';
+  return /^\d+$/.test(answer) ? Number(answer) : null;
 }
 
 const ELF_MACHINES: Record<number, string> = { 62: 'x64', 183: 'arm64' };

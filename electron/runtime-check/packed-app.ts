@@ -3,7 +3,6 @@
 // the right platform, CPU and C library, and loadable by the packed Electron's
 // Node-API. Called by the electron-builder afterPack hook (build/after-pack.mjs)
 // so a wrong package fails the build instead of the first launch.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { listAsarFiles } from './asar-header';
@@ -61,21 +60,6 @@ export function checkPackedApp(resourcesDir: string, target: PackedTarget, sourc
     }
   }
   return problems.length === 0 ? null : problems.join('\n');
-}
-
-/**
- * `process.versions.napi` of an Electron (or Node) executable, asked with
- * ELECTRON_RUN_AS_NODE=1; null when it cannot run here or does not answer in time.
- */
-export function queryNapiVersion(executable: string, timeoutMs = 20_000): number | null {
-  const result = spawnSync(executable, ['-p', 'process.versions.napi'], {
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    encoding: 'utf8',
-    timeout: timeoutMs,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const answer = result.status === 0 ? (result.stdout ?? '').trim() : '';
-  return /^\d+$/.test(answer) ? Number(answer) : null;
 }
 
 /** Every *.node file under `dir`, as '/'-separated paths relative to it. */
