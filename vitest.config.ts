@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Builds dist/ once when stale: some tests drive the bundles as shipped.
+    globalSetup: ['test/build-once.ts'],
   },
 });

@@ -9,7 +9,7 @@
 // Nothing is downloaded: electron-builder needs no other tool for a `dir` target.
 import { extractFile, listPackage, statFile } from '@electron/asar';
 import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,15 +35,10 @@ let appOutDir: string;
 let resourcesDir: string;
 let builderLog = '';
 
+/** Built by test/build-once.ts (vitest global setup) before any test runs. */
 function ensureBuilt(): void {
-  if (BUILT.every((f) => fs.existsSync(path.join(root, f)))) return;
-  const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-  for (const args of [[], ['--mode', 'electron-main'], ['--mode', 'electron-preload']]) {
-    const run = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
-    if (run.status !== 0) throw new Error(`the app must be built before packaging and \`vite build ${args.join(' ')}\` failed:\n${run.stderr}`);
-  }
   const missing = BUILT.filter((f) => !fs.existsSync(path.join(root, f)));
-  if (missing.length > 0) throw new Error(`vite build did not produce ${missing.join(', ')}`);
+  if (missing.length > 0) throw new Error(`the app is not built (${missing.join(', ')} missing): test/build-once.ts should have built it`);
 }
 
 /** The stand-in Electron distribution folder (see the header comment): not Electron. */

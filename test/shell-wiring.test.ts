@@ -2,17 +2,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { COMMAND_CHANNELS } from '../shared/ipc/channels';
 import { STARTUP_FAILED_EXIT_CODE } from '../electron/launch/electron-exit';
-import { isStale } from '../electron/launch/stale-build';
 
 // SHELL WIRING, NOT AN ELECTRON RUN. No Electron binary can be downloaded on
 // our machines, so this drives the real built dist-electron/main.cjs and its
 // real back-end worker in plain Node, with a labelled stand-in answering
 // require('electron') (test/electron-stand-in/). It proves what the shell asks
 // of Electron and how it answers Electron's callbacks; e2e/electron proves
-// Electron itself wherever a binary exists.
+// Electron itself wherever a binary exists. The bundles are built (when stale)
+// by test/build-once.ts before any test runs.
 
 const root = path.resolve(import.meta.dirname, '..');
 const mainBundle = path.join(root, 'dist-electron', 'main.cjs');
@@ -60,15 +60,6 @@ function runShell(env: Record<string, string>, dataDirOverride?: string): Report
   if (!existsSync(reportFile)) throw new Error(`the shell wrote no report (status ${result.status}): ${result.stderr.slice(-2000)}`);
   return { ...(JSON.parse(readFileSync(reportFile, 'utf8')) as Report), dataDir };
 }
-
-beforeAll(() => {
-  // The test drives the bundle the package ships; build it when missing or older than its sources.
-  const bundles = [mainBundle, path.join(root, 'dist-electron', 'runtime-worker.cjs')];
-  if (!isStale(bundles, [path.join(root, 'electron'), path.join(root, 'shared')])) return;
-  const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-  const built = spawnSync(process.execPath, [vite, 'build', '--mode', 'electron-main', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-  if (built.status !== 0) throw new Error('vite build --mode electron-main failed');
-}, 120_000);
 
 afterAll(() => {
   for (const dir of temp.splice(0)) rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linuxSandboxProblem, readLinuxSandboxFacts } from '../electron/launch/linux-sandbox';
-import { isStale } from '../electron/launch/stale-build';
 
 // `npm start` when Electron cannot give a window: it says why and starts
 // browser mode instead of exiting silently. The Electron binary is a labelled
@@ -72,21 +71,10 @@ function nonRootUser(): number | undefined | null {
 let otherUser: number | undefined | null = null;
 
 beforeAll(() => {
-  const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-  const build = (mode?: string) => {
-    const result = spawnSync(process.execPath, [vite, 'build', ...(mode ? ['--mode', mode] : []), '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-    if (result.status !== 0) throw new Error(`vite build ${mode ?? ''} failed`);
-  };
-  // Built here so that a run as another user never has to write into the checkout.
-  if (isStale([path.join(root, 'dist/renderer/index.html')], [path.join(root, 'renderer'), path.join(root, 'shared')])) build();
-  const shell = ['main.cjs', 'runtime-worker.cjs', 'preload.cjs'].map((f) => path.join(root, 'dist-electron', f));
-  if (isStale(shell, [path.join(root, 'electron'), path.join(root, 'shared')])) {
-    build('electron-main');
-    build('electron-preload');
-  }
+  // The bundles are built by test/build-once.ts, so a run as another user never writes into the checkout.
   otherUser = nonRootUser();
   if (otherUser === null) console.warn('start-fallback: no non-root user can run this checkout here; the non-root scenarios are skipped');
-}, 240_000);
+}, 60_000);
 
 afterAll(() => {
   for (const dir of temp.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -121,8 +109,16 @@ describe('npm start when Electron cannot give a window', () => {
 
     it('an Electron that cannot load the SQLite binding is not started', async (context) => {
       if (otherUser === null || sandboxBlocked()) return context.skip();
+      const run = await runStart({ STAND_IN_EXIT: 'no-binding' }, otherUser);
+      expect(run.output).toMatch(/cannot load the SQLite binding in node_modules\/better-sqlite3 \(Error: better_sqlite3\.node: invalid ELF header\)/);
+      expect(run.windowAttempted).toBe(false);
+      expect(run.browserMode).toBe(true);
+    }, 90_000);
+
+    it('an Electron that does not even report its Node-API version is not started', async (context) => {
+      if (otherUser === null || sandboxBlocked()) return context.skip();
       const run = await runStart({ STAND_IN_EXIT: 'clean', STAND_IN_NODE: '/bin/false' }, otherUser);
-      expect(run.output).toMatch(/cannot load the SQLite binding/);
+      expect(run.output).toMatch(/did not start to report its Node-API version/);
       expect(run.windowAttempted).toBe(false);
       expect(run.browserMode).toBe(true);
     }, 90_000);

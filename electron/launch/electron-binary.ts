@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { checkNativeBinding, queryNapiVersion } from '../runtime-check/native-binding';
 
 // The development Electron of `npm start`: node_modules/electron's binary,
 // fetched on first use where the network allows (Electron 45 downloads lazily,
@@ -36,14 +37,21 @@ export function fetchElectronBinary(root: string, say: (line: string) => void): 
 
 // Runs in Electron's own Node (ELECTRON_RUN_AS_NODE): the same ABI and Node-API
 // the app's worker will have. Opening an in-memory database loads the binding.
-const PROBE = "const D = require('better-sqlite3'); new D(':memory:').prepare('select 1').get(); process.stdout.write(process.versions.napi + ' ' + process.versions.electron);";
+const PROBE = "const D = require('better-sqlite3'); new D(':memory:').prepare('select 1').get();";
 
 /**
  * Null when this Electron loads node_modules/better-sqlite3, else what went
- * wrong in an operator's words. (A packaged app cannot run this probe — its
- * RunAsNode fuse is off — so packaging checks the binding it ships instead.)
+ * wrong in an operator's words: first the static check (the right prebuild,
+ * its format, the Node-API version this Electron offers), then a real load in
+ * Electron's own Node. (A packaged app cannot run this — its RunAsNode fuse is
+ * off — so packaging checks the binding it ships: build/after-pack.mjs.)
  */
 export function electronBindingProblem(electron: string, root: string): string | null {
+  const napiVersion = queryNapiVersion(electron);
+  if (napiVersion === null) return `This Electron (${electron}) did not start to report its Node-API version.`;
+  const packageDir = path.join(root, 'node_modules', 'better-sqlite3');
+  const staticProblem = checkNativeBinding(packageDir, { platform: process.platform, arch: process.arch, napiVersion });
+  if (staticProblem !== null) return staticProblem;
   const result = spawnSync(electron, ['-e', PROBE], {
     cwd: root,
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
