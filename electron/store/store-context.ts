@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { redactSecrets } from '../../shared/domain/secrets';
 import type { LocalRequest, RequestEvent, RequestEventKind } from '../../shared/domain/local-request';
+import type { SealerSource } from './request-params';
 import { UuidV7Generator } from './uuid-v7';
 
 /** What every part of the store shares: the one connection, its cached statements, the clock. */
@@ -8,6 +9,8 @@ export class StoreContext {
   private readonly statements = new Map<string, Database.Statement>();
   /** client_uuid for requests whose caller gave none: time-ordered, so the UNIQUE index grows at its end. */
   readonly uuids = new UuidV7Generator(() => this.now());
+  /** How secrets are sealed before they are written (Store.useSealer); null: kept as given (bare unit-test stores). */
+  sealer: SealerSource = null;
 
   constructor(
     readonly db: Database.Database,

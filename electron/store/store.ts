@@ -52,6 +52,10 @@
  *   discard(id, operator, reason) QUEUED|RETRY_WAIT|NEEDS_ATTENTION|UNKNOWN → DISCARDED (kept, PIN wiped)
  *   edit(id, params, operator, reason) → { ok, request } | { ok: false, errors }  (re-validated; → QUEUED)
  *   wipeSecrets(id) → boolean     rewrites params with redactSecrets once the request cannot be sent again
+ * Sealed secrets: useSealer(source) makes every later write seal the PIN
+ *   (sealed-secrets.ts: only the public key is needed); claimDue leaves out
+ *   heads whose PIN cannot be opened now (desk locked), countLockedSecrets()
+ *   counts them. A store never given a sealer keeps PINs as given (unit tests).
  * A transition the current state does not allow throws InvalidTransitionError
  * and changes nothing; an unknown id throws RequestNotFoundError.
  *
@@ -80,6 +84,7 @@ import { StoreContext } from './store-context';
 import * as batch from './sync-batch';
 import type { BatchResult, SyncOutcome } from './sync-batch';
 import * as sync from './sync-transitions';
+import type { SecretSealer } from './sealed-secrets';
 
 export * from './errors';
 export type { EnqueueError, EnqueueInput, EnqueueOptions, EnqueueResult } from './enqueue';
@@ -197,6 +202,16 @@ export class Store {
   }
   wipeSecrets(id: number): boolean {
     return operator.wipeSecrets(this.ctx, id);
+  }
+
+  // Sealed secrets (sealed-secrets.ts)
+  /** From now on every secret is written sealed by the source's sealer; a PIN is refused while it has none. */
+  useSealer(source: () => SecretSealer | null): void {
+    this.ctx.sealer = source;
+  }
+  /** Requests still to send whose PIN waits for the desk to be unlocked. */
+  countLockedSecrets(): number {
+    return queries.countLockedSecrets(this.ctx);
   }
 
   // Catalog
