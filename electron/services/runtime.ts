@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Provider } from '../../shared/domain/request-types';
 import type { SyncStatus } from '../../shared/ipc/app-schemas';
 import { DEFAULT_CREDENTIALS, type HeadendOptions } from '../headend/headend-options';
 import { startHeadend, type RunningHeadend } from '../headend/start-headend';
+import { preparePrivateDir } from '../store/private-files';
 import { openStore, type Store } from '../store/store';
 import { BulkService } from './bulk-service';
 import { PassphraseVault, SealedPassword, type CredentialVault } from './credential-vault';
@@ -63,7 +64,7 @@ function forgetKeyFileVault(dataDir: string, password: SealedPassword): void {
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? consoleLogger;
-  mkdirSync(options.dataDir, { recursive: true });
+  preparePrivateDir(options.dataDir);
   const store = openStore(path.join(options.dataDir, STORE_FILE));
   const events = new EventHub(logger);
   const vault = options.vault ?? new PassphraseVault(store);

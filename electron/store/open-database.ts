@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { StoreError, StoreLockedError } from './errors';
+import { preparePrivateFile } from './private-files';
 
 export interface OpenDatabaseOptions {
   /** How long to wait for a lock before giving up; the holder keeps it for its lifetime, so keep it small. */
@@ -19,6 +20,7 @@ function isBusy(error: unknown): boolean {
  */
 export function openExclusiveDatabase(file: string, options: OpenDatabaseOptions = {}): Database.Database {
   let db: Database.Database;
+  if (file !== ':memory:') preparePrivateFile(file);
   try {
     db = new Database(file, { timeout: options.busyTimeoutMs ?? 100 });
   } catch (error) {
