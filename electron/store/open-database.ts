@@ -33,6 +33,8 @@ export function openExclusiveDatabase(file: string, options: OpenDatabaseOptions
     if (mode !== 'wal') throw new StoreError(`could not switch ${file} to WAL (journal_mode is ${String(mode)})`);
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
+    // A REPLACE's implicit delete then fires DELETE triggers: history cannot be replaced (audit-chain.ts).
+    db.pragma('recursive_triggers = ON');
     // Overwrite deleted content with zeros: a wiped PIN must not stay in free space.
     db.pragma('secure_delete = ON');
     // 32 MiB of page cache: a 100k-request import dirties ~40 MB of pages; a

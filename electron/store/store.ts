@@ -13,6 +13,11 @@
  *   - Migrations (migrations/NNN_*.ts, PRAGMA user_version) run at open, one
  *     transaction each; a database newer than the code → StoreTooNewError.
  *   - Requests left SENDING by a crash become UNKNOWN (reconcile before resend).
+ *   - A damaged store is refused with StoreDamagedError (naming the file and
+ *     the ways out): emptied, replaced or truncated (store-marker.ts, the
+ *     <file>.marker beside it), quick_check not ok, or the history's hash
+ *     chain broken since the last open/close (audit-chain.ts).
+ *   - recursive_triggers=ON: history rows cannot be REPLACEd (migration 005).
  *
  * Requests (every call is synchronous; every write is one transaction)
  *   enqueue(inputs, { onRowWritten? }) → { ok: true, ids } | { ok: false, errors: {index, field, message}[] }
@@ -67,6 +72,7 @@
  * Settings: getSetting(key) → string | undefined, setSetting(key, value | null).
  *   Secrets (passwords, tokens) are stored here ONLY as ciphertext produced by
  *   the shell's safeStorage (base64); never hand the store a secret in clear.
+ * verifyAudit() → the whole hash chain checked; exportAudit('csv' | 'json') → the history with its chain.
  * integrityCheck() → ['ok'] when sound.  close(): closes (checkpoints the WAL) and frees the lock.
  */
 import type { CatalogKind, CatalogRows, StoredCatalogRow } from '../../shared/domain/catalog';
@@ -75,7 +81,10 @@ import type { InstalledItemIdentifier } from '../../shared/domain/identifiers';
 import { CardKeyResolver, type CardKind } from './card-key';
 import * as catalog from './catalog';
 import { enqueue, type EnqueueInput, type EnqueueOptions, type EnqueueResult } from './enqueue';
-import { StoreInputError } from './errors';
+import type Database from 'better-sqlite3';
+import { chainTail, exportAudit, verifyAuditChain, type AuditReport, type ChainAnchor } from './audit-chain';
+import { StoreDamagedError, StoreInputError } from './errors';
+import { checkBeforeOpen, readMarker, storeIdOf, writeMarker } from './store-marker';
 import { LATEST_SCHEMA_VERSION, migrate } from './migrations';
 import { openExclusiveDatabase } from './open-database';
 import * as operator from './operator-actions';
@@ -108,7 +117,12 @@ export class Store {
   private closed = false;
 
   /** @internal use openStore */
-  constructor(private readonly ctx: StoreContext) {}
+  constructor(
+    private readonly ctx: StoreContext,
+    private readonly storeId: string,
+    /** The chain as the marker recorded it before this open: events up to it must still be there. */
+    private readonly anchor: ChainAnchor | null,
+  ) {}
 
   get file(): string {
     return this.ctx.file;
@@ -254,6 +268,15 @@ export class Store {
       .run(key, value, this.ctx.now());
   }
 
+  /** The whole history's hash chain checked (audit-chain.ts). */
+  verifyAudit(): AuditReport {
+    return verifyAuditChain(this.ctx.db, { anchor: this.anchor });
+  }
+  /** The history with its chain, CSV or JSON, piece by piece. */
+  exportAudit(format: 'csv' | 'json'): Generator<string> {
+    return exportAudit(this.ctx.db, format);
+  }
+
   /** PRAGMA integrity_check: ['ok'] when the file is sound. */
   integrityCheck(): string[] {
     const rows = this.ctx.db.pragma('integrity_check') as { integrity_check: string }[];
@@ -267,23 +290,43 @@ export class Store {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    const chain = anchorOf(this.ctx.db);
     this.ctx.db.close();
+    writeMarker(this.ctx.file, { storeId: this.storeId, chain });
   }
 }
 
 /** Opens (creating if needed) and migrates the store at `file`. See the header for what it guarantees. */
 export function openStore(file: string, options: StoreOptions = {}): Store {
+  const marker = readMarker(file);
+  const before = checkBeforeOpen(file, marker);
+  if (before.length > 0) throw new StoreDamagedError(file, before);
   const db = openExclusiveDatabase(file, { busyTimeoutMs: options.busyTimeoutMs });
   try {
+    // A page damaged inside the file would otherwise surface call by call as INTERNAL.
+    const quick = (db.pragma('quick_check') as { quick_check: string }[]).map((r) => r.quick_check);
+    if (quick.length !== 1 || quick[0] !== 'ok') throw new StoreDamagedError(file, quick.slice(0, 3).map((p) => `quick_check: ${p}`));
     migrate(db, file, LATEST_SCHEMA_VERSION);
+    const storeId = storeIdOf(db);
+    if (marker !== null && marker.storeId !== storeId) throw new StoreDamagedError(file, ['it is another store than the one CA Desk left here (replaced)']);
+    // Only the events since the last open or close are hashed again here; npm run audit:verify checks them all.
+    const audit = verifyAuditChain(db, { anchor: marker?.chain ?? null, fromId: marker?.chain?.lastId ?? 0 });
+    if (!audit.ok) throw new StoreDamagedError(file, audit.problems.map((p) => `history: ${p}`));
     const ctx = new StoreContext(db, file, options.clock ?? Date.now);
     if (options.recoverInterruptedSends ?? true) sync.recoverInterruptedSends(ctx);
     // A crash may have left a PIN in the WAL (written, wiped in a later commit,
     // never checkpointed): move the WAL into the database and truncate it now.
     db.pragma('wal_checkpoint(TRUNCATE)');
-    return new Store(ctx);
+    writeMarker(file, { storeId, chain: anchorOf(db) });
+    return new Store(ctx, storeId, marker?.chain ?? null);
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+function anchorOf(db: Database.Database): ChainAnchor {
+  const tail = chainTail(db);
+  const count = (db.prepare('SELECT count(*) AS n FROM request_event_log').get() as { n: number }).n;
+  return { lastId: tail.id, count, head: tail.hash };
 }
