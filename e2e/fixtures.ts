@@ -27,6 +27,8 @@ export const test = base.extend<Fixtures>({
     const app = await startBrowserMode({
       dataDir,
       logger: quiet,
+      // No OS keychain in browser mode: the desk seals PINs with the operator's passphrase.
+      passphrase: 'e2e desk passphrase',
       headend: { processingDelayMs: 300, processingIntervalMs: 100, seedSize: 'small' },
       sync: { idleMs: 200, statusPollMs: 300, catalogIntervalMs: 2_000 },
     });

@@ -24,6 +24,7 @@ describe('browser mode over the real bridge', () => {
       dataDir: dir,
       staticDir: null,
       logger: quiet,
+      passphrase: 'a desk passphrase',
       headend: { processingDelayMs: 100, processingIntervalMs: 50, seedSize: 'tiny' },
       sync: { idleMs: 100, statusPollMs: 200 },
     });

@@ -2,6 +2,7 @@ import type { Provider } from '../../shared/domain/request-types';
 import type { AppInfo, SyncStatus } from '../../shared/ipc/app-schemas';
 import type { Store } from '../store/store';
 import type { BulkService } from './bulk-service';
+import type { DeskLock } from './desk-lock';
 import { searchCatalogItems } from './catalog-service';
 import type { CommandHandlers } from './dispatcher';
 import type { RequestService } from './request-service';
@@ -25,6 +26,7 @@ export interface HandlerDeps {
   requests: RequestService;
   bulk: BulkService;
   settings: SettingsService;
+  deskLock: DeskLock;
   sync: SyncControl;
   info: () => AppInfo;
 }
@@ -59,5 +61,13 @@ export function createHandlers(d: HandlerDeps): CommandHandlers {
       return d.settings.view();
     },
     'connections.test': async ({ provider }) => ({ provider, ...(await d.sync.testConnection(provider)) }),
+    'security.status': () => d.deskLock.status(),
+    // Unlocking opens the saved password too: reconnect so the sync engine logs in with it.
+    'security.unlock': async ({ passphrase }) => {
+      const status = d.deskLock.unlock(passphrase);
+      await d.sync.reconnect();
+      return status;
+    },
+    'security.lock': () => d.deskLock.lock(),
   };
 }

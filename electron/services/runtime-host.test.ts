@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventChannel } from '../../shared/ipc/channels';
-import { createKeyFileVault, type CredentialVault } from './credential-vault';
+import { PassphraseVault, type CredentialVault } from './credential-vault';
 import type { Logger } from './dispatcher';
 import { STORE_FILE, startRuntime } from './runtime';
 import { callStoreProbe, inProcessHandle } from './runtime-handle';
@@ -154,15 +154,17 @@ describe('runtime host: the back end in a worker thread', () => {
 
   it('seals and unseals the saved password with the vault that stays on the main thread', async () => {
     const dataDir = tempDir();
-    const keyDir = tempDir();
-    const keyFile = createKeyFileVault(keyDir);
+    const kept = new Map<string, string>();
+    const inner = new PassphraseVault({ getSetting: (k) => kept.get(k), setSetting: (k, v) => void (v === null ? kept.delete(k) : kept.set(k, v)) });
+    inner.choose('a passphrase kept on this thread');
     const calls: string[] = [];
-    // The real key-file vault, served from this thread under another label, so
+    // A real vault, served from this thread under the keychain's label, so
     // the settings show which vault the worker used.
     const vault: CredentialVault = {
       protection: 'os-keychain',
-      encrypt: (plain) => (calls.push('encrypt'), keyFile.encrypt(plain)),
-      decrypt: (sealed) => (calls.push('decrypt'), keyFile.decrypt(sealed)),
+      isUnlocked: () => true,
+      encrypt: (plain) => (calls.push('encrypt'), inner.encrypt(plain)),
+      decrypt: (sealed) => (calls.push('decrypt'), inner.decrypt(sealed)),
     };
     const password = 'correct-horse-battery-staple';
     const host = await startRuntimeHost({ ...fast, dataDir, vault, logger: collectingLogger() });

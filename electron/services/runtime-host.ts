@@ -23,8 +23,8 @@ import { serveVault } from './vault-channel';
 export interface RuntimeHostOptions extends WorkerRuntimeOptions {
   /**
    * A vault that must stay on this thread (Electron's safeStorage); the worker
-   * asks it over a port (vault-channel.ts). Absent: the worker keeps its own
-   * key-file vault in dataDir.
+   * asks it over a port (vault-channel.ts). Absent: the worker seals with the
+   * operator's passphrase (credential-vault.ts), locked until it is entered.
    */
   vault?: CredentialVault;
   logger?: Logger;
@@ -269,6 +269,7 @@ export async function startRuntimeHost(options: RuntimeHostOptions): Promise<Run
       headend: options.headend,
       sync: options.sync,
       changeCoalesceMs: options.changeCoalesceMs,
+      passphrase: options.passphrase,
     },
     vault: null,
   };

@@ -21,6 +21,8 @@ export interface WorkerRuntimeOptions {
   headend?: WorkerHeadendOptions;
   sync?: WorkerSyncOptions;
   changeCoalesceMs?: number;
+  /** Tests only (RuntimeOptions.passphrase). */
+  passphrase?: string;
 }
 
 export interface WorkerData {

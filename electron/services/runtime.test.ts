@@ -23,6 +23,7 @@ describe('runtime in embedded mode', () => {
         version: '0.0.0-test',
         dataDir: dir,
         logger: { warn: () => {}, error: () => {} },
+        passphrase: 'a desk passphrase',
         headend: { seedSize: 'tiny', processingDelayMs: 50, processingIntervalMs: 50 },
         sync: { idleMs: 100, statusPollMs: 200 },
       }),

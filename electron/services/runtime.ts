@@ -1,14 +1,17 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Provider } from '../../shared/domain/request-types';
 import type { SyncStatus } from '../../shared/ipc/app-schemas';
 import { DEFAULT_CREDENTIALS, type HeadendOptions } from '../headend/headend-options';
 import { startHeadend, type RunningHeadend } from '../headend/start-headend';
+import { preparePrivateDir } from '../store/private-files';
 import { openStore, type Store } from '../store/store';
 import { BulkService } from './bulk-service';
-import { createKeyFileVault, SealedPassword, type CredentialVault } from './credential-vault';
+import { PassphraseVault, SealedPassword, type CredentialVault } from './credential-vault';
+import { DeskLock } from './desk-lock';
 import { consoleLogger, EventHub, ServiceRegistry, type Logger } from './dispatcher';
 import { createHandlers, type SyncControl } from './handlers';
+import { PinKeyring } from './pin-keyring';
 import { RequestService } from './request-service';
 import { SettingsService } from './settings-service';
 import { createClients, toIpcSyncStatus, wireSync, type Endpoints, type SyncWiringOptions, type WiredSync } from './sync-wiring';
@@ -22,8 +25,10 @@ export interface RuntimeOptions {
   dataDir: string;
   mode: 'electron' | 'browser';
   version: string;
-  /** Electron passes safeStorage; default: the key-file vault in dataDir. */
+  /** Electron passes safeStorage; default: a passphrase vault (locked until the operator enters it). */
   vault?: CredentialVault;
+  /** Tests only: choose (first start) or enter the passphrase at start, as an operator would in Settings. */
+  passphrase?: string;
   /** Overrides for the embedded sandbox (tests make it fast). */
   headend?: Partial<HeadendOptions>;
   sync?: SyncWiringOptions;
@@ -45,13 +50,32 @@ export interface Runtime {
 
 export const STORE_FILE = 'ca-desk.sqlite';
 
+/**
+ * Earlier versions kept a key file beside the data (credentials.key): whoever
+ * copied the folder had the password. The file goes, and with it the password
+ * it sealed (the operator saves it again, sealed by the keychain or passphrase).
+ */
+function forgetKeyFileVault(dataDir: string, password: SealedPassword): void {
+  const keyFile = path.join(dataDir, 'credentials.key');
+  if (!existsSync(keyFile)) return;
+  password.save(null);
+  rmSync(keyFile, { force: true });
+}
+
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? consoleLogger;
-  mkdirSync(options.dataDir, { recursive: true });
+  preparePrivateDir(options.dataDir);
   const store = openStore(path.join(options.dataDir, STORE_FILE));
   const events = new EventHub(logger);
-  const vault = options.vault ?? createKeyFileVault(options.dataDir);
-  const settings = new SettingsService(store, new SealedPassword(store, vault));
+  const vault = options.vault ?? new PassphraseVault(store);
+  const password = new SealedPassword(store, vault);
+  forgetKeyFileVault(options.dataDir, password);
+  const keyring = new PinKeyring(store, vault);
+  // From here on a PIN reaches the store only sealed.
+  store.useSealer(() => keyring.sealer());
+  const deskLock = new DeskLock(vault, keyring, store);
+  if (options.passphrase !== undefined) deskLock.unlock(options.passphrase);
+  const settings = new SettingsService(store, password);
   const operator = () => settings.connections().login.username || 'operator';
   const requests = new RequestService(store, events, operator);
   const bulk = new BulkService(store, events, operator);
@@ -173,6 +197,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       requests,
       bulk,
       settings,
+      deskLock,
       sync,
       info: () => ({ mode: options.mode, version: options.version, dataDir: options.dataDir, headend: settings.connections().mode }),
     }),
@@ -186,6 +211,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   } catch (error) {
     await stopSync().catch(() => {});
     await (headend as RunningHeadend | null)?.close().catch(() => {});
+    deskLock.close();
     store.close();
     throw error;
   }
@@ -210,6 +236,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await stopSync();
       await headend?.close();
       headend = null;
+      deskLock.close();
       store.close();
     },
   };

@@ -1,5 +1,6 @@
 import { connectionSettingsSchema, type ConnectionSettings, type SettingsView } from '../../shared/ipc/app-schemas';
-import type { SealedPassword, SettingsStore } from './credential-vault';
+import { IpcFailure } from '../../shared/ipc/result';
+import { VaultLockedError, type SealedPassword, type SettingsStore } from './credential-vault';
 
 // Connection settings live in the store's settings as JSON (no secrets); the
 // password is write-only and sealed (credential-vault.ts).
@@ -58,7 +59,13 @@ export class SettingsService {
       this.settings.setSetting(CONNECTIONS_KEY, JSON.stringify(input.connections));
     }
     if (input.password !== undefined) {
-      this.password.save(input.password);
+      try {
+        this.password.save(input.password);
+      } catch (error) {
+        // No keychain and the passphrase not entered: refuse, never save it in clear.
+        if (error instanceof VaultLockedError) throw new IpcFailure('CONFLICT', error.message, [{ field: 'password', message: error.message }]);
+        throw error;
+      }
       reconnect = true;
     }
     if (input.syncIntervalSeconds !== undefined) this.settings.setSetting(INTERVAL_KEY, String(input.syncIntervalSeconds));

@@ -76,6 +76,8 @@ export function remoteVault(port: MessagePort, protection: CredentialVault['prot
   }
   return {
     protection,
+    // The main thread's vault is the OS keychain: open whenever the session is.
+    isUnlocked: () => true,
     encrypt(plain) {
       const sealed = call('encrypt', plain);
       if (typeof sealed === 'string') throw new Error('the credential vault answered text to encrypt');

@@ -151,8 +151,10 @@ describe('the created event', () => {
       expect(() =>
         raw.prepare("INSERT INTO request_events (request_id, kind, actor, at) VALUES (?, 'created', 'mallory', 1)").run(second),
       ).toThrow(/append-only/);
-      // Other events can still be appended through the view.
-      raw.prepare("INSERT INTO request_events (request_id, kind, actor, at) VALUES (?, 'retried', 'ana', 2)").run(second);
+      // Other events cannot be appended by another client either: only the store appends, chained (migration 005).
+      expect(() => raw.prepare("INSERT INTO request_events (request_id, kind, actor, at) VALUES (?, 'retried', 'ana', 2)").run(second)).toThrow(
+        /append-only/,
+      );
       expect(raw.prepare("SELECT request_id, actor FROM request_events WHERE kind = 'created' ORDER BY request_id").all()).toEqual([
         { request_id: first, actor: 'maria' },
         { request_id: second, actor: 'jose' },
@@ -161,6 +163,7 @@ describe('the created event', () => {
       raw.close();
     }
     store = openStore(t.file, { clock: () => NOW });
-    expect(store.eventsFor(second).map((e) => e.kind)).toEqual(['created', 'edited', 'retried']);
+    expect(store.eventsFor(second).map((e) => e.kind)).toEqual(['created', 'edited']);
+    expect(store.verifyAudit()).toMatchObject({ ok: true, problems: [] });
   });
 });

@@ -3,7 +3,8 @@ import type { FieldError } from '../../shared/domain/validation';
 import { CardKeyResolver, type CardIdentity } from './card-key';
 import { EnqueueWriter } from './enqueue-writer';
 import { drawCardSeq } from './outbox';
-import { definitionFor, redactParams, validateParams, type ValidatedParams } from './request-params';
+import { definitionFor, redactParams, storedParamsJson, validateParams, type ValidatedParams } from './request-params';
+import { canUnsealParams, sealedValuesOf, unsealParams } from './sealed-secrets';
 import type { StoreContext } from './store-context';
 
 export interface EnqueueInput {
@@ -139,11 +140,17 @@ interface ExistingRequest {
  * secrets are wiped (acknowledged, finished, discarded) the stored body has
  * "[redacted]" where the resent one has the PIN, so the resent body is compared
  * redacted; before that the bodies must match exactly (another PIN is another
- * request).
+ * request). A sealed PIN is compared opened (each sealing differs); while the
+ * desk is locked it cannot be compared, which is said rather than guessed.
  */
-function isSameRequest(existing: ExistingRequest, v: ValidatedParams): boolean {
+function isSameRequest(existing: ExistingRequest, v: ValidatedParams): boolean | FieldError {
   if (existing.provider !== v.definition.provider || existing.method !== v.definition.method) return false;
   if (existing.params === v.json) return true;
+  const stored = JSON.parse(existing.params) as Record<string, unknown>;
+  if (sealedValuesOf(stored).length > 0) {
+    if (!canUnsealParams(stored)) return { field: 'clientUuid', message: 'clientUuid names a queued request whose PIN is sealed: unlock the desk to queue it again' };
+    return JSON.stringify(unsealParams(stored)) === v.json;
+  }
   return existing.secrets_wiped === 1 && existing.params === JSON.stringify(redactParams(v.definition, v.params));
 }
 
@@ -187,11 +194,18 @@ export function enqueue(ctx: StoreContext, inputs: readonly EnqueueInput[], opti
         seenUuids.add(clientUuid);
         const existing = existingByUuid.get(clientUuid) as ExistingRequest | undefined;
         if (existing) {
-          if (!isSameRequest(existing, v)) {
+          const same = isSameRequest(existing, v);
+          if (same === false) {
             errors.push({ index, field: 'clientUuid', message: 'clientUuid is already used by another request' });
-          } else ids.push(existing.id); // the same request sent again: idempotent
+          } else if (same === true) ids.push(existing.id); // the same request sent again: idempotent
+          else errors.push({ index, ...same });
           continue;
         }
+      }
+      const json = storedParamsJson(v, ctx.sealer);
+      if (typeof json !== 'string') {
+        errors.push({ index, ...json });
+        continue;
       }
 
       const card = cards.join(v.card, clientUuid);
@@ -202,7 +216,7 @@ export function enqueue(ctx: StoreContext, inputs: readonly EnqueueInput[], opti
           provider: d.provider,
           method: d.method,
           type: d.type,
-          json: v.json,
+          json,
           priority: v.priority,
           scheduledDate: v.scheduledDate,
           cardKey: card.key,

@@ -66,3 +66,23 @@ export class StoreInputError extends StoreError {
     super(message);
   }
 }
+
+/**
+ * The store file is damaged, emptied, replaced or its history was rewritten:
+ * CA Desk does not open it (it would start empty or fail call by call). The
+ * message names the file and the ways out.
+ */
+export class StoreDamagedError extends StoreError {
+  override name = 'StoreDamagedError';
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(
+      `The local database ${file} cannot be trusted: ${problems.slice(0, 3).join('; ')}. CA Desk did not open it and changed nothing. ` +
+        `Ways out: export what can still be read (npm run audit:verify -- --export json ${file}), ` +
+        `restore the latest backup (npm run store:restore -- ${file}; backups are in ${file}.backups), ` +
+        'or move the file and its .marker away to start an empty store.',
+    );
+  }
+}

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { StoreError, StoreLockedError } from './errors';
+import { preparePrivateFile } from './private-files';
 
 export interface OpenDatabaseOptions {
   /** How long to wait for a lock before giving up; the holder keeps it for its lifetime, so keep it small. */
@@ -19,6 +20,7 @@ function isBusy(error: unknown): boolean {
  */
 export function openExclusiveDatabase(file: string, options: OpenDatabaseOptions = {}): Database.Database {
   let db: Database.Database;
+  if (file !== ':memory:') preparePrivateFile(file);
   try {
     db = new Database(file, { timeout: options.busyTimeoutMs ?? 100 });
   } catch (error) {
@@ -31,6 +33,8 @@ export function openExclusiveDatabase(file: string, options: OpenDatabaseOptions
     if (mode !== 'wal') throw new StoreError(`could not switch ${file} to WAL (journal_mode is ${String(mode)})`);
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
+    // A REPLACE's implicit delete then fires DELETE triggers: history cannot be replaced (audit-chain.ts).
+    db.pragma('recursive_triggers = ON');
     // Overwrite deleted content with zeros: a wiped PIN must not stay in free space.
     db.pragma('secure_delete = ON');
     // 32 MiB of page cache: a 100k-request import dirties ~40 MB of pages; a

@@ -4,7 +4,7 @@ import type { FieldError } from '../../shared/domain/validation';
 import { CardKeyResolver } from './card-key';
 import { InvalidTransitionError, StoreInputError } from './errors';
 import { cardHasOutbox, drawCardSeq, promoteHead } from './outbox';
-import { redactParams, validateParams } from './request-params';
+import { redactParams, storedParamsJson, validateParams } from './request-params';
 import { readRequest, readyTime, transition, wipedParams } from './transition';
 import type { StoreContext } from './store-context';
 
@@ -64,6 +64,8 @@ export function edit(ctx: StoreContext, id: number, newParams: unknown, operator
   if (!definition) throw new StoreInputError(`request ${id} has unknown method ${current.method}`);
   const validated = validateParams(definition, newParams);
   if (Array.isArray(validated)) return { ok: false, errors: validated };
+  const json = storedParamsJson(validated, ctx.sealer);
+  if (typeof json !== 'string') return { ok: false, errors: [json] };
 
   const request = transition(ctx, id, 'edit', EDITABLE, (before, now) => {
     if (before.outcome_unknown) {
@@ -77,7 +79,7 @@ export function edit(ctx: StoreContext, id: number, newParams: unknown, operator
     return {
       to: 'QUEUED',
       set: {
-        params: validated.json,
+        params: json,
         secrets_wiped: 0,
         priority: validated.priority,
         scheduled_date: validated.scheduledDate,

@@ -1,5 +1,6 @@
 import { LOCAL_STATES, type LocalRequest, type LocalState, type RequestEvent } from '../../shared/domain/local-request';
 import { StoreInputError } from './errors';
+import { canUnsealParams } from './sealed-secrets';
 import { REQUEST_COLUMNS, requestColumnsOf, toLocalRequest, toMillis, toRequestEvent, type StoreContext } from './store-context';
 
 export function getRequest(ctx: StoreContext, id: number): LocalRequest | undefined {
@@ -121,18 +122,30 @@ export function eventsFor(ctx: StoreContext, requestId: number): RequestEvent[] 
  */
 export function claimDue(ctx: StoreContext, now: Date | number, limit: number): LocalRequest[] {
   if (!Number.isInteger(limit) || limit < 1) throw new StoreInputError('limit must be a positive integer');
-  return ctx
-    .sql(
-      `SELECT ${requestColumnsOf('r')} FROM outbox o CROSS JOIN requests r ON r.id = o.request_id
-       WHERE o.is_head = 1 AND o.ready_at IS NOT NULL AND o.ready_at <= ?
-         AND r.local_state IN ('QUEUED', 'RETRY_WAIT')
-         AND NOT EXISTS (SELECT 1 FROM outbox b JOIN requests rb ON rb.id = b.request_id
-                         WHERE b.card_key = o.card_key AND rb.local_state IN ('SENDING', 'UNKNOWN'))
-       ORDER BY o.priority_rank DESC, o.request_id
-       LIMIT ?`,
-    )
-    .all(toMillis(now), limit)
-    .map(toLocalRequest);
+  const statement = ctx.sql(
+    `SELECT ${requestColumnsOf('r')} FROM outbox o CROSS JOIN requests r ON r.id = o.request_id
+     WHERE o.is_head = 1 AND o.ready_at IS NOT NULL AND o.ready_at <= ?
+       AND r.local_state IN ('QUEUED', 'RETRY_WAIT')
+       AND NOT EXISTS (SELECT 1 FROM outbox b JOIN requests rb ON rb.id = b.request_id
+                       WHERE b.card_key = o.card_key AND rb.local_state IN ('SENDING', 'UNKNOWN'))
+     ORDER BY o.priority_rank DESC, o.request_id
+     LIMIT ?`,
+  );
+  // A head whose PIN is sealed to a locked key waits (and holds its card):
+  // never sent without its PIN. Look further when such heads fill the page.
+  for (let scan = limit; ; scan *= 4) {
+    const rows = statement.all(toMillis(now), scan).map(toLocalRequest);
+    const sendable = rows.filter((r) => canUnsealParams(r.params));
+    if (sendable.length >= limit || rows.length < scan || scan >= limit * 64) return sendable.slice(0, limit);
+  }
+}
+
+/** Requests still to send whose PIN is sealed to a key that is not open (the desk is locked). */
+export function countLockedSecrets(ctx: StoreContext): number {
+  const rows = ctx
+    .sql(`SELECT r.params FROM outbox o JOIN requests r ON r.id = o.request_id WHERE instr(r.params, '"sealed:v1:') > 0`)
+    .all() as { params: string }[];
+  return rows.filter((r) => !canUnsealParams(JSON.parse(r.params) as Record<string, unknown>)).length;
 }
 
 /** ACKNOWLEDGED requests (PENDING at the head-end), for status polling, oldest first. */

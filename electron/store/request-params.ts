@@ -5,6 +5,7 @@ import { providerSchema } from '../../shared/domain/request-types';
 import { redactSecrets, SECRET_FIELD_NAMES, secretFieldNames } from '../../shared/domain/secrets';
 import { fieldErrors, type FieldError } from '../../shared/domain/validation';
 import { cardIdentityOf, type CardIdentity } from './card-key';
+import { sealFields, type SecretSealer } from './sealed-secrets';
 
 /** A request's parameters, validated against its definition, with what the store derives from them. */
 export interface ValidatedParams {
@@ -86,4 +87,23 @@ export function validateParams(definition: RequestDefinition, params: unknown): 
     card: cardIdentityOf(data),
     searchText: searchTextOf(definition, data),
   };
+}
+
+/**
+ * Where the store's sealer comes from: null keeps secrets as validated (a bare
+ * store in unit tests); a function gives the desk's sealer, or null when the
+ * desk has no key yet (browser mode before a passphrase is chosen).
+ */
+export type SealerSource = (() => SecretSealer | null) | null;
+
+/** The params JSON the store writes: every secret sealed (sealed-secrets.ts), or the error that refuses it. */
+export function storedParamsJson(v: ValidatedParams, source: SealerSource): string | FieldError {
+  if (source === null) return v.json;
+  const fields = secretFieldsOf(v.definition).filter((f) => typeof v.params[f] === 'string');
+  if (fields.length === 0) return v.json;
+  const sealer = source();
+  if (sealer === null) {
+    return { field: fields[0]!, message: 'a PIN can only be queued sealed: choose the desk passphrase in Settings first' };
+  }
+  return JSON.stringify(sealFields(sealer, v.params, fields));
 }

@@ -1,13 +1,17 @@
 import type Database from 'better-sqlite3';
 import { redactSecrets } from '../../shared/domain/secrets';
 import type { LocalRequest, RequestEvent, RequestEventKind } from '../../shared/domain/local-request';
+import type { SealerSource } from './request-params';
 import { UuidV7Generator } from './uuid-v7';
+import { eventHash, GENESIS } from './audit-chain';
 
 /** What every part of the store shares: the one connection, its cached statements, the clock. */
 export class StoreContext {
   private readonly statements = new Map<string, Database.Statement>();
   /** client_uuid for requests whose caller gave none: time-ordered, so the UNIQUE index grows at its end. */
   readonly uuids = new UuidV7Generator(() => this.now());
+  /** How secrets are sealed before they are written (Store.useSealer); null: kept as given (bare unit-test stores). */
+  sealer: SealerSource = null;
 
   constructor(
     readonly db: Database.Database,
@@ -27,16 +31,22 @@ export class StoreContext {
 
   /**
    * Appends to the request history (the stored part of the request_events view;
-   * "created" is the request row itself, see migration 004). `detail` is
-   * redacted here so no caller can forget.
+   * "created" is the request row itself, see migration 004), chained to the
+   * last event (audit-chain.ts). `detail` is redacted here so no caller can forget.
    */
   event(requestId: number, kind: RequestEventKind, actor: string, detail: Record<string, unknown> | null, at = this.now()): void {
-    this.sql('INSERT INTO request_event_log (request_id, kind, actor, at, detail) VALUES (?, ?, ?, ?, ?)').run(
-      requestId,
-      kind,
-      actor,
-      at,
-      detail === null ? null : JSON.stringify(redactSecrets(detail)),
+    const tail = this.sql('SELECT id, hash FROM request_event_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
+    const link = { id: (tail?.id ?? 0) + 1, prev_hash: tail?.hash ?? GENESIS };
+    const row = { ...link, request_id: requestId, kind, actor, at, detail: detail === null ? null : JSON.stringify(redactSecrets(detail)) };
+    this.sql('INSERT INTO request_event_log (id, request_id, kind, actor, at, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      row.id,
+      row.request_id,
+      row.kind,
+      row.actor,
+      row.at,
+      row.detail,
+      row.prev_hash,
+      eventHash(row),
     );
   }
 }

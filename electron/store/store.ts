@@ -13,6 +13,11 @@
  *   - Migrations (migrations/NNN_*.ts, PRAGMA user_version) run at open, one
  *     transaction each; a database newer than the code → StoreTooNewError.
  *   - Requests left SENDING by a crash become UNKNOWN (reconcile before resend).
+ *   - A damaged store is refused with StoreDamagedError (naming the file and
+ *     the ways out): emptied, replaced or truncated (store-marker.ts, the
+ *     <file>.marker beside it), quick_check not ok, or the history's hash
+ *     chain broken since the last open/close (audit-chain.ts).
+ *   - recursive_triggers=ON: history rows cannot be REPLACEd (migration 005).
  *
  * Requests (every call is synchronous; every write is one transaction)
  *   enqueue(inputs, { onRowWritten? }) → { ok: true, ids } | { ok: false, errors: {index, field, message}[] }
@@ -52,6 +57,10 @@
  *   discard(id, operator, reason) QUEUED|RETRY_WAIT|NEEDS_ATTENTION|UNKNOWN → DISCARDED (kept, PIN wiped)
  *   edit(id, params, operator, reason) → { ok, request } | { ok: false, errors }  (re-validated; → QUEUED)
  *   wipeSecrets(id) → boolean     rewrites params with redactSecrets once the request cannot be sent again
+ * Sealed secrets: useSealer(source) makes every later write seal the PIN
+ *   (sealed-secrets.ts: only the public key is needed); claimDue leaves out
+ *   heads whose PIN cannot be opened now (desk locked), countLockedSecrets()
+ *   counts them. A store never given a sealer keeps PINs as given (unit tests).
  * A transition the current state does not allow throws InvalidTransitionError
  * and changes nothing; an unknown id throws RequestNotFoundError.
  *
@@ -63,6 +72,7 @@
  * Settings: getSetting(key) → string | undefined, setSetting(key, value | null).
  *   Secrets (passwords, tokens) are stored here ONLY as ciphertext produced by
  *   the shell's safeStorage (base64); never hand the store a secret in clear.
+ * verifyAudit() → the whole hash chain checked; exportAudit('csv' | 'json') → the history with its chain.
  * integrityCheck() → ['ok'] when sound.  close(): closes (checkpoints the WAL) and frees the lock.
  */
 import type { CatalogKind, CatalogRows, StoredCatalogRow } from '../../shared/domain/catalog';
@@ -71,7 +81,10 @@ import type { InstalledItemIdentifier } from '../../shared/domain/identifiers';
 import { CardKeyResolver, type CardKind } from './card-key';
 import * as catalog from './catalog';
 import { enqueue, type EnqueueInput, type EnqueueOptions, type EnqueueResult } from './enqueue';
-import { StoreInputError } from './errors';
+import type Database from 'better-sqlite3';
+import { chainTail, exportAudit, verifyAuditChain, type AuditReport, type ChainAnchor } from './audit-chain';
+import { StoreDamagedError, StoreInputError } from './errors';
+import { checkBeforeOpen, readMarker, storeIdOf, writeMarker } from './store-marker';
 import { LATEST_SCHEMA_VERSION, migrate } from './migrations';
 import { openExclusiveDatabase } from './open-database';
 import * as operator from './operator-actions';
@@ -80,6 +93,7 @@ import { StoreContext } from './store-context';
 import * as batch from './sync-batch';
 import type { BatchResult, SyncOutcome } from './sync-batch';
 import * as sync from './sync-transitions';
+import type { SecretSealer } from './sealed-secrets';
 
 export * from './errors';
 export type { EnqueueError, EnqueueInput, EnqueueOptions, EnqueueResult } from './enqueue';
@@ -103,7 +117,12 @@ export class Store {
   private closed = false;
 
   /** @internal use openStore */
-  constructor(private readonly ctx: StoreContext) {}
+  constructor(
+    private readonly ctx: StoreContext,
+    private readonly storeId: string,
+    /** The chain as the marker recorded it before this open: events up to it must still be there. */
+    private readonly anchor: ChainAnchor | null,
+  ) {}
 
   get file(): string {
     return this.ctx.file;
@@ -199,6 +218,16 @@ export class Store {
     return operator.wipeSecrets(this.ctx, id);
   }
 
+  // Sealed secrets (sealed-secrets.ts)
+  /** From now on every secret is written sealed by the source's sealer; a PIN is refused while it has none. */
+  useSealer(source: () => SecretSealer | null): void {
+    this.ctx.sealer = source;
+  }
+  /** Requests still to send whose PIN waits for the desk to be unlocked. */
+  countLockedSecrets(): number {
+    return queries.countLockedSecrets(this.ctx);
+  }
+
   // Catalog
   upsertCatalog<K extends CatalogKind>(kind: K, rows: readonly CatalogRows[K][]): catalog.UpsertCatalogResult {
     return catalog.upsertCatalog(this.ctx, kind, rows);
@@ -239,6 +268,15 @@ export class Store {
       .run(key, value, this.ctx.now());
   }
 
+  /** The whole history's hash chain checked (audit-chain.ts). */
+  verifyAudit(): AuditReport {
+    return verifyAuditChain(this.ctx.db, { anchor: this.anchor });
+  }
+  /** The history with its chain, CSV or JSON, piece by piece. */
+  exportAudit(format: 'csv' | 'json'): Generator<string> {
+    return exportAudit(this.ctx.db, format);
+  }
+
   /** PRAGMA integrity_check: ['ok'] when the file is sound. */
   integrityCheck(): string[] {
     const rows = this.ctx.db.pragma('integrity_check') as { integrity_check: string }[];
@@ -252,23 +290,43 @@ export class Store {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    const chain = anchorOf(this.ctx.db);
     this.ctx.db.close();
+    writeMarker(this.ctx.file, { storeId: this.storeId, chain });
   }
 }
 
 /** Opens (creating if needed) and migrates the store at `file`. See the header for what it guarantees. */
 export function openStore(file: string, options: StoreOptions = {}): Store {
+  const marker = readMarker(file);
+  const before = checkBeforeOpen(file, marker);
+  if (before.length > 0) throw new StoreDamagedError(file, before);
   const db = openExclusiveDatabase(file, { busyTimeoutMs: options.busyTimeoutMs });
   try {
+    // A page damaged inside the file would otherwise surface call by call as INTERNAL.
+    const quick = (db.pragma('quick_check') as { quick_check: string }[]).map((r) => r.quick_check);
+    if (quick.length !== 1 || quick[0] !== 'ok') throw new StoreDamagedError(file, quick.slice(0, 3).map((p) => `quick_check: ${p}`));
     migrate(db, file, LATEST_SCHEMA_VERSION);
+    const storeId = storeIdOf(db);
+    if (marker !== null && marker.storeId !== storeId) throw new StoreDamagedError(file, ['it is another store than the one CA Desk left here (replaced)']);
+    // Only the events since the last open or close are hashed again here; npm run audit:verify checks them all.
+    const audit = verifyAuditChain(db, { anchor: marker?.chain ?? null, fromId: marker?.chain?.lastId ?? 0 });
+    if (!audit.ok) throw new StoreDamagedError(file, audit.problems.map((p) => `history: ${p}`));
     const ctx = new StoreContext(db, file, options.clock ?? Date.now);
     if (options.recoverInterruptedSends ?? true) sync.recoverInterruptedSends(ctx);
     // A crash may have left a PIN in the WAL (written, wiped in a later commit,
     // never checkpointed): move the WAL into the database and truncate it now.
     db.pragma('wal_checkpoint(TRUNCATE)');
-    return new Store(ctx);
+    writeMarker(file, { storeId, chain: anchorOf(db) });
+    return new Store(ctx, storeId, marker?.chain ?? null);
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+function anchorOf(db: Database.Database): ChainAnchor {
+  const tail = chainTail(db);
+  const count = (db.prepare('SELECT count(*) AS n FROM request_event_log').get() as { n: number }).n;
+  return { lastId: tail.id, count, head: tail.hash };
 }

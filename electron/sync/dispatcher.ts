@@ -7,6 +7,7 @@ import type { HeadendLink } from './headend-link';
 import { headendFieldsOf, nextAttemptAt, type RetryOptions } from './retry-policy';
 import { requestChanged, type SyncEvents } from './sync-events';
 import { batchedStore, type BatchResult, type SyncOutcome, type SyncStore } from './sync-store';
+import { unsealParams } from '../store/sealed-secrets';
 
 // Sends due requests from the outbox. The store hands out only the head of
 // each card's queue, so at most one request per smartcard is ever in flight
@@ -222,7 +223,7 @@ export class Dispatcher {
 
   private async submitAndRecord(sending: LocalRequest, link: HeadendLink, stats: DispatchStats): Promise<void> {
     try {
-      const outcome = await link.client.submit(sending.method, sending.params, sending.client_uuid, {
+      const outcome = await link.client.submit(sending.method, unsealParams(sending.params), sending.client_uuid, {
         onWritten: () => crashPoint('after-socket-write'),
       });
       crashPoint('after-answer-before-commit');

@@ -56,7 +56,7 @@ export function secretFieldNames(schema: z.ZodType): string[] {
 }
 
 /** Field names that hold a secret wherever they appear in the API (any schema, any depth). */
-export const SECRET_FIELD_NAMES: readonly string[] = ['pin', 'password', 'token', 'ca_pin'];
+export const SECRET_FIELD_NAMES: readonly string[] = ['pin', 'password', 'passphrase', 'token', 'ca_pin'];
 const ALWAYS_SECRET = new Set(SECRET_FIELD_NAMES);
 
 /**

@@ -101,8 +101,8 @@ export const settingsViewSchema = z.object({
   connections: connectionSettingsSchema,
   /** Never the password itself: only whether one is saved. */
   passwordSaved: z.boolean(),
-  /** Whether secrets are protected by the OS keychain (Electron safeStorage). */
-  credentialProtection: z.enum(['os-keychain', 'local-key-file']),
+  /** What seals secrets: the OS keychain (Electron safeStorage) or the operator's passphrase (scrypt, in memory only). */
+  credentialProtection: z.enum(['os-keychain', 'passphrase']),
   syncIntervalSeconds: z.number().int().min(1).max(3600),
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
@@ -135,3 +135,18 @@ export const requestsChangedSchema = z.object({
   ids: z.array(z.number().int()),
   reason: z.string(),
 });
+
+/** Whether the desk can open what it sealed (queued PINs, the saved password). */
+export const securityStatusSchema = z.object({
+  protection: z.enum(['os-keychain', 'passphrase']),
+  /** Always true with the OS keychain; false until the operator chooses a passphrase. */
+  passphraseChosen: z.boolean(),
+  /** The desk key is open in memory: sealed PINs can be sent. */
+  unlocked: z.boolean(),
+  /** Requests still to send whose PIN waits for the desk to be unlocked. */
+  pinsWaiting: z.number().int().nonnegative(),
+});
+export type SecurityStatus = z.infer<typeof securityStatusSchema>;
+
+/** The first unlock chooses the passphrase. Never echoed, never stored: only its scrypt check. */
+export const securityUnlockInputSchema = z.strictObject({ passphrase: passwordSchema });

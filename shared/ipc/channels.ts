@@ -21,6 +21,9 @@ export const COMMAND_CHANNELS = [
   'settings.get',
   'settings.set',
   'connections.test',
+  'security.status',
+  'security.unlock',
+  'security.lock',
 ] as const;
 export type CommandChannel = (typeof COMMAND_CHANNELS)[number];
 

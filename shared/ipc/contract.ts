@@ -43,6 +43,9 @@ export const COMMANDS = {
   'settings.get': command(none, app.settingsViewSchema),
   'settings.set': command(app.settingsSetInputSchema, app.settingsViewSchema, true),
   'connections.test': command(app.connectionTestInputSchema, app.connectionTestOutputSchema),
+  'security.status': command(none, app.securityStatusSchema),
+  'security.unlock': command(app.securityUnlockInputSchema, app.securityStatusSchema, true),
+  'security.lock': command(none, app.securityStatusSchema, true),
 } as const satisfies Record<CommandChannel, CommandSpec<z.ZodType, z.ZodType>>;
 
 export const EVENTS = {

@@ -4,6 +4,7 @@ import { fieldErrors, type FieldError } from '../../../shared/domain/validation'
 import { connectionSettingsSchema, type ConnectionSettings } from '../../../shared/ipc/app-schemas';
 import { useApi, useQuery } from '../../app/api-context';
 import { providerLabel } from '../../app/format';
+import { DeskLockPanel } from './DeskLockPanel';
 
 // Where the head-ends are and how to log in. The password is write-only: the
 // screen can replace or forget it, never read it back.
@@ -136,7 +137,7 @@ export function SettingsScreen() {
             onChange={setPassword}
           />
           <p className="hint">
-            Saved encrypted ({settings.data.credentialProtection === 'os-keychain' ? 'operating-system keychain' : 'key file in the data folder'}); never shown again.
+            Saved encrypted ({settings.data.credentialProtection === 'os-keychain' ? 'operating-system keychain' : 'desk passphrase, see Desk lock'}); never shown again.
           </p>
           {settings.data.passwordSaved ? (
             <button type="button" className="button" onClick={() => void forget()}>
@@ -151,6 +152,7 @@ export function SettingsScreen() {
           <p role="status">{status}</p>
         </div>
       </form>
+      <DeskLockPanel />
       <section className="panel" aria-labelledby="test-title">
         <h2 id="test-title">Test the connections</h2>
         {PROVIDERS.map((p) => (

@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startRuntime, STORE_FILE } from '../services/runtime';
+import { openStore } from './store';
+import { addProducts, makeTempDir, removeTempDir } from './test-support/temp-store';
+
+// Store, WAL and data folder are the operator's account's only, whatever the umask.
+
+const mode = (f: string) => fs.statSync(f).mode & 0o777;
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) removeTempDir(d);
+});
+
+describe('private files', () => {
+  it('creates the store and its WAL 0600, under a permissive umask too, and tightens an older 0644 store', () => {
+    const dir = makeTempDir();
+    dirs.push(dir);
+    const file = path.join(dir, 'cadesk.db');
+    const previous = process.umask(0o022);
+    try {
+      const store = openStore(file);
+      expect(store.enqueue([addProducts({ serial_number: 'smrt-modes' })]).ok).toBe(true);
+      expect(fs.existsSync(`${file}-wal`)).toBe(true);
+      expect(mode(file)).toBe(0o600);
+      expect(mode(`${file}-wal`)).toBe(0o600);
+      store.close();
+
+      fs.chmodSync(file, 0o644); // as an earlier version left it
+      openStore(file).close();
+      expect(mode(file)).toBe(0o600);
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('keeps the data folder 0700, made by the runtime or left open by an earlier version', async () => {
+    const parent = makeTempDir();
+    dirs.push(parent);
+    const dataDir = path.join(parent, 'desk');
+    fs.mkdirSync(dataDir, { mode: 0o755 });
+    fs.chmodSync(dataDir, 0o755);
+    const runtime = await startRuntime({
+      mode: 'browser',
+      version: '0.0.0-test',
+      dataDir,
+      logger: { warn: () => {}, error: () => {} },
+      headend: { seedSize: 'tiny' },
+      sync: { idleMs: 100, statusPollMs: 200 },
+    });
+    try {
+      expect(mode(dataDir)).toBe(0o700);
+      expect(mode(path.join(dataDir, STORE_FILE))).toBe(0o600);
+    } finally {
+      await runtime.close();
+    }
+  }, 30_000);
+});
