@@ -1,4 +1,4 @@
-// Sync throughput (printed, never asserted). Each transport is measured beside
+// Sync throughput. Each transport is measured beside
 // a raw loopback echo of the same frames/bodies in the same run, so the ratio
 // says what our client and the sandbox cost on this machine:
 //  - TCP: raw socket + frame echo server; our TcpFrameConnection on the echo
@@ -8,6 +8,9 @@
 //    sandbox; the whole engine over HTTP.
 // The sandbox runs in a child process (npm run headend), as it would beside
 // a real console; both share the machine's cores.
+// Every figure is checked: each answer counted and OK, every drained request
+// acknowledged by the sandbox (none left queued, in attention or unknown),
+// every wait bounded in time.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -15,6 +18,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { encodeFrame, FrameDecoder } from '../electron/protocol/frame-codec';
+import { check, figure, type BenchOptions } from './bench-report';
 import type { EnqueueInput } from '../electron/store/enqueue';
 import { openStore } from '../electron/store/store';
 import type { HeadendClient } from '../electron/sync/headend-client';
@@ -31,24 +35,42 @@ import {
   type Card,
 } from '../electron/sync/testing/sync-fixtures';
 
-const TCP_REQUESTS = 20_000;
-const HTTP_REQUESTS = 5_000;
-/** The whole engine drains this many queued requests over ENGINE_CARDS cards (so ≤ ENGINE_CARDS in flight at once). */
-const ENGINE_REQUESTS = 20_000;
-const ENGINE_CARDS = 2_000;
+interface Sizes {
+  tcp: number;
+  http: number;
+  /** The whole engine drains this many queued requests over `cards` cards (so ≤ `cards` in flight at once). */
+  engine: number;
+  cards: number;
+  seedSize: 'small' | 'full';
+  /** Bound on any one measured piece of work. */
+  deadlineMs: number;
+}
+const FULL: Sizes = { tcp: 20_000, http: 5_000, engine: 20_000, cards: 2_000, seedSize: 'full', deadlineMs: 600_000 };
+const QUICK: Sizes = { tcp: 2_000, http: 300, engine: 1_000, cards: 200, seedSize: 'small', deadlineMs: 60_000 };
+let size = FULL;
 /** CADESK_BENCH_SYNC=engine runs only the two engine drains (quicker before/after comparisons). */
 const ENGINE_ONLY = process.env.CADESK_BENCH_SYNC === 'engine';
 const WINDOW = 256;
 const HTTP_CONCURRENCY = 32;
 
-function fmt(perSecond: number): string {
-  return `${Math.round(perSecond).toLocaleString('en-US')} req/s`;
-}
-
+/** Requests per second of `body`, which must finish within the deadline. */
 async function timed(count: number, body: () => Promise<void>): Promise<number> {
   const start = performance.now();
-  await body();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`did not finish ${count} requests within ${size.deadlineMs / 1000} s`)), size.deadlineMs);
+  });
+  try {
+    await Promise.race([body(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
   return count / ((performance.now() - start) / 1000);
+}
+
+function checkOk(answer: Record<string, unknown>, what: string): void {
+  const code = (answer.status as { code?: unknown } | undefined)?.code;
+  check(code === 'OK', `${what}: answered ${JSON.stringify(answer.status)}`);
 }
 
 /** Runs `count` jobs with at most `width` in flight. */
@@ -60,12 +82,12 @@ async function pool(count: number, width: number, job: (i: number) => Promise<vo
 }
 
 /** The sandbox as its own process; resolves with where it listens. */
-async function sandboxProcess(dataDir: string): Promise<{ endpoints: Endpoints; child: ChildProcess }> {
+async function sandboxProcess(dataDir: string, seedSize: string): Promise<{ endpoints: Endpoints; child: ChildProcess }> {
   const cli = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../electron/headend/headend-cli.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, '--seed-size', 'full', '--data-dir', dataDir, '--processing-delay-ms', '3600000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, '--seed-size', seedSize, '--data-dir', dataDir, '--processing-delay-ms', '3600000'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const endpoints = await new Promise<Endpoints>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sandbox did not start: ${out}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`sandbox did not start within 60 s: ${out}`)), 60_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const tcp = /Nagravision TCP : [^:]+:(\d+) \(destination_id ([^)]+)\)/.exec(out);
@@ -130,20 +152,25 @@ async function rawTcpEcho(port: number, body: Record<string, unknown>): Promise<
   const decoder = new FrameDecoder();
   let sent = 0;
   let answered = 0;
-  const result = await timed(TCP_REQUESTS, () => new Promise<void>((resolve) => {
+  let notOk = 0;
+  const result = await timed(size.tcp, () => new Promise<void>((resolve) => {
     const send = () => {
       const batch: Buffer[] = [];
-      while (sent < TCP_REQUESTS && sent - answered < WINDOW) batch.push(encodeFrame({ destination_id: 'X', sequence_number: sent++, method: 'add_enhanced_list_of_products', body }));
+      while (sent < size.tcp && sent - answered < WINDOW) batch.push(encodeFrame({ destination_id: 'X', sequence_number: sent++, method: 'add_enhanced_list_of_products', body }));
       if (batch.length > 0) socket.write(Buffer.concat(batch));
     };
     socket.on('data', (chunk: Buffer) => {
-      answered += decoder.push(chunk).length;
-      if (answered >= TCP_REQUESTS) resolve();
+      for (const r of decoder.push(chunk)) {
+        answered += 1;
+        if (!r.ok || (r.frame.status as { code?: unknown } | undefined)?.code !== 'OK') notOk += 1;
+      }
+      if (answered >= size.tcp) resolve();
       else send();
     });
     send();
   }));
   socket.destroy();
+  check(notOk === 0, `TCP raw echo: ${notOk} of ${answered} answers were not OK frames`);
   return result;
 }
 
@@ -180,10 +207,10 @@ async function httpEchoServer(canned = false): Promise<{ port: number; close: ()
 async function rawHttpEcho(port: number, body: Record<string, unknown>): Promise<number> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: HTTP_CONCURRENCY });
   const payload = JSON.stringify(body);
-  const result = await timed(HTTP_REQUESTS, () => pool(HTTP_REQUESTS, HTTP_CONCURRENCY, () => new Promise<void>((resolve, reject) => {
+  const result = await timed(size.http, () => pool(size.http, HTTP_CONCURRENCY, () => new Promise<void>((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/conax_web_services/provisioning_request/add_subscriptions', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
       res.resume();
-      res.on('end', () => resolve());
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP raw echo: answered ${res.statusCode}`))));
     });
     req.on('error', reject);
     req.end(payload);
@@ -197,66 +224,82 @@ async function engineDrain(endpoints: Endpoints, cards: Card[], provider: 'nagra
   const store = openStore(path.join(dir, 'bench.sqlite'));
   const client: HeadendClient = provider === 'nagravision' ? nagravisionClient(endpoints, { maxInFlight: WINDOW, requestTimeoutMs: 30_000 }) : conaxClient(endpoints, 30_000);
   const inputs: EnqueueInput[] = [];
-  for (let n = 0; inputs.length < ENGINE_REQUESTS; n++) for (const card of cards) inputs.push(provider === 'nagravision' ? nagravisionInput(card, n) : conaxInput(card, n));
-  store.enqueue(inputs.slice(0, ENGINE_REQUESTS));
+  for (let n = 0; inputs.length < size.engine; n++) for (const card of cards) inputs.push(provider === 'nagravision' ? nagravisionInput(card, n) : conaxInput(card, n));
+  const queued = store.enqueue(inputs.slice(0, size.engine));
+  check(queued.ok && queued.ids.length === size.engine, `engine drain (${provider}): the queue was not written`);
   const engine = new SyncEngine({ store, headends: { [provider]: client }, statusPollMs: 3_600_000, maxInFlightPerHeadend: provider === 'nagravision' ? WINDOW : HTTP_CONCURRENCY, reconcileGraceMs: 60_000 });
-  const start = performance.now();
-  await engine.syncNow();
-  while (engine.status().pendingCount > 0) await engine.syncNow();
-  const ms = performance.now() - start;
-  await engine.stop();
-  await client.close();
-  store.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-  return { rate: ENGINE_REQUESTS / (ms / 1000), ms };
+  try {
+    const start = performance.now();
+    await engine.syncNow();
+    // Only requests still sendable count: one that needs attention would keep pendingCount up forever.
+    const sendable = () => {
+      const c = store.countByState();
+      return c.QUEUED + c.SENDING + c.UNKNOWN + c.RETRY_WAIT;
+    };
+    while (sendable() > 0 && performance.now() - start < size.deadlineMs) await engine.syncNow();
+    const ms = performance.now() - start;
+    const counts = store.countByState();
+    const done = counts.ACKNOWLEDGED + counts.COMPLETED;
+    check(done === size.engine, `engine drain (${provider}): ${done} of ${size.engine} acknowledged after ${Math.round(ms)} ms; states ${JSON.stringify(counts)}`);
+    return { rate: size.engine / (ms / 1000), ms };
+  } finally {
+    await engine.stop();
+    await client.close();
+    store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
-async function printEngineDrains(endpoints: Endpoints, cards: Card[]): Promise<void> {
+async function printEngineDrains(endpoints: Endpoints, cards: Card[], bare: { tcp?: number; http?: number }): Promise<void> {
   const tcp = await engineDrain(endpoints, cards, 'nagravision');
   const overHttp = await engineDrain(endpoints, cards, 'conax');
-  const what = `${ENGINE_REQUESTS.toLocaleString('en-US')} queued over ${cards.length.toLocaleString('en-US')} cards`;
-  console.log(`  engine drain (store FULL + sandbox) over TCP:  ${fmt(tcp.rate)}  (${what}, ${Math.round(tcp.ms)} ms)`);
-  console.log(`  engine drain (store FULL + sandbox) over HTTP: ${fmt(overHttp.rate)}  (${what}, ${Math.round(overHttp.ms)} ms)`);
+  const what = `${size.engine.toLocaleString('en-US')} queued over ${cards.length.toLocaleString('en-US')} cards`;
+  figure('engine drain (store FULL + sandbox) over TCP', tcp.rate, 'req/s', { min: 5_000 }, `${what}, ${Math.round(tcp.ms)} ms; every request acknowledged`);
+  figure('engine drain (store FULL + sandbox) over HTTP', overHttp.rate, 'req/s', { min: 5_000 }, `${what}, ${Math.round(overHttp.ms)} ms; every request acknowledged`);
+  if (bare.tcp) figure('  TCP engine / bare client → sandbox, same run', (100 * tcp.rate) / bare.tcp, '%', { min: 50 });
+  if (bare.http) figure('  HTTP engine / bare client → sandbox, same run', (100 * overHttp.rate) / bare.http, '%', { min: 50 });
 }
 
-export async function run(): Promise<void> {
-  console.log('sync (sandbox in a child process; 2 shared cores)');
+export async function run(options: BenchOptions): Promise<void> {
+  size = options.quick ? QUICK : FULL;
+  console.log(`sync (sandbox in a child process, seed ${size.seedSize}; shared cores)`);
   const dataDir = tempDir();
-  const { endpoints, child } = await sandboxProcess(dataDir);
+  const { endpoints, child } = await sandboxProcess(dataDir, size.seedSize);
   const catalog = conaxClient(endpoints);
-  const engineCards = await sandboxCards(catalog, ENGINE_CARDS);
-  const cards = engineCards.slice(0, 300);
-  const body = sampleBody(cards[0]!);
   try {
+    const engineCards = await sandboxCards(catalog, size.cards);
+    const cards = engineCards.slice(0, 300);
+    const body = sampleBody(cards[0]!);
     if (ENGINE_ONLY) {
-      await printEngineDrains(endpoints, engineCards);
+      await printEngineDrains(endpoints, engineCards, {});
       return;
     }
     // TCP
     const echo = await frameEchoServer();
     const raw = await rawTcpEcho(echo.port, body);
     const ours = new TcpFrameConnection({ host: '127.0.0.1', port: echo.port, destinationId: 'X', maxInFlight: WINDOW });
-    const oursEcho = await timed(TCP_REQUESTS, () => pool(TCP_REQUESTS, WINDOW, async () => void (await ours.request('add_enhanced_list_of_products', body))));
+    const oursEcho = await timed(size.tcp, () => pool(size.tcp, WINDOW, async () => checkOk(await ours.request('add_enhanced_list_of_products', body), 'TCP our connection on the echo server')));
     await ours.close();
     await echo.close();
     const canned = await cannedAnswerServer();
     const cannedClient = nagravisionClient({ tcpPort: canned.port, baseUrl: '', destinationId: 'X' }, { maxInFlight: WINDOW, requestTimeoutMs: 30_000 });
-    const clientOnly = await timed(TCP_REQUESTS, () => pool(TCP_REQUESTS, WINDOW, async (i) => {
+    const clientOnly = await timed(size.tcp, () => pool(size.tcp, WINDOW, async (i) => {
       const outcome = await cannedClient.submit('add_enhanced_list_of_products', nagravisionInput(cards[i % cards.length]!, 0).params as Record<string, unknown>, randomUUID());
-      if (outcome.kind !== 'acknowledged') throw new Error(`submit: ${outcome.kind}`);
+      check(outcome.kind === 'acknowledged', `TCP client on canned answers: ${outcome.kind}`);
     }));
     await cannedClient.close();
     await canned.close();
     const nagra = nagravisionClient(endpoints, { maxInFlight: WINDOW, requestTimeoutMs: 30_000 });
-    const submits = await timed(TCP_REQUESTS, () => pool(TCP_REQUESTS, WINDOW, async (i) => {
+    const submits = await timed(size.tcp, () => pool(size.tcp, WINDOW, async (i) => {
       const outcome = await nagra.submit('add_enhanced_list_of_products', nagravisionInput(cards[i % cards.length]!, 0).params as Record<string, unknown>, randomUUID());
-      if (outcome.kind !== 'acknowledged') throw new Error(`submit: ${outcome.kind}`);
+      check(outcome.kind === 'acknowledged', `TCP client → sandbox: ${outcome.kind}`);
     }));
     await nagra.close();
-    console.log(`  TCP raw echo (bare socket, window ${WINDOW}):         ${fmt(raw)}`);
-    console.log(`  TCP our connection on the echo server:           ${fmt(oursEcho)}  (${Math.round((oursEcho / raw) * 100)}% of raw)`);
-    console.log(`  TCP Nagravision client on canned seed answers:   ${fmt(clientOnly)}  (${Math.round((clientOnly / raw) * 100)}% of raw: login, UUID tag, schema parse)`);
-    console.log(`  TCP Nagravision client → sandbox (pipelined):    ${fmt(submits)}  (${Math.round((submits / raw) * 100)}% of raw echo; target ≥ 5,000 and ≥ 25%)`);
+    const n = size.tcp.toLocaleString('en-US');
+    figure(`TCP raw echo (bare socket, window ${WINDOW})`, raw, 'req/s', null, `${n} frames, every answer an OK frame`);
+    figure('TCP our connection on the echo server', oursEcho, 'req/s', null, `${Math.round((oursEcho / raw) * 100)}% of raw`);
+    figure('TCP Nagravision client on canned seed answers', clientOnly, 'req/s', null, `${Math.round((clientOnly / raw) * 100)}% of raw: login, UUID tag, schema parse`);
+    figure('TCP Nagravision client → sandbox (pipelined)', submits, 'req/s', { min: 5_000 }, `${Math.round((submits / raw) * 100)}% of raw echo; every submit acknowledged`);
 
     // HTTP
     const httpEcho = await httpEchoServer();
@@ -264,24 +307,24 @@ export async function run(): Promise<void> {
     await httpEcho.close();
     const cannedHttp = await httpEchoServer(true);
     const cannedConax = conaxClient({ tcpPort: 0, destinationId: '', baseUrl: `http://127.0.0.1:${cannedHttp.port}` }, 30_000);
-    const httpClientOnly = await timed(HTTP_REQUESTS, () => pool(HTTP_REQUESTS, HTTP_CONCURRENCY, async (i) => {
+    const httpClientOnly = await timed(size.http, () => pool(size.http, HTTP_CONCURRENCY, async (i) => {
       const input = conaxInput(cards[i % cards.length]!, i);
       const outcome = await cannedConax.submit(input.method, input.params as Record<string, unknown>, randomUUID());
-      if (outcome.kind !== 'acknowledged') throw new Error(`submit: ${outcome.kind}`);
+      check(outcome.kind === 'acknowledged', `HTTP client on canned answers: ${outcome.kind}`);
     }));
     await cannedConax.close();
     await cannedHttp.close();
     const conax = conaxClient(endpoints, 30_000);
-    const httpSubmits = await timed(HTTP_REQUESTS, () => pool(HTTP_REQUESTS, HTTP_CONCURRENCY, async (i) => {
+    const httpSubmits = await timed(size.http, () => pool(size.http, HTTP_CONCURRENCY, async (i) => {
       const input = conaxInput(cards[i % cards.length]!, i);
       const outcome = await conax.submit(input.method, input.params as Record<string, unknown>, randomUUID());
-      if (outcome.kind !== 'acknowledged') throw new Error(`submit: ${outcome.kind}`);
+      check(outcome.kind === 'acknowledged', `HTTP client → sandbox: ${outcome.kind}`);
     }));
     await conax.close();
-    console.log(`  HTTP raw keep-alive echo (${HTTP_CONCURRENCY} in flight):       ${fmt(rawHttp)}`);
-    console.log(`  HTTP Conax client on canned seed answers:        ${fmt(httpClientOnly)}  (${Math.round((httpClientOnly / rawHttp) * 100)}% of raw echo)`);
-    console.log(`  HTTP Conax client → sandbox:                     ${fmt(httpSubmits)}  (${Math.round((httpSubmits / rawHttp) * 100)}% of raw echo; target ≥ 2,000)`);
-    await printEngineDrains(endpoints, engineCards);
+    figure(`HTTP raw keep-alive echo (${HTTP_CONCURRENCY} in flight)`, rawHttp, 'req/s', null, `${size.http.toLocaleString('en-US')} posts, every answer 200`);
+    figure('HTTP Conax client on canned seed answers', httpClientOnly, 'req/s', null, `${Math.round((httpClientOnly / rawHttp) * 100)}% of raw echo`);
+    figure('HTTP Conax client → sandbox', httpSubmits, 'req/s', { min: 2_000 }, `${Math.round((httpSubmits / rawHttp) * 100)}% of raw echo; every submit acknowledged`);
+    await printEngineDrains(endpoints, engineCards, { tcp: submits, http: httpSubmits });
   } finally {
     await catalog.close();
     child.kill('SIGTERM');

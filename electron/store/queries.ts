@@ -43,19 +43,22 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-export function listRequests(ctx: StoreContext, query: ListRequestsQuery): LocalRequest[] {
+/**
+ * The SQL listRequests runs for `query` and its arguments (null: no row can
+ * match). Exported so query-plans.test.ts can show its plan: every filter walks
+ * an index in id order and stops at the limit.
+ */
+export function listRequestsStatement(query: ListRequestsQuery): { sql: string; args: (string | number)[] } | null {
   if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > MAX_PAGE) {
     throw new StoreInputError(`limit must be an integer from 1 to ${MAX_PAGE}`);
   }
   const desc = (query.order ?? 'desc') === 'desc';
   const where: string[] = [];
   const args: (string | number)[] = [];
+  const states = [...new Set(query.states ?? [])];
   if (query.states !== undefined) {
-    const states = query.states.filter((s) => (LOCAL_STATES as readonly string[]).includes(s));
-    if (states.length !== query.states.length) throw new StoreInputError('states holds an unknown local state');
-    if (states.length === 0) return [];
-    where.push(`local_state IN (${states.map(() => '?').join(', ')})`);
-    args.push(...states);
+    if (!states.every((s) => (LOCAL_STATES as readonly string[]).includes(s))) throw new StoreInputError('states holds an unknown local state');
+    if (states.length === 0) return null;
   }
   const equal = (column: string, value: string | undefined) => {
     if (value === undefined) return;
@@ -66,12 +69,16 @@ export function listRequests(ctx: StoreContext, query: ListRequestsQuery): Local
   equal('type', query.type);
   equal('card_key', query.cardKey);
   equal('batch_id', query.batchId);
+  // Dates filter rows met in id order (+created_at keeps the planner off
+  // requests_by_created): a range holding most rows would otherwise read and
+  // sort all of them. The newest rows are met first, so "from a day on" stops
+  // early; a narrow window far back reads the rows after it first.
   if (query.from !== undefined) {
-    where.push('created_at >= ?');
+    where.push('+created_at >= ?');
     args.push(toMillis(query.from));
   }
   if (query.to !== undefined) {
-    where.push('created_at < ?');
+    where.push('+created_at < ?');
     args.push(toMillis(query.to));
   }
   const search = query.search?.trim();
@@ -87,24 +94,64 @@ export function listRequests(ctx: StoreContext, query: ListRequestsQuery): Local
     where.push(desc ? 'id < ?' : 'id > ?');
     args.push(query.afterId);
   }
-  const sql =
-    `SELECT ${REQUEST_COLUMNS} FROM requests` +
-    (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
-    ` ORDER BY id ${desc ? 'DESC' : 'ASC'} LIMIT ?`;
+  const order = ` ORDER BY id ${desc ? 'DESC' : 'ASC'} LIMIT ?`;
+  const select = (conditions: string[]) => `SELECT ${REQUEST_COLUMNS} FROM requests` + (conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '');
+  if (states.length > 1) {
+    // One branch per state, merged in id order: each walks requests_by_state
+    // newest (or oldest) first and stops at the limit, where one IN (...)
+    // would read every row of those states and sort them.
+    const sql = states.map(() => select(['local_state = ?', ...where])).join(' UNION ALL ') + order;
+    return { sql, args: [...states.flatMap((s) => [s, ...args]), query.limit] };
+  }
+  if (states.length === 1) {
+    where.unshift('local_state = ?');
+    args.unshift(states[0]!);
+  }
+  return { sql: select(where) + order, args: [...args, query.limit] };
+}
+
+export function listRequests(ctx: StoreContext, query: ListRequestsQuery): LocalRequest[] {
+  const statement = listRequestsStatement(query);
+  if (statement === null) return [];
   return ctx
-    .sql(sql)
-    .all(...args, query.limit)
+    .sql(statement.sql)
+    .all(...statement.args)
     .map(toLocalRequest);
 }
 
+function noCounts(): Record<LocalState, number> {
+  return Object.fromEntries(LOCAL_STATES.map((s) => [s, 0])) as Record<LocalState, number>;
+}
+
+/** Requests per current state, from the counts the triggers keep (migration 005): no scan of requests. */
 export function countByState(ctx: StoreContext): Record<LocalState, number> {
-  const counts = Object.fromEntries(LOCAL_STATES.map((s) => [s, 0])) as Record<LocalState, number>;
-  const rows = ctx.sql('SELECT local_state, count(*) AS n FROM requests GROUP BY local_state').all() as {
+  const counts = noCounts();
+  const rows = ctx.sql('SELECT local_state, sum(n) AS n FROM request_counts GROUP BY local_state').all() as {
     local_state: LocalState;
     n: number;
   }[];
   for (const row of rows) counts[row.local_state] = row.n;
   return counts;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Requests created in each hour of [from, to) by current state, from the kept
+ * counts; `from` and `to` are rounded down to whole hours. Hours with no
+ * request are absent.
+ */
+export function countsPerHour(ctx: StoreContext, from: Date | number, to: Date | number): { hour: number; byState: Record<LocalState, number> }[] {
+  const rows = ctx
+    .sql('SELECT hour, local_state, n FROM request_counts WHERE hour >= ? AND hour < ? AND n > 0 ORDER BY hour')
+    .all(Math.floor(toMillis(from) / HOUR_MS), Math.floor(toMillis(to) / HOUR_MS)) as { hour: number; local_state: LocalState; n: number }[];
+  const out: { hour: number; byState: Record<LocalState, number> }[] = [];
+  for (const row of rows) {
+    let last = out[out.length - 1];
+    if (last?.hour !== row.hour * HOUR_MS) out.push((last = { hour: row.hour * HOUR_MS, byState: noCounts() }));
+    last.byState[row.local_state] = row.n;
+  }
+  return out;
 }
 
 export function eventsFor(ctx: StoreContext, requestId: number): RequestEvent[] {

@@ -30,7 +30,9 @@
  *   getRequest(id), getByClientUuid(uuid), getByHeadendId(headendId)
  *   listRequests({ states?, provider?, type?, cardKey?, batchId?, search?, from?, to?, afterId?, limit, order? })
  *     Newest first unless order 'asc'; page on with afterId = last id seen.
- *   countByState() → Record<LocalState, number>;  eventsFor(id) → RequestEvent[]
+ *   countByState() → Record<LocalState, number>;  countsPerHour(from, to) → per creation hour, by
+ *     current state (both read counts kept by triggers: migrations/006_queue_at_scale.ts)
+ *   eventsFor(id) → RequestEvent[]
  *     (append-only; "created" is the request row itself, id = -request id:
  *     migrations/004_created_event_from_request.ts)
  *   cardKeyFor('smartcard' | 'stb', identifier) → the card_key to filter by.
@@ -150,6 +152,9 @@ export class Store {
   }
   countByState(): Record<LocalState, number> {
     return queries.countByState(this.ctx);
+  }
+  countsPerHour(from: Date | number, to: Date | number): { hour: number; byState: Record<LocalState, number> }[] {
+    return queries.countsPerHour(this.ctx, from, to);
   }
   eventsFor(id: number): RequestEvent[] {
     return queries.eventsFor(this.ctx, id);

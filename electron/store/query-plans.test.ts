@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LATEST_SCHEMA_VERSION, migrate } from './migrations';
+import { openExclusiveDatabase } from './open-database';
+import * as queries from './queries';
+import { StoreContext } from './store-context';
+import { openStore } from './store';
+
+// The plan of every query the console and the sync engine ask of the queue,
+// printed and checked, so that a full scan of a million requests cannot creep
+// back (issue 14; figures in bench/queue.bench.ts). The rules:
+//   - a filtered list walks an index (SEARCH ... USING INDEX), in id order: no
+//     temporary B-tree to sort, so it stops at its limit;
+//   - an unfiltered list (or one filtered only by rows met in id order: dates,
+//     search text) walks the table's rowid, newest first, and stops at its limit;
+//   - counts read the small request_counts table, never requests.
+// Plans do not depend on the rows, so a few rows suffice.
+
+/** Records the SQL text of every statement the store prepares. */
+class RecordingContext extends StoreContext {
+  readonly seen: string[] = [];
+  override sql(text: string) {
+    this.seen.push(text);
+    return super.sql(text);
+  }
+}
+
+let dir: string;
+let ctx: RecordingContext;
+
+function planOf(sql: string): string[] {
+  const params = (sql.match(/\?/g) ?? []).length;
+  const rows = ctx.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array<null>(params).fill(null)) as { detail: string }[];
+  return rows.map((r) => r.detail);
+}
+
+/** The plan of the one statement `run` prepares last. */
+function planOfCall(run: () => unknown): string[] {
+  ctx.seen.length = 0;
+  run();
+  const sql = ctx.seen[ctx.seen.length - 1];
+  if (sql === undefined) throw new Error('the call prepared no statement');
+  return planOf(sql);
+}
+
+function show(name: string, plan: string[]): string[] {
+  console.log(`${name}:\n  ${plan.join('\n  ')}`);
+  return plan;
+}
+
+const FULL_SCAN = /^SCAN requests( |$)(?!USING)/;
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cadesk-plans-'));
+  const file = path.join(dir, 'plans.db');
+  const store = openStore(file);
+  const card = (serial: string) => ({ smartcard_identifier: { serial_number: serial }, message_text: 'hello' });
+  const queued = store.enqueue([
+    { provider: 'conax', method: 'send_mail_message_to_client', params: card('smrt1'), operator: 'op', batchId: 'b1' },
+    { provider: 'conax', method: 'send_mail_message_to_client', params: card('smrt2'), operator: 'op' },
+  ]);
+  expect(queued.ok).toBe(true);
+  store.close();
+  const db = openExclusiveDatabase(file);
+  migrate(db, file, LATEST_SCHEMA_VERSION);
+  ctx = new RecordingContext(db, file, Date.now);
+});
+
+afterAll(() => {
+  ctx.db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('query plans of the queue', () => {
+  const filtered: [string, queries.ListRequestsQuery, RegExp][] = [
+    ['one state', { states: ['QUEUED'], limit: 101 }, /SEARCH requests USING (COVERING )?INDEX requests_by_state \(local_state=\?/],
+    ['one state, oldest first', { states: ['QUEUED'], limit: 101, order: 'asc' }, /SEARCH requests USING (COVERING )?INDEX requests_by_state \(local_state=\?/],
+    ['one state, next page', { states: ['QUEUED'], limit: 501, afterId: 1000 }, /SEARCH requests USING (COVERING )?INDEX requests_by_state \(local_state=\? AND (rowid|id)<\?\)/],
+    ['provider', { provider: 'conax', limit: 101 }, /SEARCH requests USING INDEX requests_by_provider \(provider=\?/],
+    ['type', { type: 'SEND_MAIL_MESSAGE_TO_CLIENT', limit: 101 }, /SEARCH requests USING INDEX requests_by_type \(type=\?/],
+    ['batch', { batchId: 'b1', limit: 101 }, /SEARCH requests USING INDEX requests_by_batch \(batch_id=\?/],
+  ];
+  for (const [name, query, expected] of filtered) {
+    it(`list by ${name}: walks its index in id order, never sorts`, () => {
+      const plan = show(`list by ${name}`, planOf(queries.listRequestsStatement(query)!.sql));
+      expect(plan.some((step) => expected.test(step))).toBe(true);
+      expect(plan.some((step) => FULL_SCAN.test(step))).toBe(false);
+      expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/);
+    });
+  }
+
+  it('list by card: its index, then a sort of that one card\'s requests (a card has few)', () => {
+    const plan = show('list by card', planOf(queries.listRequestsStatement({ cardKey: 'serial_number:smrt1', limit: 501 })!.sql));
+    expect(plan).toEqual(['SEARCH requests USING INDEX requests_by_card (card_key=?)', 'USE TEMP B-TREE FOR ORDER BY']);
+  });
+
+  it('list by several states: one index walk per state, merged in id order, never sorted', () => {
+    const plan = show('list by two states', planOf(queries.listRequestsStatement({ states: ['ACKNOWLEDGED', 'COMPLETED'], limit: 101 })!.sql));
+    expect(plan.filter((step) => /SEARCH requests USING (COVERING )?INDEX requests_by_state \(local_state=\?\)/.test(step))).toHaveLength(2);
+    expect(plan.join('\n')).toMatch(/MERGE \(UNION ALL\)/);
+    expect(plan.some((step) => FULL_SCAN.test(step))).toBe(false);
+    expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/);
+  });
+
+  const inIdOrder: [string, queries.ListRequestsQuery][] = [
+    ['nothing (first page)', { limit: 101 }],
+    ['dates', { from: 0, to: 1, limit: 101 }],
+    ['search text', { search: 'smrt1', limit: 101 }],
+  ];
+  for (const [name, query] of inIdOrder) {
+    it(`list by ${name}: walks the rowid newest first and stops at the limit, never sorts`, () => {
+      const plan = show(`list by ${name}`, planOf(queries.listRequestsStatement(query)!.sql));
+      expect(plan).toEqual(['SCAN requests']);
+      expect(queries.listRequestsStatement(query)!.sql).toMatch(/ORDER BY id DESC LIMIT \?$/);
+    });
+  }
+
+  it('counts by state read request_counts, never requests', () => {
+    const plan = show('countByState', planOfCall(() => queries.countByState(ctx)));
+    expect(plan.join('\n')).toMatch(/request_counts/);
+    expect(plan.join('\n')).not.toMatch(/\brequests\b/);
+  });
+
+  it('the dashboard hours are a key range of request_counts', () => {
+    const plan = show('countsPerHour', planOfCall(() => queries.countsPerHour(ctx, 0, 3_600_000 * 24)));
+    expect(plan).toEqual(['SEARCH request_counts USING PRIMARY KEY (hour>? AND hour<?)']);
+  });
+
+  it('the sync engine: due heads from the outbox index, acknowledged requests from the state index', () => {
+    const due = show('claimDue', planOfCall(() => queries.claimDue(ctx, Date.now(), 10)));
+    expect(due.join('\n')).toMatch(/outbox_sendable_heads/);
+    expect(due.some((step) => /^SCAN (o|outbox)\b(?! USING)/.test(step) || FULL_SCAN.test(step))).toBe(false);
+    const pending = show('pendingHeadendRequests', planOfCall(() => queries.pendingHeadendRequests(ctx, 10)));
+    expect(pending.join('\n')).toMatch(/SEARCH requests USING (COVERING )?INDEX requests_by_state \(local_state=\? AND (rowid|id)>\?\)/);
+  });
+
+  it('a request by id, client uuid and head-end id is a key lookup', () => {
+    for (const [name, run] of [
+      ['getRequest', () => queries.getRequest(ctx, 1)],
+      ['getByClientUuid', () => queries.getByClientUuid(ctx, '0d1f6c5e-8f43-4a39-9d59-0a6fb7a1c001')],
+      ['getByHeadendId', () => queries.getByHeadendId(ctx, 'A'.repeat(32))],
+    ] as const) {
+      const plan = show(name, planOfCall(run));
+      expect(plan.every((step) => step.startsWith('SEARCH requests USING'))).toBe(true);
+    }
+  });
+
+  it('the kept counts equal a count of the rows after inserts and state changes', () => {
+    const counted = ctx.db.prepare('SELECT local_state, count(*) AS n FROM requests GROUP BY local_state').all() as { local_state: string; n: number }[];
+    const kept = queries.countByState(ctx);
+    for (const { local_state, n } of counted) expect(kept[local_state as keyof typeof kept]).toBe(n);
+    ctx.db.prepare("UPDATE requests SET local_state = 'DISCARDED' WHERE id = 1").run();
+    expect(queries.countByState(ctx).QUEUED).toBe(1);
+    expect(queries.countByState(ctx).DISCARDED).toBe(1);
+    const hours = queries.countsPerHour(ctx, 0, Date.now() + 3_600_000);
+    expect(hours.reduce((sum, h) => sum + h.byState.QUEUED + h.byState.DISCARDED, 0)).toBe(2);
+  });
+});
