@@ -2,6 +2,7 @@ import type { Provider } from '../../shared/domain/request-types';
 import type { AppInfo, SyncStatus } from '../../shared/ipc/app-schemas';
 import type { Store } from '../store/store';
 import type { BulkService } from './bulk-service';
+import { cardView } from './card-view';
 import { searchCatalogItems } from './catalog-service';
 import type { CommandHandlers } from './dispatcher';
 import type { RequestService } from './request-service';
@@ -47,7 +48,7 @@ export function createHandlers(d: HandlerDeps): CommandHandlers {
     'requests.retry': ({ id, reason }) => woken(d.requests.retry(id, reason)),
     'requests.discard': ({ id, reason }) => d.requests.discard(id, reason),
     'requests.edit': ({ id, params, reason }) => woken(d.requests.edit(id, params, reason)),
-    'cards.get': ({ card }) => d.requests.card(card),
+    'cards.get': ({ card }) => cardView(d.store, card),
     'catalog.search': ({ kind, text, limit }) => ({ items: searchCatalogItems(d.store, kind, text, limit) }),
     'bulk.preview': ({ csv }) => d.bulk.preview(csv),
     'bulk.commit': async ({ csv }) => woken(await d.bulk.commit(csv)),

@@ -9,6 +9,7 @@ import { BulkService } from './bulk-service';
 import { createKeyFileVault, SealedPassword, type CredentialVault } from './credential-vault';
 import { consoleLogger, EventHub, ServiceRegistry, type Logger } from './dispatcher';
 import { createHandlers, type SyncControl } from './handlers';
+import { QueryAnswerReader } from './query-answer-reader';
 import { RequestService } from './request-service';
 import { SettingsService } from './settings-service';
 import { createClients, toIpcSyncStatus, wireSync, type Endpoints, type SyncWiringOptions, type WiredSync } from './sync-wiring';
@@ -115,8 +116,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       const ids = changed.size <= 1000 ? [...changed] : [];
       changed.clear();
       events.emit('requests.changed', { ids, reason: 'sync' });
+      // A query may have completed: read what it found.
+      if (!closed) answers.poke();
     }, options.changeCoalesceMs ?? 100);
   };
+  const answers = new QueryAnswerReader(store, (provider) => wired?.clients[provider] ?? null, (ids) => ids.forEach(noteChanged), {
+    log: (m) => logger.warn(`query answers: ${m}`),
+  });
 
   const status = (): SyncStatus =>
     wired ? toIpcSyncStatus(wired.engine.status()) : { online: false, providers: {}, running: false, pending: 0, lastSyncAt: null, lastError: 'sync is not running' };
@@ -125,9 +131,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     wired = wireSync(store, endpoints(), { idleMs: 1000, statusPollMs: 1000, ...options.sync, log: (m) => logger.warn(`sync: ${m}`) });
     stopEngineEvents = wired.engine.onChange((event) => {
       if (event.type === 'request-changed') noteChanged(event.requestId);
-      else if (event.type === 'status-changed') events.emit('sync.status', toIpcSyncStatus(event.status));
+      else if (event.type === 'status-changed') {
+        events.emit('sync.status', toIpcSyncStatus(event.status));
+        // Back online: answers that could not be read while it was down.
+        if (!closed) answers.poke();
+      }
     });
     wired.engine.start();
+    answers.poke();
   }
 
   async function stopSync(): Promise<void> {
@@ -207,6 +218,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (closed) return;
       closed = true;
       if (flushTimer) clearTimeout(flushTimer);
+      await answers.idle();
       await stopSync();
       await headend?.close();
       headend = null;

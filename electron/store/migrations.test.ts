@@ -31,7 +31,8 @@ const DATA_AT: Record<number, (db: Database.Database) => void> = {
          'serial_number:smrt20000054', 1, 'QUEUED', 'maria', 'S60507 smrt20000054', 1000, 1000)`,
     ).run(JSON.stringify({ subscription_identifier: { number: 'S60507' }, smartcard_identifier: { serial_number: 'smrt20000054' } }));
     db.prepare("INSERT INTO outbox (request_id, card_key, card_seq, priority_rank, ready_at, is_head) VALUES (1, 'serial_number:smrt20000054', 1, 0, 1000, 1)").run();
-    db.prepare("INSERT INTO request_events (request_id, kind, actor, at) VALUES (1, 'created', 'maria', 1000)").run();
+    // From version 4 on, the created event is the request row itself (migration 004).
+    if (schemaVersion(db) < 4) db.prepare("INSERT INTO request_events (request_id, kind, actor, at) VALUES (1, 'created', 'maria', 1000)").run();
     db.prepare("INSERT INTO unresolved_cards (card_key) VALUES ('serial_number:smrt20000054')").run();
     db.prepare("INSERT INTO store_meta (key, value) VALUES ('card_seq', '1')").run();
   },

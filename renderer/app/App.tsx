@@ -117,7 +117,15 @@ function Screen({ route }: { route: Route }) {
     case 'queue':
       return <QueueScreen />;
     case 'compose':
-      return <ComposeScreen key={route.fromId ?? 'new'} initialProvider={route.provider} initialMethod={route.method} fromId={route.fromId} />;
+      return (
+        <ComposeScreen
+          key={route.fromId ?? (route.prefill ? `${route.method}:${JSON.stringify(route.prefill)}` : 'new')}
+          initialProvider={route.provider}
+          initialMethod={route.method}
+          fromId={route.fromId}
+          prefill={route.prefill}
+        />
+      );
     case 'bulk':
       return <BulkScreen />;
     case 'attention':

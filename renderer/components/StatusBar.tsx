@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Counts } from '../../shared/ipc/request-schemas';
 import { useApi, useQuery } from '../app/api-context';
-import { formatAgo } from '../app/format';
+import { formatAgo, plural } from '../app/format';
 
 const POLL_MS = 5000;
 
@@ -35,7 +35,7 @@ export function StatusBar({ counts, onSync, syncing }: { counts: Counts | null; 
       <span className="status-sep" aria-hidden="true">·</span>
       <span data-testid="pending-count">{pending} pending</span>
       <span className="status-sep" aria-hidden="true">·</span>
-      <span>{counts ? `${counts.total} requests` : ''}</span>
+      <span data-testid="total-count">{counts ? plural(counts.total, 'request') : ''}</span>
       <span className="status-sep" aria-hidden="true">·</span>
       <span data-testid="last-sync">Last sync {formatAgo(s?.lastSyncAt)}</span>
       <span className="status-spacer" />
