@@ -1,5 +1,5 @@
 import type { Provider } from '../../shared/domain/request-types';
-import type { AppInfo, SyncStatus } from '../../shared/ipc/app-schemas';
+import type { AppInfo, SyncReport, SyncStatus } from '../../shared/ipc/app-schemas';
 import type { Store } from '../store/store';
 import type { BulkService } from './bulk-service';
 import { cardView } from './card-view';
@@ -13,7 +13,7 @@ import type { SettingsService } from './settings-service';
 
 export interface SyncControl {
   status(): SyncStatus;
-  syncNow(): Promise<SyncStatus>;
+  syncNow(): Promise<SyncStatus & { report: SyncReport }>;
   /** Something was queued or released: send soon. */
   wake(): void;
   /** The settings changed where or how to connect. */

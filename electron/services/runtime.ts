@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Provider } from '../../shared/domain/request-types';
 import type { SyncStatus } from '../../shared/ipc/app-schemas';
+import { describeSync } from '../../shared/ipc/sync-report';
 import { DEFAULT_CREDENTIALS, type HeadendOptions } from '../headend/headend-options';
 import { startHeadend, type RunningHeadend } from '../headend/start-headend';
 import { openStore, type Store } from '../store/store';
@@ -124,15 +125,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     log: (m) => logger.warn(`query answers: ${m}`),
   });
 
+  // The last failure stays on the status bar after the link recovers.
+  let lastFailure: { at: number; message: string } | null = null;
+  const withFailure = (s: Omit<SyncStatus, 'lastFailureAt' | 'lastFailure'>): SyncStatus => {
+    if (!s.online && s.lastError) lastFailure = { at: Date.now(), message: s.lastError };
+    return { ...s, lastFailureAt: lastFailure?.at ?? null, lastFailure: lastFailure?.message ?? null };
+  };
   const status = (): SyncStatus =>
-    wired ? toIpcSyncStatus(wired.engine.status()) : { online: false, providers: {}, running: false, pending: 0, lastSyncAt: null, lastError: 'sync is not running' };
+    withFailure(wired ? toIpcSyncStatus(wired.engine.status()) : { online: false, providers: {}, running: false, pending: 0, lastSyncAt: null, lastError: 'sync is not running' });
 
   async function startSync(): Promise<void> {
     wired = wireSync(store, endpoints(), { idleMs: 1000, statusPollMs: 1000, ...options.sync, log: (m) => logger.warn(`sync: ${m}`) });
     stopEngineEvents = wired.engine.onChange((event) => {
       if (event.type === 'request-changed') noteChanged(event.requestId);
       else if (event.type === 'status-changed') {
-        events.emit('sync.status', toIpcSyncStatus(event.status));
+        events.emit('sync.status', withFailure(toIpcSyncStatus(event.status)));
         // Back online: answers that could not be read while it was down.
         if (!closed) answers.poke();
       }
@@ -152,8 +159,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const sync: SyncControl = {
     status,
     async syncNow() {
+      const mark = store.lastEventId();
       await wired?.engine.syncNow();
-      return status();
+      const now = status();
+      const report = describeSync(store.eventCountsSince(mark), now.pending, now.online ? null : now.lastError);
+      if (report.outcome === 'failed' || report.outcome === 'partly') lastFailure = { at: Date.now(), message: report.message };
+      return { ...now, lastFailureAt: lastFailure?.at ?? null, lastFailure: lastFailure?.message ?? null, report };
     },
     wake: () => wired?.engine.wake(),
     async reconnect() {

@@ -82,7 +82,7 @@ export function wireSync(store: Store, endpoints: Endpoints, options: SyncWiring
   };
 }
 
-export function toIpcSyncStatus(status: EngineSyncStatus, lastError: string | null = null): IpcSyncStatus {
+export function toIpcSyncStatus(status: EngineSyncStatus, lastError: string | null = null): Omit<IpcSyncStatus, 'lastFailureAt' | 'lastFailure'> {
   const providers: IpcSyncStatus['providers'] = {};
   let lastSyncAt: number | null = null;
   let firstError: string | null = lastError;

@@ -26,6 +26,7 @@
  *   listRequests({ states?, provider?, type?, cardKey?, batchId?, search?, from?, to?, afterId?, limit, order? })
  *     Newest first unless order 'asc'; page on with afterId = last id seen.
  *   countByState() → Record<LocalState, number>;  eventsFor(id) → RequestEvent[]
+ *   lastEventId(), eventCountsSince(afterId) → { kind: n }: what happened after a mark (Sync now's report)
  *     (append-only; "created" is the request row itself, id = -request id:
  *     migrations/004_created_event_from_request.ts)
  *   cardKeyFor('smartcard' | 'stb', identifier) → the card_key to filter by.
@@ -138,6 +139,12 @@ export class Store {
   }
   eventsFor(id: number): RequestEvent[] {
     return queries.eventsFor(this.ctx, id);
+  }
+  lastEventId(): number {
+    return queries.lastEventId(this.ctx);
+  }
+  eventCountsSince(afterId: number): Record<string, number> {
+    return queries.eventCountsSince(this.ctx, afterId);
   }
   cardKeyFor(kind: CardKind, identifier: InstalledItemIdentifier & { ca_id?: string }): string {
     const field = (['id', 'serial_number', 'alternative_code', 'ca_id'] as const).find((f) => typeof identifier[f] === 'string');

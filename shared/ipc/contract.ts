@@ -40,7 +40,7 @@ export const COMMANDS = {
   'bulk.preview': command(app.bulkCsvInputSchema, app.bulkPreviewOutputSchema),
   'bulk.commit': command(app.bulkCsvInputSchema, app.bulkCommitOutputSchema, true),
   'sync.status': command(none, app.syncStatusSchema),
-  'sync.now': command(none, app.syncStatusSchema, true),
+  'sync.now': command(none, app.syncNowOutputSchema, true),
   'settings.get': command(none, app.settingsViewSchema),
   'settings.set': command(app.settingsSetInputSchema, app.settingsViewSchema, true),
   'connections.test': command(app.connectionTestInputSchema, app.connectionTestOutputSchema),

@@ -4,5 +4,6 @@ export * from './contract';
 export * from './request-schemas';
 export * from './card-schemas';
 export * from './app-schemas';
+export * from './sync-report';
 export * from './validated-client';
 export * from './csp';
