@@ -1,8 +1,9 @@
 import type { Provider } from '../../shared/domain/request-types';
-import type { AppInfo, SyncStatus } from '../../shared/ipc/app-schemas';
+import type { AppInfo, SyncReport, SyncStatus } from '../../shared/ipc/app-schemas';
 import type { Store } from '../store/store';
 import type { BulkService } from './bulk-service';
 import type { DeskLock } from './desk-lock';
+import { cardView } from './card-view';
 import { searchCatalogItems } from './catalog-service';
 import type { CommandHandlers } from './dispatcher';
 import type { RequestService } from './request-service';
@@ -13,7 +14,7 @@ import type { SettingsService } from './settings-service';
 
 export interface SyncControl {
   status(): SyncStatus;
-  syncNow(): Promise<SyncStatus>;
+  syncNow(): Promise<SyncStatus & { report: SyncReport }>;
   /** Something was queued or released: send soon. */
   wake(): void;
   /** The settings changed where or how to connect. */
@@ -49,7 +50,7 @@ export function createHandlers(d: HandlerDeps): CommandHandlers {
     'requests.retry': ({ id, reason }) => woken(d.requests.retry(id, reason)),
     'requests.discard': ({ id, reason }) => d.requests.discard(id, reason),
     'requests.edit': ({ id, params, reason }) => woken(d.requests.edit(id, params, reason)),
-    'cards.get': ({ card }) => d.requests.card(card),
+    'cards.get': ({ card }) => cardView(d.store, card),
     'catalog.search': ({ kind, text, limit }) => ({ items: searchCatalogItems(d.store, kind, text, limit) }),
     'bulk.preview': ({ csv }) => d.bulk.preview(csv),
     'bulk.commit': async ({ csv }) => woken(await d.bulk.commit(csv)),

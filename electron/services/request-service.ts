@@ -1,9 +1,9 @@
 import { LOCAL_STATES, type LocalState } from '../../shared/domain/local-request';
 import { IpcFailure } from '../../shared/ipc/result';
 import type { EnqueueItem, EnqueueOutput, ListOutput, RequestFilter } from '../../shared/ipc/request-schemas';
-import type { CardView, Counts, RequestDetail, Stats } from '../../shared/ipc/request-schemas';
+import type { Counts, RequestDetail, Stats } from '../../shared/ipc/request-schemas';
 import { InvalidTransitionError, RequestNotFoundError, StoreInputError, type Store } from '../store/store';
-import { deriveCardState } from './card-state';
+import { toQueryResult } from './card-view';
 import type { EventHub } from './dispatcher';
 import { toDetail, toSummary } from './request-view';
 import { CLIENT_UUID_UDF, reservedUdfProblem } from '../../shared/domain/client-uuid';
@@ -90,7 +90,8 @@ export class RequestService {
   get(id: number): RequestDetail {
     const request = this.store.getRequest(id);
     if (!request) throw new IpcFailure('NOT_FOUND', `no local request ${id}`);
-    return toDetail(request, this.store.eventsFor(id));
+    const answer = this.store.queryAnswerOf(id);
+    return toDetail(request, this.store.eventsFor(id), answer ? toQueryResult(answer) : null);
   }
 
   counts(): Counts {
@@ -129,29 +130,6 @@ export class RequestService {
       const result = this.store.edit(id, params, this.operator(), reason ?? 'edited from the console');
       if (!result.ok) throw new IpcFailure('INVALID_INPUT', 'the new parameters are not valid', result.errors);
     });
-  }
-
-  card(card: string): CardView {
-    const requests = this.store.listRequests({ cardKey: card, limit: 500 });
-    const catalogId = card.startsWith('id:') ? card.slice(3) : null;
-    const item = catalogId ? this.store.getCatalogItem('smartcards', catalogId) : undefined;
-    return {
-      card,
-      requests: requests.map(toSummary),
-      lastKnown: item
-        ? {
-            serial_number: item.serial_number,
-            ca_id: item.ca_id,
-            subscription_id: item.subscription_id,
-            paired_stb_id: item.paired_stb_id,
-            pin_state: item.pin_state,
-            entitlements: item.entitlements,
-            pairing: item.pairing,
-            updated_at: item.updated_at,
-          }
-        : null,
-      derived: deriveCardState(requests),
-    };
   }
 
   private act(id: number, reason: string, action: () => unknown): RequestDetail {

@@ -2,7 +2,7 @@ import { identifierKey } from '../../shared/domain/identifiers';
 import type { LocalRequest, LocalState, RequestEvent } from '../../shared/domain/local-request';
 import { findRequestDefinition } from '../../shared/domain/request-catalog';
 import { redactSecrets, secretFieldNames } from '../../shared/domain/secrets';
-import type { RequestDetail, RequestSummary } from '../../shared/ipc/request-schemas';
+import type { QueryResult, RequestDetail, RequestSummary } from '../../shared/ipc/request-schemas';
 
 // Store rows → what crosses IPC. Bodies are redacted here whatever the store
 // already did, so a PIN can never reach a window.
@@ -74,7 +74,7 @@ const RETRYABLE: readonly LocalState[] = ['NEEDS_ATTENTION', 'RETRY_WAIT'];
 const DISCARDABLE: readonly LocalState[] = ['QUEUED', 'RETRY_WAIT', 'NEEDS_ATTENTION', 'UNKNOWN'];
 const EDITABLE: readonly LocalState[] = ['QUEUED', 'RETRY_WAIT', 'NEEDS_ATTENTION'];
 
-export function toDetail(r: LocalRequest, events: readonly RequestEvent[]): RequestDetail {
+export function toDetail(r: LocalRequest, events: readonly RequestEvent[], result: QueryResult | null = null): RequestDetail {
   const answered = r.headend_id !== null || r.number !== null || r.error_code !== null;
   return {
     request: toSummary(r),
@@ -90,6 +90,7 @@ export function toDetail(r: LocalRequest, events: readonly RequestEvent[]): Requ
           executed_date: r.executed_date,
         }
       : null,
+    result,
     events: events.map((e) => ({ id: e.id, kind: e.kind, actor: e.actor, at: e.at, detail: e.detail === null ? null : redactSecrets(e.detail) })),
     actions: {
       retry: RETRYABLE.includes(r.local_state),

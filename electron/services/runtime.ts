@@ -2,6 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Provider } from '../../shared/domain/request-types';
 import type { SyncStatus } from '../../shared/ipc/app-schemas';
+import { describeSync } from '../../shared/ipc/sync-report';
 import { DEFAULT_CREDENTIALS, type HeadendOptions } from '../headend/headend-options';
 import { startHeadend, type RunningHeadend } from '../headend/start-headend';
 import { preparePrivateDir } from '../store/private-files';
@@ -12,6 +13,7 @@ import { DeskLock } from './desk-lock';
 import { consoleLogger, EventHub, ServiceRegistry, type Logger } from './dispatcher';
 import { createHandlers, type SyncControl } from './handlers';
 import { PinKeyring } from './pin-keyring';
+import { QueryAnswerReader } from './query-answer-reader';
 import { RequestService } from './request-service';
 import { SettingsService } from './settings-service';
 import { createClients, toIpcSyncStatus, wireSync, type Endpoints, type SyncWiringOptions, type WiredSync } from './sync-wiring';
@@ -139,19 +141,35 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       const ids = changed.size <= 1000 ? [...changed] : [];
       changed.clear();
       events.emit('requests.changed', { ids, reason: 'sync' });
+      // A query may have completed: read what it found.
+      if (!closed) answers.poke();
     }, options.changeCoalesceMs ?? 100);
   };
+  const answers = new QueryAnswerReader(store, (provider) => wired?.clients[provider] ?? null, (ids) => ids.forEach(noteChanged), {
+    log: (m) => logger.warn(`query answers: ${m}`),
+  });
 
+  // The last failure stays on the status bar after the link recovers.
+  let lastFailure: { at: number; message: string } | null = null;
+  const withFailure = (s: Omit<SyncStatus, 'lastFailureAt' | 'lastFailure'>): SyncStatus => {
+    if (!s.online && s.lastError) lastFailure = { at: Date.now(), message: s.lastError };
+    return { ...s, lastFailureAt: lastFailure?.at ?? null, lastFailure: lastFailure?.message ?? null };
+  };
   const status = (): SyncStatus =>
-    wired ? toIpcSyncStatus(wired.engine.status()) : { online: false, providers: {}, running: false, pending: 0, lastSyncAt: null, lastError: 'sync is not running' };
+    withFailure(wired ? toIpcSyncStatus(wired.engine.status()) : { online: false, providers: {}, running: false, pending: 0, lastSyncAt: null, lastError: 'sync is not running' });
 
   async function startSync(): Promise<void> {
     wired = wireSync(store, endpoints(), { idleMs: 1000, statusPollMs: 1000, ...options.sync, log: (m) => logger.warn(`sync: ${m}`) });
     stopEngineEvents = wired.engine.onChange((event) => {
       if (event.type === 'request-changed') noteChanged(event.requestId);
-      else if (event.type === 'status-changed') events.emit('sync.status', toIpcSyncStatus(event.status));
+      else if (event.type === 'status-changed') {
+        events.emit('sync.status', withFailure(toIpcSyncStatus(event.status)));
+        // Back online: answers that could not be read while it was down.
+        if (!closed) answers.poke();
+      }
     });
     wired.engine.start();
+    answers.poke();
   }
 
   async function stopSync(): Promise<void> {
@@ -165,8 +183,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const sync: SyncControl = {
     status,
     async syncNow() {
+      const mark = store.lastEventId();
       await wired?.engine.syncNow();
-      return status();
+      const now = status();
+      const report = describeSync(store.eventCountsSince(mark), now.pending, now.online ? null : now.lastError);
+      if (report.outcome === 'failed' || report.outcome === 'partly') lastFailure = { at: Date.now(), message: report.message };
+      return { ...now, lastFailureAt: lastFailure?.at ?? null, lastFailure: lastFailure?.message ?? null, report };
     },
     wake: () => wired?.engine.wake(),
     async reconnect() {
@@ -233,6 +255,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (closed) return;
       closed = true;
       if (flushTimer) clearTimeout(flushTimer);
+      await answers.idle();
       await stopSync();
       await headend?.close();
       headend = null;

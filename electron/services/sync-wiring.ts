@@ -31,6 +31,8 @@ export interface SyncWiringOptions {
 
 export interface WiredSync {
   engine: SyncEngine;
+  /** The engine's own clients, for reads outside the engine (query answers). */
+  clients: { nagravision: HeadendClient; conax: HeadendClient };
   /** Stops the engine and closes its connections. */
   close(): Promise<void>;
 }
@@ -72,6 +74,7 @@ export function wireSync(store: Store, endpoints: Endpoints, options: SyncWiring
   });
   return {
     engine,
+    clients,
     async close() {
       await engine.stop();
       await Promise.all([clients.nagravision.close(), clients.conax.close()]);
@@ -79,7 +82,7 @@ export function wireSync(store: Store, endpoints: Endpoints, options: SyncWiring
   };
 }
 
-export function toIpcSyncStatus(status: EngineSyncStatus, lastError: string | null = null): IpcSyncStatus {
+export function toIpcSyncStatus(status: EngineSyncStatus, lastError: string | null = null): Omit<IpcSyncStatus, 'lastFailureAt' | 'lastFailure'> {
   const providers: IpcSyncStatus['providers'] = {};
   let lastSyncAt: number | null = null;
   let firstError: string | null = lastError;

@@ -202,3 +202,14 @@ export function pendingHeadendRequests(ctx: StoreContext, limit: number, afterId
     .all(afterId, limit)
     .map(toLocalRequest);
 }
+
+/** The newest stored history id (0 when none): a mark to count what happens after it. */
+export function lastEventId(ctx: StoreContext): number {
+  return (ctx.sql('SELECT coalesce(max(id), 0) FROM request_event_log').pluck().get() as number) ?? 0;
+}
+
+/** How many history events of each kind were stored after `afterId` (see lastEventId). */
+export function eventCountsSince(ctx: StoreContext, afterId: number): Record<string, number> {
+  const rows = ctx.sql('SELECT kind, count(*) AS n FROM request_event_log WHERE id > ? GROUP BY kind').all(afterId) as { kind: string; n: number }[];
+  return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
+}

@@ -33,6 +33,7 @@
  *   countByState() → Record<LocalState, number>;  countsPerHour(from, to) → per creation hour, by
  *     current state (both read counts kept by triggers: migrations/006_queue_at_scale.ts)
  *   eventsFor(id) → RequestEvent[]
+ *   lastEventId(), eventCountsSince(afterId) → { kind: n }: what happened after a mark (Sync now's report)
  *     (append-only; "created" is the request row itself, id = -request id:
  *     migrations/004_created_event_from_request.ts)
  *   cardKeyFor('smartcard' | 'stb', identifier) → the card_key to filter by.
@@ -71,6 +72,8 @@
  *   getCatalogItem(kind, id), searchCatalog(kind, text, limit) (FTS5, every word
  *   a prefix), catalogCursor(kind) / setCatalogCursor(kind, cursor).
  *   kind: 'subscriptions' | 'smartcards' | 'stbs' | 'services' (shared/domain/catalog.ts).
+ * Query answers: queriesWithoutAnswer(limit) (COMPLETED queries not read yet),
+ *   saveQueryAnswer(id, parsed), queryAnswerOf(id), queryAnswersOfCard(cardKey, limit).
  * Settings: getSetting(key) → string | undefined, setSetting(key, value | null).
  *   Secrets (passwords, tokens) are stored here ONLY as ciphertext produced by
  *   the shell's safeStorage (base64); never hand the store a secret in clear.
@@ -80,6 +83,7 @@
 import type { CatalogKind, CatalogRows, StoredCatalogRow } from '../../shared/domain/catalog';
 import type { HeadendFields, LocalRequest, LocalState, RequestEvent } from '../../shared/domain/local-request';
 import type { InstalledItemIdentifier } from '../../shared/domain/identifiers';
+import type { ParsedQueryAnswer } from '../../shared/domain/query-answer';
 import { CardKeyResolver, type CardKind } from './card-key';
 import * as catalog from './catalog';
 import { enqueue, type EnqueueInput, type EnqueueOptions, type EnqueueResult } from './enqueue';
@@ -91,6 +95,7 @@ import { LATEST_SCHEMA_VERSION, migrate } from './migrations';
 import { openExclusiveDatabase } from './open-database';
 import * as operator from './operator-actions';
 import * as queries from './queries';
+import * as answers from './query-answers';
 import { StoreContext } from './store-context';
 import * as batch from './sync-batch';
 import type { BatchResult, SyncOutcome } from './sync-batch';
@@ -159,10 +164,30 @@ export class Store {
   eventsFor(id: number): RequestEvent[] {
     return queries.eventsFor(this.ctx, id);
   }
+  lastEventId(): number {
+    return queries.lastEventId(this.ctx);
+  }
+  eventCountsSince(afterId: number): Record<string, number> {
+    return queries.eventCountsSince(this.ctx, afterId);
+  }
   cardKeyFor(kind: CardKind, identifier: InstalledItemIdentifier & { ca_id?: string }): string {
     const field = (['id', 'serial_number', 'alternative_code', 'ca_id'] as const).find((f) => typeof identifier[f] === 'string');
     if (!field) throw new StoreInputError('identifier has no id, serial_number, alternative_code or ca_id');
     return new CardKeyResolver(this.ctx).resolve({ kind, field, value: identifier[field] as string }, '').key;
+  }
+
+  // Query answers (query-answers.ts)
+  queriesWithoutAnswer(limit: number): LocalRequest[] {
+    return answers.queriesWithoutAnswer(this.ctx, limit);
+  }
+  saveQueryAnswer(requestId: number, parsed: ParsedQueryAnswer): void {
+    answers.saveQueryAnswer(this.ctx, requestId, parsed);
+  }
+  queryAnswerOf(requestId: number): answers.StoredQueryAnswer | undefined {
+    return answers.queryAnswerOf(this.ctx, requestId);
+  }
+  queryAnswersOfCard(cardKey: string, limit: number): answers.StoredQueryAnswer[] {
+    return answers.queryAnswersOfCard(this.ctx, cardKey, limit);
   }
 
   // Sync engine

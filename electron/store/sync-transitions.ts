@@ -42,8 +42,16 @@ function summary(fields: Partial<HeadendFields>): Record<string, unknown> {
   };
 }
 
+// Once the head-end has the request, our earlier transport failures (login
+// refused, connection refused, a rejection before an edit) no longer describe
+// it: the row forgets them, its history (request_events) keeps them.
+const STALE_ERRORS_CLEARED = { last_error: null, next_attempt_at: null } as const;
+
 function acknowledged(fields: Partial<HeadendFields>, request: LocalRequest, now: number): Change['set'] {
   return {
+    error_code: null,
+    error_description: null,
+    ...STALE_ERRORS_CLEARED,
     ...headendColumns(fields),
     life_cycle_state: 'PENDING',
     outcome_unknown: 0,
@@ -57,8 +65,12 @@ function finished(
   request: LocalRequest,
   now: number,
 ): Change['set'] {
+  // A completion carries no error, whatever an earlier attempt said; a
+  // rejection carries the head-end's own error_code and words.
   return {
+    ...STALE_ERRORS_CLEARED,
     ...headendColumns(fields),
+    ...(state === 'COMPLETED' ? { error_code: null, error_description: null } : {}),
     life_cycle_state: state,
     outcome_unknown: 0,
     acknowledged_at: request.acknowledged_at ?? now,

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { StatusBar } from '../components/StatusBar';
+import { StatusBar, type SyncResult } from '../components/StatusBar';
 import { ShortcutHelp } from '../components/ShortcutHelp';
 import { NeedsAttentionScreen } from '../screens/attention/NeedsAttentionScreen';
 import { BulkScreen } from '../screens/bulk/BulkScreen';
@@ -33,6 +33,7 @@ export function App() {
   const sharedCounts = useMemo(() => ({ counts: counts.data }), [counts.data]);
 
   const [syncing, setSyncing] = useState(false);
+  const [syncResult, setSyncResult] = useState<SyncResult | null>(null);
   // A ref, not the state: a key held down fires again before React re-renders.
   const syncRunning = useRef(false);
   const syncNow = useCallback(() => {
@@ -40,10 +41,13 @@ export function App() {
     syncRunning.current = true;
     setSyncing(true);
     setAnnouncement('Sync started');
+    setSyncResult(null);
     void api.invoke('sync.now', {}).then((r) => {
       syncRunning.current = false;
       setSyncing(false);
-      setAnnouncement(r.ok ? 'Sync finished' : `Sync failed: ${r.error.message}`);
+      const result: SyncResult = r.ok ? { message: r.value.report.message, outcome: r.value.report.outcome } : { message: `Sync failed: ${r.error.message}`, outcome: 'failed' };
+      setSyncResult(result);
+      setAnnouncement(result.message);
     });
   }, [api]);
 
@@ -66,6 +70,10 @@ export function App() {
   }, [route.screen]);
 
   const attention = counts.data?.needsAttention ?? 0;
+  // The window title carries the attention count, so it shows in the taskbar too.
+  useEffect(() => {
+    document.title = attention > 0 ? `(${attention}) CA Desk — ${attention} need${attention === 1 ? 's' : ''} attention` : 'CA Desk';
+  }, [attention]);
 
   return (
     <div className="app">
@@ -103,7 +111,7 @@ export function App() {
           <Screen route={route} />
         </CountsProvider>
       </main>
-      <StatusBar counts={counts.data} onSync={syncNow} syncing={syncing} />
+      <StatusBar counts={counts.data} onSync={syncNow} syncing={syncing} result={syncResult} />
       <div className="sr-only" role="status" aria-live="polite">
         {announcement}
       </div>
@@ -117,7 +125,15 @@ function Screen({ route }: { route: Route }) {
     case 'queue':
       return <QueueScreen />;
     case 'compose':
-      return <ComposeScreen key={route.fromId ?? 'new'} initialProvider={route.provider} initialMethod={route.method} fromId={route.fromId} />;
+      return (
+        <ComposeScreen
+          key={route.fromId ?? (route.prefill ? `${route.method}:${JSON.stringify(route.prefill)}` : 'new')}
+          initialProvider={route.provider}
+          initialMethod={route.method}
+          fromId={route.fromId}
+          prefill={route.prefill}
+        />
+      );
     case 'bulk':
       return <BulkScreen />;
     case 'attention':

@@ -1,11 +1,26 @@
 import { REQUEST_DEFINITIONS } from '../../shared/domain/request-catalog';
 import { LOCAL_STATE_MEANINGS, type LocalState } from '../../shared/domain/local-request';
 
+// One date format everywhere on screen: the operator's locale (exports use ISO).
+const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
 export function formatTime(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '—';
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  return DATE_TIME.format(new Date(ms));
+}
+
+/** A head-end date ("2026-12-01T05:45:12", local time, as the seed writes it) in the same format. */
+export function formatHeadendDate(text: string | null | undefined): string {
+  if (!text) return '—';
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?/.exec(text);
+  if (!m) return text;
+  const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
+  return formatTime(new Date(y!, mo! - 1, d!, h!, mi!, s || 0).getTime());
+}
+
+/** "1 request", "2 requests"; `many` when the plural is not just an s. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString()} ${n === 1 ? one : many}`;
 }
 
 export function formatAgo(ms: number | null | undefined, now = Date.now()): string {

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 
 export type Route =
   | { screen: 'queue' }
-  | { screen: 'compose'; provider?: string; method?: string; fromId?: number }
+  | { screen: 'compose'; provider?: string; method?: string; fromId?: number; prefill?: Record<string, unknown> }
   | { screen: 'bulk' }
   | { screen: 'attention' }
   | { screen: 'request'; id: number }
@@ -18,11 +18,13 @@ export function parseRoute(hash: string): Route {
   switch (parts[0]) {
     case 'compose': {
       const fromId = parts[3] === 'from' ? Number(parts[4]) : NaN;
+      const prefill = parts[3] === 'with' ? parsePrefill(parts.slice(4).join('/')) : null;
       return {
         screen: 'compose',
         provider: parts[1] || undefined,
         method: parts[2] || undefined,
         ...(Number.isInteger(fromId) && fromId > 0 ? { fromId } : {}),
+        ...(prefill ? { prefill } : {}),
       };
     }
     case 'bulk':
@@ -44,6 +46,16 @@ export function parseRoute(hash: string): Route {
   }
 }
 
+/** A compose link's prefilled body (from the card desk); anything but a JSON object is ignored. */
+function parsePrefill(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
 export function routeHref(route: Route): string {
   switch (route.screen) {
     case 'request':
@@ -52,6 +64,7 @@ export function routeHref(route: Route): string {
       return `#/card/${encodeURIComponent(route.card)}`;
     case 'compose':
       if (!route.provider) return '#/compose';
+      if (route.prefill) return `#/compose/${route.provider}/${route.method ?? ''}/with/${encodeURIComponent(JSON.stringify(route.prefill))}`;
       return `#/compose/${route.provider}/${route.method ?? ''}${route.fromId ? `/from/${route.fromId}` : ''}`;
     default:
       return `#/${route.screen}`;

@@ -1,11 +1,16 @@
 import { useEffect, useState } from 'react';
 import type { Counts } from '../../shared/ipc/request-schemas';
 import { useApi, useQuery } from '../app/api-context';
-import { formatAgo } from '../app/format';
+import { formatAgo, plural } from '../app/format';
 
 const POLL_MS = 5000;
 
-export function StatusBar({ counts, onSync, syncing }: { counts: Counts | null; onSync: () => void; syncing: boolean }) {
+export interface SyncResult {
+  message: string;
+  outcome: 'done' | 'nothing' | 'partly' | 'failed';
+}
+
+export function StatusBar({ counts, onSync, syncing, result }: { counts: Counts | null; onSync: () => void; syncing: boolean; result: SyncResult | null }) {
   const api = useApi();
   const status = useQuery('sync.status', {}, ['sync.status'], 100);
   const { reload } = status;
@@ -35,10 +40,23 @@ export function StatusBar({ counts, onSync, syncing }: { counts: Counts | null; 
       <span className="status-sep" aria-hidden="true">·</span>
       <span data-testid="pending-count">{pending} pending</span>
       <span className="status-sep" aria-hidden="true">·</span>
-      <span>{counts ? `${counts.total} requests` : ''}</span>
+      <span data-testid="total-count">{counts ? plural(counts.total, 'request') : ''}</span>
       <span className="status-sep" aria-hidden="true">·</span>
-      <span data-testid="last-sync">Last sync {formatAgo(s?.lastSyncAt)}</span>
+      <span data-testid="last-sync">Last success {formatAgo(s?.lastSyncAt)}</span>
+      {s?.lastFailureAt ? (
+        <>
+          <span className="status-sep" aria-hidden="true">·</span>
+          <span data-testid="last-failure" className="status-detail" title={s.lastFailure ?? undefined}>
+            Last failure {formatAgo(s.lastFailureAt)}
+          </span>
+        </>
+      ) : null}
       <span className="status-spacer" />
+      {result && !syncing ? (
+        <span data-testid="sync-result" data-outcome={result.outcome} className={`sync-result sync-${result.outcome}`} title={result.message}>
+          {result.message}
+        </span>
+      ) : null}
       <button type="button" className="button small" onClick={onSync} aria-keyshortcuts="s Control+S" disabled={syncing}>
         {syncing ? 'Syncing…' : 'Sync now'}
       </button>

@@ -62,10 +62,31 @@ export const syncStatusSchema = z.object({
   providers: z.record(z.string(), z.object({ online: z.boolean(), detail: z.string() })),
   running: z.boolean(),
   pending: z.number().int().nonnegative(),
+  /** Last success: the end of the last pass that reached a head-end. */
   lastSyncAt: z.number().int().nonnegative().nullable(),
   lastError: z.string().nullable(),
+  /** Last failure, kept after the link recovers so the operator can see it happened. */
+  lastFailureAt: z.number().int().nonnegative().nullable().default(null),
+  lastFailure: z.string().nullable().default(null),
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
+
+/** What one "Sync now" did, counted from the request history written while it ran. */
+export const syncReportSchema = z.object({
+  sent: z.number().int().nonnegative(),
+  acknowledged: z.number().int().nonnegative(),
+  completed: z.number().int().nonnegative(),
+  rejected: z.number().int().nonnegative(),
+  /** Sends that failed: retry scheduled, outcome unknown, needs attention. */
+  failed: z.number().int().nonnegative(),
+  /** Still waiting to go or to be settled after it. */
+  pending: z.number().int().nonnegative(),
+  /** The operator's words for it ("Sent 3: 3 completed", "Nothing to send", "Sync failed: …"). */
+  message: z.string(),
+  outcome: z.enum(['done', 'nothing', 'partly', 'failed']),
+});
+export type SyncReport = z.infer<typeof syncReportSchema>;
+export const syncNowOutputSchema = syncStatusSchema.extend({ report: syncReportSchema });
 
 const hostSchema = z.string().min(1, { message: 'host must not be empty' }).max(255);
 const portSchema = z

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import * as app from './app-schemas';
 import * as req from './request-schemas';
+import * as card from './card-schemas';
 import type { CommandChannel, EventChannel } from './channels';
 import { fieldErrors } from '../domain/validation';
 import { fail, ok, type IpcResult } from './result';
@@ -34,12 +35,12 @@ export const COMMANDS = {
   'requests.retry': command(req.actionInputSchema, req.requestDetailSchema, true),
   'requests.discard': command(req.actionInputSchema, req.requestDetailSchema, true),
   'requests.edit': command(req.editInputSchema, req.requestDetailSchema, true),
-  'cards.get': command(req.cardInputSchema, req.cardOutputSchema),
+  'cards.get': command(card.cardInputSchema, card.cardOutputSchema),
   'catalog.search': command(app.catalogSearchInputSchema, app.catalogSearchOutputSchema),
   'bulk.preview': command(app.bulkCsvInputSchema, app.bulkPreviewOutputSchema),
   'bulk.commit': command(app.bulkCsvInputSchema, app.bulkCommitOutputSchema, true),
   'sync.status': command(none, app.syncStatusSchema),
-  'sync.now': command(none, app.syncStatusSchema, true),
+  'sync.now': command(none, app.syncNowOutputSchema, true),
   'settings.get': command(none, app.settingsViewSchema),
   'settings.set': command(app.settingsSetInputSchema, app.settingsViewSchema, true),
   'connections.test': command(app.connectionTestInputSchema, app.connectionTestOutputSchema),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { fieldErrorSchema } from './result';
 import { providerSchema } from '../domain/request-types';
 import { localStateSchema } from '../domain/local-request';
+import { queryAnswerSchema } from '../domain/query-answer';
 
 // What the renderer sees of a local request. Deliberately a view, not the
 // store's row: the store may add columns without changing the IPC contract.
@@ -54,6 +55,22 @@ export const requestEventSchema = z.object({
 });
 export type RequestEventView = z.infer<typeof requestEventSchema>;
 
+/** A completed query's result as stored with its request. */
+export const queryResultSchema = z.object({
+  request_id: z.number().int().positive(),
+  type: z.string(),
+  /** null when the result could not be read; `problem` says why. */
+  answer: queryAnswerSchema.nullable(),
+  problem: nullableText,
+  /** One line an operator reads ("Bronze, Movies 1"). */
+  summary: nullableText,
+  /** When CA Desk stored it. */
+  fetched_at: epochMs,
+  /** When the head-end processed the query, as it wrote it. */
+  executed_date: nullableText,
+});
+export type QueryResult = z.infer<typeof queryResultSchema>;
+
 export const requestDetailSchema = z.object({
   request: requestSummarySchema,
   /** The body as queued (no token), secrets redacted. */
@@ -70,6 +87,8 @@ export const requestDetailSchema = z.object({
       executed_date: nullableText,
     })
     .nullable(),
+  /** For a query: what it found, once read from the head-end; null before (and for other types). */
+  result: queryResultSchema.nullable(),
   events: z.array(requestEventSchema),
   /** Which operator actions the request's state allows. */
   actions: z.object({ retry: z.boolean(), edit: z.boolean(), discard: z.boolean() }),
@@ -166,32 +185,3 @@ export const statsOutputSchema = z.object({
   ),
 });
 export type Stats = z.infer<typeof statsOutputSchema>;
-
-export const cardInputSchema = z.strictObject({ card: z.string().min(1).max(160) });
-export const PIN_STATES = ['unknown', 'default', 'set', 'cleared'] as const;
-export const cardOutputSchema = z.object({
-  card: z.string(),
-  /** The card's requests, newest first (at most 500). */
-  requests: z.array(requestSummarySchema),
-  /** What the local catalog last heard from the head-end about this card, if it knows it. */
-  lastKnown: z
-    .object({
-      serial_number: nullableText,
-      ca_id: nullableText,
-      subscription_id: nullableText,
-      paired_stb_id: nullableText,
-      pin_state: nullableText,
-      entitlements: z.unknown(),
-      pairing: z.unknown(),
-      updated_at: epochMs.nullable(),
-    })
-    .nullable(),
-  /** Derived from the card's COMPLETED requests, oldest first. */
-  derived: z.object({
-    services: z.array(z.string()),
-    pairedWith: nullableText,
-    pinState: z.enum(PIN_STATES),
-    lastCompletedAt: epochMs.nullable(),
-  }),
-});
-export type CardView = z.infer<typeof cardOutputSchema>;

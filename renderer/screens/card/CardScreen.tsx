@@ -1,76 +1,146 @@
-import { useMemo } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
+import type { CardView } from '../../../shared/ipc/card-schemas';
 import { useQuery } from '../../app/api-context';
-import { cardLabel, formatTime } from '../../app/format';
-import { QueueTable } from '../queue/QueueTable';
+import { cardLabel, formatTime, plural, requestLabel } from '../../app/format';
+import { navigate, routeHref } from '../../app/router';
+import { QueueTable, StateBadge } from '../queue/QueueTable';
 import { useQueueRows } from '../queue/use-queue-rows';
+import { cardActions } from './card-actions';
+import { HeadendFacts } from './HeadendFacts';
 
-function show(value: unknown): string {
-  if (value === null || value === undefined) return '—';
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map(show).join(', ');
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined);
-    return entries.length === 0 ? 'none' : entries.map(([k, v]) => `${k.replace(/_/g, ' ')}: ${show(v)}`).join('; ');
-  }
-  return String(value);
+// The card desk: one card, found by any of its names; what the head-end last
+// told us and what is still on its way; its query answers and messages; its
+// requests; actions that open Compose prefilled.
+
+const MESSAGE_TYPES = new Set(['SEND_MAIL_MESSAGE_TO_CLIENT', 'SEND_BARK_MESSAGE_TO_CLIENT', 'SEND_REPEATING_BARK_MESSAGE_TO_CLIENT', 'DISPLAY_FINGERPRINT']);
+
+export function CardFinder({ initial = '' }: { initial?: string }) {
+  const [text, setText] = useState(initial);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (text.trim()) navigate({ screen: 'card', card: text.trim() });
+  };
+  return (
+    <form className="card-finder" role="search" onSubmit={submit}>
+      <label htmlFor="card-finder-input">Find a card</label>
+      <input
+        id="card-finder-input"
+        type="search"
+        value={text}
+        placeholder="serial, CA id, code, subscription or request number"
+        onChange={(e) => setText(e.target.value)}
+      />
+      <button type="submit" className="button">
+        Open card
+      </button>
+    </form>
+  );
 }
 
 export function CardScreen({ card }: { card: string }) {
   const view = useQuery('cards.get', { card }, ['requests.changed'], 500);
-  const filter = useMemo(() => ({ cardKey: card }), [card]);
-  const rows = useQueueRows(filter);
   const v = view.data;
-  const title = v?.lastKnown?.serial_number ?? v?.requests[0]?.card_label ?? cardLabel(card);
+  const title = v ? (v.identity.serial_number ?? v.identity.ca_id ?? v.requests[0]?.card_label ?? cardLabel(v.card)) : card;
   return (
     <section className="screen screen-card" aria-labelledby="card-title">
       <header className="screen-header">
         <h1 id="card-title" tabIndex={-1}>
-          Card {title}
+          {v?.identity.kind === 'stb' ? 'STB' : 'Card'} {title}
         </h1>
+        <CardFinder />
       </header>
       {view.error ? <p className="error-text">{view.error.message}</p> : null}
-      {v ? (
-        <div className="card-facts">
-          <section className="panel" aria-labelledby="lastknown-title">
-            <h2 id="lastknown-title">Last known at the head-end</h2>
-            {v.lastKnown ? (
-              <dl className="facts">
-                <dt>Serial number</dt>
-                <dd>{show(v.lastKnown.serial_number)}</dd>
-                <dt>CA id</dt>
-                <dd>{show(v.lastKnown.ca_id)}</dd>
-                <dt>Subscription</dt>
-                <dd>{show(v.lastKnown.subscription_id)}</dd>
-                <dt>Entitlements</dt>
-                <dd>{show(v.lastKnown.entitlements)}</dd>
-                <dt>Pairing</dt>
-                <dd>{show(v.lastKnown.pairing ?? v.lastKnown.paired_stb_id)}</dd>
-                <dt>PIN state</dt>
-                <dd>{show(v.lastKnown.pin_state)}</dd>
-                <dt>Learnt</dt>
-                <dd>{formatTime(v.lastKnown.updated_at)}</dd>
-              </dl>
-            ) : (
-              <p>The local catalog does not know this card yet.</p>
-            )}
-          </section>
-          <section className="panel" aria-labelledby="derived-title">
-            <h2 id="derived-title">After its completed requests</h2>
-            <dl className="facts">
-              <dt>Services</dt>
-              <dd data-testid="card-services">{v.derived.services.length > 0 ? v.derived.services.join(', ') : '—'}</dd>
-              <dt>Paired with</dt>
-              <dd>{v.derived.pairedWith ?? '—'}</dd>
-              <dt>PIN</dt>
-              <dd data-testid="card-pin">{v.derived.pinState}</dd>
-              <dt>Last completed</dt>
-              <dd>{formatTime(v.derived.lastCompletedAt)}</dd>
-            </dl>
-          </section>
-        </div>
+      {v && !v.found ? (
+        <p className="empty" data-testid="card-not-found">
+          No card, STB or request is known as “{card}”. The catalog may not have it yet: check the spelling or sync.
+        </p>
       ) : null}
-      <h2>Requests for this card</h2>
-      <QueueTable data={rows} label={`Requests for ${title}`} emptyText="No request for this card." />
+      {v?.found ? <CardDesk v={v} /> : null}
     </section>
+  );
+}
+
+function CardDesk({ v }: { v: CardView }) {
+  const filter = useMemo(() => ({ cardKey: v.card }), [v.card]);
+  const rows = useQueueRows(filter);
+  const messages = v.requests.filter((r) => MESSAGE_TYPES.has(r.type));
+  return (
+    <>
+      <dl className="facts card-identity" data-testid="card-identity">
+        <dt>Serial number</dt>
+        <dd>{v.identity.serial_number ?? '—'}</dd>
+        <dt>CA id</dt>
+        <dd>{v.identity.ca_id ?? '—'}</dd>
+        <dt>Alternative code</dt>
+        <dd>{v.identity.alternative_code ?? '—'}</dd>
+        <dt>Subscription</dt>
+        <dd data-testid="card-subscription">{v.identity.subscription ?? '—'}</dd>
+        {v.matchedBy ? (
+          <>
+            <dt>Found by</dt>
+            <dd>{v.matchedBy}</dd>
+          </>
+        ) : null}
+      </dl>
+      <nav className="card-actions" aria-label="Actions for this card">
+        {cardActions(v).map((a) => (
+          <a key={a.label} className="button" href={routeHref(a.route)}>
+            {a.label}
+          </a>
+        ))}
+      </nav>
+      <div className="card-facts">
+        <HeadendFacts v={v} />
+        <section className="panel" aria-labelledby="onway-title" data-testid="card-on-its-way">
+          <h2 id="onway-title">Still on its way ({v.onItsWay.length})</h2>
+          {v.onItsWay.length === 0 ? (
+            <p className="hint">Nothing: every request of this card is finished.</p>
+          ) : (
+            <ul className="plain-list">
+              {v.onItsWay.map((r) => (
+                <li key={r.id}>
+                  <a href={routeHref({ screen: 'request', id: r.id })}>#{r.id}</a> {requestLabel(r.provider, r.method)} <StateBadge state={r.local_state} />{' '}
+                  <span className="hint">queued {formatTime(r.created_at)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+      <div className="card-facts">
+        <section className="panel" aria-labelledby="answers-title" data-testid="card-answers">
+          <h2 id="answers-title">Query answers ({v.answers.length})</h2>
+          {v.answers.length === 0 ? (
+            <p className="hint">No query of this card has been answered yet.</p>
+          ) : (
+            <ul className="plain-list">
+              {v.answers.slice(0, 10).map((a) => (
+                <li key={a.request_id}>
+                  <a href={routeHref({ screen: 'request', id: a.request_id })}>#{a.request_id}</a> <strong>{a.type.replace(/_/g, ' ').toLowerCase()}</strong>:{' '}
+                  {a.summary ?? a.problem} <span className="hint">({formatTime(a.fetched_at)})</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section className="panel" aria-labelledby="messages-title" data-testid="card-messages">
+          <h2 id="messages-title">Messages sent ({messages.length})</h2>
+          {messages.length === 0 ? (
+            <p className="hint">No message or fingerprint was sent to this card.</p>
+          ) : (
+            <ul className="plain-list">
+              {messages.slice(0, 10).map((r) => (
+                <li key={r.id}>
+                  <a href={routeHref({ screen: 'request', id: r.id })}>#{r.id}</a> {requestLabel(r.provider, r.method)} <StateBadge state={r.local_state} />{' '}
+                  <span className="hint">{formatTime(r.finished_at ?? r.created_at)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+      <h2>Requests for this card ({plural(v.requests.length, 'request')})</h2>
+      <QueueTable data={rows} label="Requests for this card" emptyText="No request for this card." />
+    </>
   );
 }

@@ -19,9 +19,11 @@ interface Props {
   initialMethod?: string;
   /** Prefill from this request (fix and resend). */
   fromId?: number;
+  /** Prefill these fields (actions of the card desk). */
+  prefill?: Record<string, unknown>;
 }
 
-export function ComposeScreen({ initialProvider, initialMethod, fromId }: Props) {
+export function ComposeScreen({ initialProvider, initialMethod, fromId, prefill }: Props) {
   const source = useQuery('requests.get', fromId !== undefined ? { id: fromId } : null);
   if (fromId !== undefined && source.data === null) {
     return (
@@ -39,7 +41,7 @@ export function ComposeScreen({ initialProvider, initialMethod, fromId }: Props)
       key={fromId ?? 'new'}
       initialProvider={from?.provider ?? initialProvider}
       initialMethod={from?.method ?? initialMethod}
-      initialBody={source.data?.params}
+      initialBody={source.data?.params ?? prefill}
       fromId={fromId}
     />
   );

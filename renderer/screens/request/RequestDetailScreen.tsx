@@ -3,10 +3,13 @@ import { REQUEST_EVENT_KIND_MEANINGS } from '../../../shared/domain/local-reques
 import { findRequestDefinition } from '../../../shared/domain/request-catalog';
 import type { RequestDetail } from '../../../shared/ipc/request-schemas';
 import { useApi, useQuery } from '../../app/api-context';
-import { formatTime, providerLabel, requestLabel, stateMeaning } from '../../app/format';
+import { formatHeadendDate, formatTime, plural, providerLabel, requestLabel, stateMeaning } from '../../app/format';
+import { isQueryType } from '../../../shared/domain/query-answer';
 import { routeHref } from '../../app/router';
 import { RequestForm } from '../compose/RequestForm';
 import { StateBadge } from '../queue/QueueTable';
+import { EventDetail } from './EventDetail';
+import { QueryResultPanel } from './QueryResultPanel';
 
 export function RequestDetailScreen({ id }: { id: number }) {
   const query = useQuery('requests.get', { id }, ['requests.changed'], 200);
@@ -47,7 +50,7 @@ function Detail({ detail, onChanged }: { detail: RequestDetail; onChanged: () =>
         <p className="state-meaning" data-testid="request-state" data-state={r.local_state} data-request-id={r.id}>
           {stateMeaning(r.local_state)}
         </p>
-        {r.error_code || r.error_description || r.last_error ? (
+        {r.local_state !== 'COMPLETED' && (r.error_code || r.error_description || r.last_error) ? (
           <div className="problem" role="note" data-testid="request-reason">
             <strong>{r.error_code ?? 'Problem'}</strong>: {r.error_description ?? r.last_error}
           </div>
@@ -71,8 +74,14 @@ function Detail({ detail, onChanged }: { detail: RequestDetail; onChanged: () =>
           <dd data-testid="reference-number">{r.reference_number ?? '—'}</dd>
           <dt>Head-end state</dt>
           <dd>{r.life_cycle_state ?? '—'}</dd>
+          {detail.answer?.executed_date ? (
+            <>
+              <dt>Processed at the head-end</dt>
+              <dd>{formatHeadendDate(detail.answer.executed_date)}</dd>
+            </>
+          ) : null}
           <dt>Attempts</dt>
-          <dd>{r.attempts}</dd>
+          <dd>{plural(r.attempts, 'attempt')}</dd>
           {r.next_attempt_at ? (
             <>
               <dt>Next attempt</dt>
@@ -135,6 +144,8 @@ function Detail({ detail, onChanged }: { detail: RequestDetail; onChanged: () =>
           </section>
         ) : null}
 
+        {isQueryType(r.type) ? <QueryResultPanel result={detail.result} waiting={r.local_state === 'COMPLETED'} /> : null}
+
         <section aria-labelledby="body-title" className="panel">
           <h2 id="body-title">Body as queued</h2>
           <pre className="json" data-testid="request-body" tabIndex={0}>
@@ -160,7 +171,7 @@ function Detail({ detail, onChanged }: { detail: RequestDetail; onChanged: () =>
               <time>{formatTime(e.at)}</time>
               <strong>{e.kind.replace(/_/g, ' ')}</strong> <span className="actor">by {e.actor}</span>
               <p className="hint">{REQUEST_EVENT_KIND_MEANINGS[e.kind as keyof typeof REQUEST_EVENT_KIND_MEANINGS] ?? ''}</p>
-              {e.detail && Object.keys(e.detail).length > 0 ? <pre className="json small">{JSON.stringify(e.detail, null, 1)}</pre> : null}
+              {e.detail && Object.keys(e.detail).length > 0 ? <EventDetail detail={e.detail} /> : null}
             </li>
           ))}
         </ol>
