@@ -125,6 +125,16 @@ export class RequestService {
     return this.act(id, 'discarded', () => this.store.discard(id, this.operator(), reason ?? 'discarded from the console'));
   }
 
+  /** The operator verified at the head-end that it arrived (with its number, or seen done). */
+  confirmArrived(id: number, number: string | null, reason?: string): RequestDetail {
+    return this.act(id, 'confirmed arrived', () => this.store.confirmArrived(id, this.operator(), number, reason ?? 'verified at the head-end: it arrived'));
+  }
+
+  /** The operator verified at the head-end that it did not arrive: it is sent again. */
+  confirmNotArrived(id: number, reason?: string): RequestDetail {
+    return this.act(id, 'confirmed not arrived', () => this.store.confirmNotArrived(id, this.operator(), reason ?? 'verified at the head-end: it did not arrive'));
+  }
+
   edit(id: number, params: Record<string, unknown>, reason?: string): RequestDetail {
     return this.act(id, 'edited', () => {
       const result = this.store.edit(id, params, this.operator(), reason ?? 'edited from the console');

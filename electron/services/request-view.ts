@@ -73,6 +73,7 @@ export function toSummary(r: LocalRequest): RequestSummary {
 const RETRYABLE: readonly LocalState[] = ['NEEDS_ATTENTION', 'RETRY_WAIT'];
 const DISCARDABLE: readonly LocalState[] = ['QUEUED', 'RETRY_WAIT', 'NEEDS_ATTENTION', 'UNKNOWN'];
 const EDITABLE: readonly LocalState[] = ['QUEUED', 'RETRY_WAIT', 'NEEDS_ATTENTION'];
+const VERIFIABLE: readonly LocalState[] = ['UNKNOWN', 'NEEDS_ATTENTION'];
 
 export function toDetail(r: LocalRequest, events: readonly RequestEvent[], result: QueryResult | null = null): RequestDetail {
   const answered = r.headend_id !== null || r.number !== null || r.error_code !== null;
@@ -96,6 +97,7 @@ export function toDetail(r: LocalRequest, events: readonly RequestEvent[], resul
       retry: RETRYABLE.includes(r.local_state),
       discard: DISCARDABLE.includes(r.local_state),
       edit: EDITABLE.includes(r.local_state) && !r.outcome_unknown,
+      verify: VERIFIABLE.includes(r.local_state) && r.outcome_unknown,
     },
   };
 }

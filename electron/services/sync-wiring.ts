@@ -4,6 +4,7 @@ import type { SyncStatus as IpcSyncStatus } from '../../shared/ipc/app-schemas';
 import type { Store } from '../store/store';
 import type { CatalogStore } from '../sync/catalog-sync';
 import { ConaxHttpClient } from '../sync/conax-http-client';
+import { REAL_HEADEND_POLITENESS } from '../sync/dispatcher';
 import type { HeadendClient } from '../sync/headend-client';
 import type { HeadendCredentials } from '../sync/headend-session';
 import { NagravisionTcpClient } from '../sync/nagravision-tcp-client';
@@ -70,6 +71,8 @@ export function wireSync(store: Store, endpoints: Endpoints, options: SyncWiring
       : undefined,
     idleMs: options.idleMs,
     statusPollMs: options.statusPollMs,
+    // The embedded sandbox (the one with a catalog export) takes a generous window; a real head-end's capacity is unknown.
+    ...(endpoints.catalog ? {} : { politeness: { nagravision: REAL_HEADEND_POLITENESS, conax: REAL_HEADEND_POLITENESS } }),
     log: options.log,
   });
   return {

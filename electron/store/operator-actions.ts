@@ -133,3 +133,61 @@ export function wipeSecrets(ctx: StoreContext, id: number, actor = 'store'): boo
     return true;
   })();
 }
+
+// After an unknown outcome that no lookup could settle (the head-end cannot
+// prove absence: reconciler.ts, VERIFY_AT_HEADEND), the operator checks at
+// the head-end and says what they saw. Both are recorded as `reconciled`
+// with the operator as actor, so the history shows who decided.
+const VERIFIABLE: readonly LocalState[] = ['UNKNOWN', 'NEEDS_ATTENTION'];
+
+function mustBeUnsettled(request: LocalRequest, action: string): void {
+  if (!request.outcome_unknown) {
+    throw new InvalidTransitionError(request.id, request.local_state, action, VERIFIABLE, 'no send of it has an unknown outcome');
+  }
+}
+
+const HEADEND_NUMBER = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/**
+ * "It arrived": with the head-end's number the request is ACKNOWLEDGED (the
+ * status poller follows it by number); without one the operator saw it done
+ * and it is COMPLETED. Never sent again either way.
+ */
+export function confirmArrived(ctx: StoreContext, id: number, operator: string, number: string | null, reason: string): LocalRequest {
+  const actor = checkOperator(operator);
+  if (number !== null && !HEADEND_NUMBER.test(number)) {
+    throw new StoreInputError('the head-end number must be 1 to 64 letters, digits, - or _', [{ field: 'number', message: 'not a head-end number' }]);
+  }
+  return transition(ctx, id, 'confirmArrived', VERIFIABLE, (request, now) => {
+    mustBeUnsettled(request, 'confirmArrived');
+    const done = number === null;
+    return {
+      to: done ? 'COMPLETED' : 'ACKNOWLEDGED',
+      set: {
+        ...(done ? { finished_at: now } : { number }),
+        life_cycle_state: done ? 'COMPLETED' : 'PENDING',
+        outcome_unknown: 0,
+        acknowledged_at: request.acknowledged_at ?? now,
+        error_code: null,
+        error_description: null,
+      },
+      outbox: 'remove',
+      wipe: true,
+      event: { kind: 'reconciled', actor, detail: { found: true, by: 'operator', number, reason } },
+    };
+  });
+}
+
+/** "It did not arrive: send again": the operator checked at the head-end; the request is queued as never sent. */
+export function confirmNotArrived(ctx: StoreContext, id: number, operator: string, reason: string): LocalRequest {
+  const actor = checkOperator(operator);
+  return transition(ctx, id, 'confirmNotArrived', VERIFIABLE, (request, now) => {
+    mustBeUnsettled(request, 'confirmNotArrived');
+    return {
+      to: 'QUEUED',
+      set: { outcome_unknown: 0, next_attempt_at: null, error_code: null, error_description: null },
+      outbox: { readyAt: readyTime(request, now) },
+      event: { kind: 'reconciled', actor, detail: { found: false, by: 'operator', reason } },
+    };
+  });
+}

@@ -59,6 +59,8 @@
  *   retry(id, operator, reason)   NEEDS_ATTENTION|RETRY_WAIT → QUEUED (UNKNOWN if a send may have arrived)
  *   discard(id, operator, reason) QUEUED|RETRY_WAIT|NEEDS_ATTENTION|UNKNOWN → DISCARDED (kept, PIN wiped)
  *   edit(id, params, operator, reason) → { ok, request } | { ok: false, errors }  (re-validated; → QUEUED)
+ *   confirmArrived(id, operator, number|null, reason)  unsettled UNKNOWN|NEEDS_ATTENTION → ACKNOWLEDGED (number) | COMPLETED
+ *   confirmNotArrived(id, operator, reason)             unsettled UNKNOWN|NEEDS_ATTENTION → QUEUED (sent again)
  *   wipeSecrets(id) → boolean     rewrites params with redactSecrets once the request cannot be sent again
  * Sealed secrets: useSealer(source) makes every later write seal the PIN
  *   (sealed-secrets.ts: only the public key is needed); claimDue leaves out
@@ -240,6 +242,12 @@ export class Store {
   }
   discard(id: number, operatorName: string, reason: string): LocalRequest {
     return operator.discard(this.ctx, id, operatorName, reason);
+  }
+  confirmArrived(id: number, operatorName: string, number: string | null, reason: string): LocalRequest {
+    return operator.confirmArrived(this.ctx, id, operatorName, number, reason);
+  }
+  confirmNotArrived(id: number, operatorName: string, reason: string): LocalRequest {
+    return operator.confirmNotArrived(this.ctx, id, operatorName, reason);
   }
   edit(id: number, newParams: unknown, operatorName: string, reason: string): operator.EditResult {
     return operator.edit(this.ctx, id, newParams, operatorName, reason);

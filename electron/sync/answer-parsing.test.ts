@@ -25,7 +25,9 @@ describe('interpreting head-end answers', () => {
       code: 'CLIENT_NOT_FOUND',
       description: 'no such card',
     });
-    expect(interpretSubmitAnswer(err('SYSTEM_ERROR', 'busy'))).toMatchObject({ kind: 'transient', code: 'SYSTEM_ERROR' });
+    // SYSTEM_ERROR and codes we do not know prove nothing about creation: unknown, never a blind retry.
+    expect(interpretSubmitAnswer(err('SYSTEM_ERROR', 'busy'))).toMatchObject({ kind: 'unknown', outcomeClass: 'system_error' });
+    expect(interpretSubmitAnswer(err('QUOTA_EXCEEDED', 'later'))).toMatchObject({ kind: 'unknown', outcomeClass: 'unknown_error_code' });
     expect(interpretSubmitAnswer(err('UNAUTHORIZED', 'token expired'))).toMatchObject({ kind: 'auth' });
   });
 
@@ -45,6 +47,18 @@ describe('interpreting head-end answers', () => {
       data: { ...seed.data, parameters_set: [{ id: 'F5B3462375494E9E9D8C97C6367447A0', ca_pin: '1234' }] },
     };
     expect(interpretSubmitAnswer(echoedPin).kind).toBe('unknown');
+  });
+
+  it('accepts an OK answer only when it echoes our UUID where the head-end promises an echo', () => {
+    const seed = examples[0]!.response as { status: unknown; data: Record<string, unknown> };
+    const ours = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
+    const withUuid = (uuid: unknown) => ({ ...seed, data: { ...seed.data, udf_string_8: uuid } });
+    expect(interpretSubmitAnswer(withUuid(ours), { clientUuid: ours, echoesUuid: true }).kind).toBe('acknowledged');
+    expect(interpretSubmitAnswer(withUuid(ours.toUpperCase()), { clientUuid: ours, echoesUuid: true }).kind).toBe('acknowledged');
+    expect(interpretSubmitAnswer(withUuid('0190a1b2-c3d4-7e5f-8a9b-000000000000'), { clientUuid: ours, echoesUuid: true })).toMatchObject({ kind: 'unknown', outcomeClass: 'ok_not_ours' });
+    expect(interpretSubmitAnswer(seed, { clientUuid: ours, echoesUuid: true })).toMatchObject({ kind: 'unknown', outcomeClass: 'ok_unverifiable' });
+    // A head-end that promises no echo: no OK answer can prove it is ours, so it is looked up.
+    expect(interpretSubmitAnswer(withUuid(ours), { clientUuid: ours, echoesUuid: false })).toMatchObject({ kind: 'unknown', outcomeClass: 'ok_unverifiable' });
   });
 
   it('reads partial list answers (fields_set) as arrays', () => {

@@ -106,10 +106,19 @@ describe('ConaxHttpClient', () => {
     const params = conaxInput({ id: 'X', serial_number: 'smrt1', subscription_number: 'S1' }, 0).params as Record<string, unknown>;
 
     reply = (res) => {
-      res.writeHead(503);
-      res.end('busy');
+      res.writeHead(429);
+      res.end('slow down');
     };
     expect(await client.submit('add_subscriptions', params, randomUUID())).toMatchObject({ kind: 'transient' });
+
+    // A 5xx page may come from a proxy behind which the head-end created the request.
+    for (const status of [502, 503]) {
+      reply = (res) => {
+        res.writeHead(status, { 'content-type': 'text/html' });
+        res.end('<html>bad gateway</html>');
+      };
+      expect(await client.submit('add_subscriptions', params, randomUUID())).toMatchObject({ kind: 'unknown', outcomeClass: 'http_5xx' });
+    }
 
     reply = (res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
@@ -123,12 +132,13 @@ describe('ConaxHttpClient', () => {
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: { message: 'System error', description: 'database busy', code: 'SYSTEM_ERROR' }, data: null }));
     };
-    expect(await client.submit('add_subscriptions', params, randomUUID())).toMatchObject({ kind: 'transient', code: 'SYSTEM_ERROR' });
+    // SYSTEM_ERROR does not prove the request was not created: unknown, looked up before any resend.
+    expect(await client.submit('add_subscriptions', params, randomUUID())).toMatchObject({ kind: 'unknown', outcomeClass: 'system_error' });
 
     reply = () => undefined; // never answers
     const silent = await client.submit('add_subscriptions', params, randomUUID());
     expect(silent.kind).toBe('unknown');
-    expect(silent.kind === 'unknown' && silent.reason).toMatch(/no answer within 300 ms/);
+    expect(silent.kind === 'unknown' && silent.reason).toMatch(/no complete answer within 300 ms/);
   });
 
   it('reads show and list of the sandbox, with JSON-encoded identifiers in the query', async () => {

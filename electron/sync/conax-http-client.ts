@@ -26,16 +26,15 @@ function queryString(query: Record<string, unknown>): string {
 
 /**
  * The body of an HTTP answer as an envelope. An error status with a readable
- * envelope is the head-end's answer (SYSTEM_ERROR on 500 is transient, a 400
- * is a rejection): its words count. Without one, 503 means "not served" (not
- * acted on), and anything else is malformed (for a POST: maybe created).
+ * envelope is the head-end's answer: its words count (outcome-classes.ts).
+ * Without one, only 429 (rate limited) proves "not acted on"; a 5xx page
+ * (502 from a proxy, 503) may come from behind which the head-end created
+ * the request, and anything else is malformed: for a POST, maybe created.
  */
 function envelopeOf(answer: HttpAnswer, what: string): unknown {
   if (answer.json !== undefined && answer.json !== null && typeof answer.json === 'object') return answer.json;
   const detail = `${what}: HTTP ${answer.status} with ${answer.bodyProblem ?? 'a body that is not an envelope'}`;
-  if (answer.status === 503 || answer.status === 429) {
-    throw new TransportError('http_status', 'not_sent', `${detail} (not served)`, answer.status);
-  }
+  if (answer.status === 429) throw new TransportError('http_status', 'not_sent', `${detail} (rate limited, not served)`, answer.status);
   throw new TransportError('malformed_answer', 'maybe_sent', detail, answer.status);
 }
 

@@ -24,9 +24,25 @@ import { unsealParams } from '../store/sealed-secrets';
 // SENDING, which the next start turns UNKNOWN and reconciles: never resent
 // blindly.
 
+/**
+ * Politeness towards one head-end: how many sends it has in flight at most,
+ * and the least time between two sends starting (0: no rate limit). A real
+ * server gets conservative values (REAL_HEADEND_POLITENESS), the sandbox
+ * generous ones. A stalled head-end holds only its own sends.
+ */
+export interface HeadendPoliteness {
+  maxInFlight: number;
+  minSendIntervalMs: number;
+}
+
+/** For a production head-end whose capacity we do not know. */
+export const REAL_HEADEND_POLITENESS: HeadendPoliteness = { maxInFlight: 8, minSendIntervalMs: 50 };
+
 export interface DispatcherOptions {
-  /** Most sends in flight per head-end (the TCP window should be at least this). */
+  /** Most sends in flight per head-end (the TCP window should be at least this), unless `politeness` says otherwise. */
   maxInFlightPerHeadend: number;
+  /** Per head-end limits; a head-end not named gets maxInFlightPerHeadend and no rate limit. */
+  politeness?: Partial<Record<Provider, HeadendPoliteness>>;
   /** How many heads to read from the store at a time. */
   claimBatch: number;
   retry: RetryOptions;
@@ -66,6 +82,10 @@ export class Dispatcher {
   private readonly batch: ReturnType<typeof batchedStore>;
   private answers: PendingAnswer[] = [];
   private flushScheduled = false;
+  private poked = false;
+  private wakeDrain: (() => void) | null = null;
+  /** Per head-end: when its next send may start (rate limit). */
+  private readonly nextSendAt = new Map<Provider, number>();
 
   constructor(
     private readonly store: SyncStore,
@@ -79,6 +99,7 @@ export class Dispatcher {
   /** Ends the drain under way (its sends finish) and makes later drains return at once, until resume(). */
   stop(): void {
     this.stopping = true;
+    this.poke();
   }
 
   /**
@@ -90,25 +111,54 @@ export class Dispatcher {
     this.stopping = false;
   }
 
-  /** Sends until nothing is due for any reachable head-end. */
+  /** Something was queued or settled: a drain under way reads the store again now, whatever else it waits for. */
+  poke(): void {
+    this.poked = true;
+    const wake = this.wakeDrain;
+    this.wakeDrain = null;
+    wake?.();
+  }
+
+  private limitOf(provider: Provider): HeadendPoliteness {
+    return this.options.politeness?.[provider] ?? { maxInFlight: this.options.maxInFlightPerHeadend, minSendIntervalMs: 0 };
+  }
+
+  /**
+   * Sends until nothing is due for any reachable head-end. Each head-end has
+   * its own window (and rate): one that stalls fills only its own window,
+   * and the loop goes on claiming and sending for the others (new work is
+   * picked up when a send ends, on poke(), or when a rate pause ends).
+   */
   async drain(): Promise<DispatchStats> {
     const stats: DispatchStats = { sent: 0, acknowledged: 0, rejected: 0, retried: 0, unknown: 0 };
     const inFlight = new Map<Provider, number>();
     const running = new Set<Promise<void>>();
     // Tried once in this pass: a request is never attempted twice in one pass.
     const started = new Set<number>();
+    const hasRoom = (p: Provider) => (inFlight.get(p) ?? 0) < this.limitOf(p).maxInFlight;
+    // Claim again only once a head-end has room for a batch, so the store is read in batches.
+    const roomForBatch = () => [...this.links.keys()].some((p) => (inFlight.get(p) ?? 0) <= this.limitOf(p).maxInFlight / 2);
     let queue: LocalRequest[] = [];
+    this.poked = true;
 
     while (!this.stopping) {
-      // Claim again only once enough sends finished, so the store is read in batches.
-      if (queue.length === 0 && running.size <= this.options.maxInFlightPerHeadend / 2) queue = this.claim(started);
+      if (this.poked || (!queue.some((h) => hasRoom(h.provider)) && roomForBatch())) {
+        this.poked = false;
+        const queued = new Set(queue.map((h) => h.id));
+        queue = [...queue, ...this.claim((r) => !started.has(r.id) && !queued.has(r.id) && hasRoom(r.provider))];
+      }
       const blocked = new Set<Provider>();
       const waiting: LocalRequest[] = [];
       const launch: Launch[] = [];
+      const now = this.options.now();
+      let wakeAt: number | null = null;
       for (const head of queue) {
         const link = this.links.get(head.provider);
         if (!link || blocked.has(head.provider)) continue;
-        if ((inFlight.get(head.provider) ?? 0) >= this.options.maxInFlightPerHeadend) {
+        const { minSendIntervalMs } = this.limitOf(head.provider);
+        const notBefore = this.nextSendAt.get(head.provider) ?? 0;
+        if (!hasRoom(head.provider) || now < notBefore) {
+          if (now < notBefore) wakeAt = Math.min(wakeAt ?? notBefore, notBefore);
           waiting.push(head);
           continue;
         }
@@ -116,6 +166,7 @@ export class Dispatcher {
           blocked.add(head.provider); // paused head-end: its heads wait for a later pass
           continue;
         }
+        if (minSendIntervalMs > 0) this.nextSendAt.set(head.provider, Math.max(now, notBefore) + minSendIntervalMs);
         started.add(head.id);
         inFlight.set(head.provider, (inFlight.get(head.provider) ?? 0) + 1);
         launch.push({ head, link });
@@ -130,15 +181,29 @@ export class Dispatcher {
         });
         running.add(task);
       });
-      if (running.size === 0 && launch.length === 0) break;
+      if (running.size === 0 && launch.length === 0 && wakeAt === null && !this.poked) break;
       // A finished send may have made the next request of its card the head:
-      // the next claim (when the queue empties) picks it up.
-      await Promise.race(running);
+      // the next claim picks it up.
+      await this.nextEvent(running, wakeAt === null ? null : wakeAt - now);
       this.checkpointIfDue(false);
     }
     await Promise.allSettled(running);
     this.checkpointIfDue(true);
     return stats;
+  }
+
+  /** Waits for a send to end, a poke, or the end of a rate pause. */
+  private async nextEvent(running: ReadonlySet<Promise<void>>, pauseMs: number | null): Promise<void> {
+    if (this.poked || this.stopping) return;
+    let timer: NodeJS.Timeout | null = null;
+    const waits: Promise<void>[] = [...running, new Promise<void>((resolve) => (this.wakeDrain = resolve))];
+    if (pauseMs !== null) waits.push(new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(1, pauseMs)))));
+    try {
+      await Promise.race(waits);
+    } finally {
+      if (timer) clearTimeout(timer);
+      this.wakeDrain = null;
+    }
   }
 
   /**
@@ -156,13 +221,13 @@ export class Dispatcher {
     this.store.checkpoint();
   }
 
-  /** Due heads not already started in this pass, for head-ends we know. */
-  private claim(started: ReadonlySet<number>): LocalRequest[] {
+  /** Due heads that `wanted` accepts (not started in this pass, not queued, room at their head-end), for reachable head-ends. */
+  private claim(wanted: (head: LocalRequest) => boolean): LocalRequest[] {
     let limit = this.options.claimBatch;
     for (;;) {
       const due = this.store.claimDue(this.options.now(), limit);
-      const usable = due.filter((r) => !started.has(r.id) && this.links.get(r.provider)?.reachable() === true);
-      // Heads of a paused head-end must not hide the other's: look further when they fill the batch.
+      const usable = due.filter((r) => wanted(r) && this.links.get(r.provider)?.reachable() === true);
+      // Heads of a paused or full head-end must not hide the other's: look further when they fill the batch.
       if (usable.length > 0 || due.length < limit || limit >= this.options.claimBatch * 64) return usable;
       limit *= 4;
     }

@@ -1,5 +1,6 @@
 import type { ProvisioningRequest } from '../../shared/domain/provisioning-request';
 import type { Provider } from '../../shared/domain/request-types';
+import type { OutcomeClass } from './outcome-classes';
 
 // The one small interface the dispatcher sees, whatever the protocol.
 
@@ -16,10 +17,14 @@ export type SubmitOutcome =
   | { kind: 'rejected'; code: string; description: string }
   /** Still UNAUTHORIZED after one fresh login: the credentials are wrong or the account is locked. */
   | { kind: 'auth'; code: string; description: string }
-  /** Certainly not created (not connected, SYSTEM_ERROR, 503): safe to send again later. */
+  /** Proven not created (not sent, login failed first, HTTP 429): safe to send again later. */
   | { kind: 'transient'; reason: string; code?: string }
-  /** The send may have arrived (connection lost or timeout after writing, malformed answer). */
-  | { kind: 'unknown'; reason: string };
+  /**
+   * Creation not disproven: SYSTEM_ERROR, HTTP 5xx, timeout or connection lost
+   * after writing, an answer that is not ours or cannot be read
+   * (outcome-classes.ts). Looked up, never resent blindly.
+   */
+  | { kind: 'unknown'; reason: string; outcomeClass?: OutcomeClass };
 
 /** A show/list answer, or why there is none. Reads are idempotent: a failure is simply retried. */
 export type QueryOutcome<T> =
@@ -76,6 +81,8 @@ export interface HeadendClient {
   ping(): Promise<boolean>;
   /** True while a connection is believed usable (HTTP: the last exchange succeeded). */
   readonly connected: boolean;
+  /** Whether a created request's answer echoes our UUID (udf_string_8); when false no answer can prove it is ours. */
+  readonly echoesClientUuid?: boolean;
   /** How long a submit waits for its answer; the reconcile grace must not be shorter (SyncEngine checks). */
   readonly requestTimeoutMs?: number;
   close(): Promise<void>;

@@ -35,7 +35,8 @@ async function tokenServer() {
     const example = examples.find((e) => e.method === frame.method)!;
     state.created.push(body);
     const id = randomUUID().replace(/-/g, '').toUpperCase();
-    conn.reply({ sequence_number: seq, ...okEnvelope({ ...example.response.data, id, number: String(state.created.length) }) });
+    // Echoes our UUID, as a head-end that echoes the UDFs does (answers without it are not taken as ours).
+    conn.reply({ sequence_number: seq, ...okEnvelope({ ...example.response.data, id, number: String(state.created.length), [CLIENT_UUID_UDF]: body[CLIENT_UUID_UDF] }) });
   });
   cleanups.push(() => server.close());
   return { server, state };

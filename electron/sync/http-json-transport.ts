@@ -9,6 +9,7 @@ import { TransportError } from './headend-client';
 export interface HttpJsonTransportOptions {
   /** e.g. "https://headend.example:8443"; only the origin is used. */
   baseUrl: string;
+  /** Absolute deadline of one exchange, from the call to the last byte of the answer (default 15 s). */
   timeoutMs?: number;
   /** PEM of the CA that signed the head-end's certificate (HTTPS only). */
   caCertificate?: string | Buffer;
@@ -70,9 +71,17 @@ export class HttpJsonTransport {
     return new Promise<HttpAnswer>((resolve, reject) => {
       let written = false;
       let settled = false;
+      // An absolute deadline for the whole exchange, not an idle timeout: a
+      // head-end trickling one byte every few seconds must not hold a send
+      // (and the pass waiting for it) for minutes.
+      const deadline = setTimeout(() => {
+        settle(new TransportError('timeout', delivery(), `${method} ${this.pathOnly(path)}: no complete answer within ${timeoutMs} ms`));
+        req.destroy();
+      }, timeoutMs);
       const settle = (error: TransportError | null, answer?: HttpAnswer) => {
         if (settled) return;
         settled = true;
+        clearTimeout(deadline);
         this.lastOk = error === null;
         if (error) reject(error);
         else resolve(answer!);
@@ -95,10 +104,6 @@ export class HttpJsonTransport {
         options.onWritten?.();
       });
       const delivery = () => (written ? 'maybe_sent' : 'not_sent');
-      req.setTimeout(timeoutMs, () => {
-        settle(new TransportError('timeout', delivery(), `${method} ${this.pathOnly(path)}: no answer within ${timeoutMs} ms`));
-        req.destroy();
-      });
       req.on('error', (err: NodeJS.ErrnoException) => {
         const refused = err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'EHOSTUNREACH';
         const kind = refused ? 'connect_failed' : 'connection_lost';

@@ -7,6 +7,7 @@ import {
   interpretSubmitAnswer,
 } from './answer-parsing';
 import { tagWithClientUuid } from '../../shared/domain/client-uuid';
+import { outcomeOf, type OutcomeClass } from './outcome-classes';
 import {
   TransportError,
   type HeadendClient,
@@ -39,10 +40,25 @@ export interface RawCaller {
 export interface ProvisioningApiClientOptions {
   credentials: HeadendCredentials;
   session?: HeadendSessionOptions;
+  /**
+   * The head-end echoes a created request's UDFs in its answer (the sandbox
+   * does, docs/protocol.md section 6): then an OK answer is accepted only with
+   * our UUID in it. Default true; false for a head-end that promises no echo,
+   * whose every OK answer is then verified by a lookup (outcome-classes.ts).
+   */
+  echoesClientUuid?: boolean;
 }
 
 function isUnauthorized(outcome: { kind: string; errorClass?: string }): boolean {
   return outcome.kind === 'auth' || (outcome.kind === 'error' && outcome.errorClass === 'auth');
+}
+
+function classOfTransportError(error: TransportError): OutcomeClass {
+  if (error.delivery === 'not_sent') return error.httpStatus === 429 ? 'rate_limited' : 'not_sent';
+  if (error.httpStatus !== undefined && error.httpStatus >= 500) return 'http_5xx';
+  if (error.kind === 'timeout') return 'timeout_after_write';
+  if (error.kind === 'malformed_answer' || error.kind === 'http_status') return 'unparseable';
+  return 'lost_after_write';
 }
 
 function describe(error: unknown): string {
@@ -51,6 +67,7 @@ function describe(error: unknown): string {
 
 export class ProvisioningApiClient implements HeadendClient {
   readonly session: HeadendSession;
+  readonly echoesClientUuid: boolean;
 
   constructor(
     readonly provider: Provider,
@@ -58,6 +75,7 @@ export class ProvisioningApiClient implements HeadendClient {
     options: ProvisioningApiClientOptions,
   ) {
     this.session = new HeadendSession((c) => this.login(c), options.credentials, options.session);
+    this.echoesClientUuid = options.echoesClientUuid ?? true;
   }
 
   get connected(): boolean {
@@ -78,7 +96,8 @@ export class ProvisioningApiClient implements HeadendClient {
     }
     try {
       return await this.session.run(
-        async (token) => interpretSubmitAnswer(await this.caller.post(method, { ...body, token }, hooks)),
+        async (token) =>
+          interpretSubmitAnswer(await this.caller.post(method, { ...body, token }, hooks), { clientUuid, echoesUuid: this.echoesClientUuid }),
         isUnauthorized,
       );
     } catch (error) {
@@ -135,20 +154,15 @@ export class ProvisioningApiClient implements HeadendClient {
     }
   }
 
+  /** A submit that threw: classified by what the failure proves (outcome-classes.ts). */
   private submitFailure(error: unknown): SubmitOutcome {
     if (error instanceof LoginFailure) {
-      return error.transient
-        ? { kind: 'transient', reason: error.message, code: error.code }
-        : { kind: 'auth', code: error.code, description: error.message };
+      return outcomeOf(error.transient ? 'login_failed' : 'login_refused', { code: error.code, description: error.message });
     }
-    if (error instanceof TransportError) {
-      return error.delivery === 'not_sent'
-        ? { kind: 'transient', reason: error.message, code: `TRANSPORT_${error.kind.toUpperCase()}` }
-        : { kind: 'unknown', reason: error.message };
-    }
+    if (error instanceof TransportError) return outcomeOf(classOfTransportError(error), { description: error.message });
     // Anything else is a bug of ours raised after the send may have started:
     // treat it as unknown, so it is reconciled rather than resent blindly.
-    return { kind: 'unknown', reason: `unexpected failure: ${describe(error)}` };
+    return outcomeOf('lost_after_write', { description: `unexpected failure: ${describe(error)}` });
   }
 
   private async login(credentials: HeadendCredentials): Promise<LoginResult> {

@@ -8,13 +8,16 @@ import { requestChanged, type SyncEvents } from './sync-events';
 import type { SyncStore } from './sync-store';
 
 // Settles requests whose send may or may not have reached the head-end. The
-// head-end does not deduplicate, so such a request is never resent blindly:
-// we look for our UUID (shared/domain/client-uuid.ts) in the head-end's list of that
-// request type, newest first, and only a request proven absent after a full
-// scan is queued again. The list API filters by type, life_cycle_state or
+// head-end does not deduplicate, so such a request is never resent on a
+// guess: we look for our UUID (shared/domain/client-uuid.ts) in the head-end's list of
+// that request type. Found proves presence. Absence is concluded only from a
+// listing that proves itself complete (see scan); a head-end whose listing
+// cannot (no paging, as a real CRM.COM list; items without the UUID field)
+// hands the request to the operator, who verifies at the head-end and says
+// whether it arrived (store operator actions confirmArrived /
+// confirmNotArrived). The list API filters by type, life_cycle_state or
 // reference_number only, so the scan reads every request of the type; a
-// real head-end would need a UDF filter (or a created-date filter) to make
-// this cheap (see docs in the report).
+// UDF filter (or a created-date filter) would make it cheap.
 
 export const RECONCILE_FIELDS = [
   'id',
@@ -40,6 +43,8 @@ export interface ReconcilerOptions {
   pageSize: number;
   /** Most UNKNOWN requests settled per pass. */
   maxPerPass: number;
+  /** Most list pages one lookup reads (default 10,000); past it the listing proves nothing. */
+  maxPages?: number;
   now: () => number;
   log?: (message: string) => void;
 }
@@ -47,13 +52,30 @@ export interface ReconcilerOptions {
 export interface ReconcileStats {
   found: number;
   absent: number;
+  /** No lookup can prove them absent: handed to the operator (NEEDS_ATTENTION, VERIFY_AT_HEADEND). */
+  toOperator: number;
   /** Lookups that failed; those requests stay UNKNOWN for the next pass. */
   failed: number;
   /** Not yet old enough to be looked up. */
   waiting: number;
 }
 
-type ScanResult = { complete: true; found: Map<string, PartialRequest> } | { complete: false; reason: string };
+/**
+ * What one lookup proved. `found` is proof of presence whatever else
+ * happened (our UUID on a record with its id and number). Absence is proven
+ * only by a `complete` listing; an `unverifiable` one (no paging, paging not
+ * honoured, items without the UUID field, too many pages) cannot prove it,
+ * ever, so those requests go to the operator; a `failed` one (transport,
+ * SYSTEM_ERROR) is simply tried again next pass.
+ */
+interface ScanResult {
+  found: Map<string, PartialRequest>;
+  proof: 'complete' | 'unverifiable' | 'failed';
+  reason: string;
+}
+
+/** Code of a request whose arrival no lookup can settle: an operator verifies at the head-end. */
+export const VERIFY_AT_HEADEND = 'VERIFY_AT_HEADEND';
 
 export class Reconciler {
   constructor(
@@ -80,7 +102,7 @@ export class Reconciler {
   }
 
   async run(): Promise<ReconcileStats> {
-    const stats: ReconcileStats = { found: 0, absent: 0, failed: 0, waiting: 0 };
+    const stats: ReconcileStats = { found: 0, absent: 0, toOperator: 0, failed: 0, waiting: 0 };
     let wipedPin = false;
     const now = this.options.now();
     const unknown = this.store.listRequests({ states: ['UNKNOWN'], limit: this.options.maxPerPass, order: 'asc' });
@@ -105,14 +127,17 @@ export class Reconciler {
         }
         const wanted = new Set(group.map((r) => r.client_uuid.toLowerCase()));
         const scan = await this.scan(link.client, first.type, wanted);
-        if (!scan.complete) {
-          this.options.log?.(`reconcile ${first.provider} ${first.type}: lookup failed (${scan.reason}); will try again`);
-          stats.failed += group.length;
-          continue;
-        }
-        link.noteReachable();
+        if (scan.proof !== 'failed') link.noteReachable();
+        if (scan.proof !== 'complete') this.options.log?.(`reconcile ${first.provider} ${first.type}: ${scan.proof} listing (${scan.reason})`);
         for (const request of group) {
-          if (this.settle(request, scan.found.get(request.client_uuid.toLowerCase()), stats)) wipedPin = true;
+          const record = scan.found.get(request.client_uuid.toLowerCase());
+          if (record || scan.proof === 'complete') {
+            if (this.settle(request, record, stats)) wipedPin = true;
+          } else if (scan.proof === 'unverifiable') {
+            this.toOperator(request, scan.reason, stats);
+          } else {
+            stats.failed += 1;
+          }
         }
       }
     } finally {
@@ -143,47 +168,84 @@ export class Reconciler {
     return false;
   }
 
-  /** Reads every request of `type`, newest page first, until all wanted UUIDs are found. */
+  /** The head-end cannot prove whether it holds the request: an operator checks there and says. */
+  private toOperator(request: LocalRequest, why: string, stats: ReconcileStats): void {
+    try {
+      const description = `the head-end cannot prove whether it received this request (${why}): verify at the head-end, then say "it arrived" or "it did not arrive: send again"`;
+      this.events.emit(requestChanged(this.store.markNeedsAttention(request.id, VERIFY_AT_HEADEND, description)));
+      stats.toOperator += 1;
+    } catch (error) {
+      stats.failed += 1;
+      this.options.log?.(`reconcile request ${request.id}: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Looks for the wanted UUIDs in the list of `type`. Presence: our UUID on a
+   * record with a usable id and number. Absence needs a complete listing:
+   * every page from 1 read until a short page (whatever total the head-end
+   * claims), each page as asked (paging block present, page and size
+   * honoured) and every item showing the UUID field. Pages are read newest
+   * first up to the claimed total (recent sends are there), then onwards past
+   * it until a short page, so a lying total cannot hide a page.
+   */
   private async scan(client: HeadendClient, type: string, wanted: ReadonlySet<string>): Promise<ScanResult> {
     const found = new Map<string, PartialRequest>();
-    // Absence is proven only by records that do show the UUID field: a record
-    // without the key (a head-end ignoring fields_set or not storing the UDF)
-    // or one of ours without a usable id/number proves nothing either way.
-    const problem: { reason: string | null } = { reason: null };
-    const take = (items: PartialRequest[]) => {
-      for (const item of items) {
-        if (!(CLIENT_UUID_UDF in item)) {
-          problem.reason ??= `a list item has no ${CLIENT_UUID_UDF} field, so our requests cannot be recognised`;
-          continue;
-        }
-        const uuid = clientUuidOf(item);
-        if (uuid === null || !wanted.has(uuid)) continue;
-        const seen = found.get(uuid);
-        if (seen) {
-          this.options.log?.(`head-end holds request ${uuid} twice (numbers ${String(seen.number)} and ${String(item.number)})`);
-          continue;
-        }
-        if (typeof item.id !== 'string' || typeof item.number !== 'string') {
-          problem.reason ??= `the head-end record carrying ${uuid} has no usable id/number`;
-          continue;
-        }
-        found.set(uuid, item);
+    const size = this.options.pageSize;
+    const maxPages = this.options.maxPages ?? 10_000;
+    const lengths = new Map<number, number>();
+    let claimed = 1;
+    const read = async (page: number): Promise<ScanResult | null> => {
+      const answer = await client.list({ type, fields_set: RECONCILE_FIELDS, records_per_page: size, page });
+      if (answer.kind !== 'ok') return { found, proof: 'failed', reason: `${answer.code}: ${answer.description}` };
+      const { items, paging } = answer.data;
+      if (paging === null) return { found, proof: 'unverifiable', reason: 'the list answer has no paging block, so it cannot be shown complete' };
+      if (paging.page !== page || paging.records_per_page !== size || items.length > size) {
+        return { found, proof: 'unverifiable', reason: `asked page ${page} of ${size}, got page ${paging.page} of ${paging.records_per_page} with ${items.length} items` };
       }
+      if (page === 1) claimed = Math.max(1, paging.total_pages);
+      lengths.set(page, items.length);
+      const problem = this.take(items, wanted, found);
+      if (problem !== null) return { found, proof: 'unverifiable', reason: problem };
+      return found.size === wanted.size ? { found, proof: 'complete', reason: 'all found' } : null;
     };
-    const query = { type, fields_set: RECONCILE_FIELDS, records_per_page: this.options.pageSize };
-    const first = await client.list({ ...query, page: 1 });
-    if (first.kind !== 'ok') return { complete: false, reason: `${first.code}: ${first.description}` };
-    take(first.data.items);
-    if (problem.reason !== null) return { complete: false, reason: problem.reason };
-    const totalPages = first.data.paging?.total_pages ?? 1;
-    // Newest first: recent sends are on the last pages. Pages are stable for
-    // older records (new ones only append), so reading backwards skips none.
-    for (let page = totalPages; page >= 2 && found.size < wanted.size; page--) {
-      const answer = await client.list({ ...query, page });
-      if (answer.kind !== 'ok') return { complete: false, reason: `${answer.code}: ${answer.description}` };
-      take(answer.data.items);
-      if (problem.reason !== null) return { complete: false, reason: problem.reason };
+
+    const first = await read(1);
+    if (first) return first;
+    for (let page = Math.min(claimed, maxPages); page >= 2; page--) {
+      const result = await read(page);
+      if (result) return result;
     }
-    return { complete: true, found };
+    // Onwards past the claimed last page until a short page proves the end.
+    let page = Math.min(claimed, maxPages);
+    while ((lengths.get(page) ?? 0) >= size) {
+      if (page >= maxPages) return { found, proof: 'unverifiable', reason: `more than ${maxPages} pages` };
+      page += 1;
+      const result = await read(page);
+      if (result) return result;
+    }
+    return { found, proof: 'complete', reason: `pages 1 to ${page} read, page ${page} short` };
+  }
+
+  /**
+   * Records the wanted UUIDs among `items`; returns why the page proves
+   * nothing, or null. A record without the UUID key (a head-end ignoring
+   * fields_set or not storing the UDF), or one of ours without a usable
+   * id/number, makes the listing unusable for absence.
+   */
+  private take(items: PartialRequest[], wanted: ReadonlySet<string>, found: Map<string, PartialRequest>): string | null {
+    for (const item of items) {
+      if (!(CLIENT_UUID_UDF in item)) return `a list item has no ${CLIENT_UUID_UDF} field, so our requests cannot be recognised`;
+      const uuid = clientUuidOf(item);
+      if (uuid === null || !wanted.has(uuid)) continue;
+      const seen = found.get(uuid);
+      if (seen) {
+        this.options.log?.(`head-end holds request ${uuid} twice (numbers ${String(seen.number)} and ${String(item.number)})`);
+        continue;
+      }
+      if (typeof item.id !== 'string' || typeof item.number !== 'string') return `the head-end record carrying ${uuid} has no usable id/number`;
+      found.set(uuid, item);
+    }
+    return null;
   }
 }

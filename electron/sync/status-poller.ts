@@ -1,5 +1,7 @@
 import type { LocalRequest } from '../../shared/domain/local-request';
 import type { Provider } from '../../shared/domain/request-types';
+import { CLIENT_UUID_UDF, clientUuidOf } from '../../shared/domain/client-uuid';
+import type { PartialRequest } from './headend-client';
 import type { HeadendLink } from './headend-link';
 import { headendFieldsOf } from './retry-policy';
 import { requestChanged, type SyncEvents } from './sync-events';
@@ -10,7 +12,7 @@ import type { SyncStore } from './sync-store';
 // (pipelined over TCP, the keep-alive pool over HTTP), in batches from the
 // store so memory stays flat whatever the backlog.
 
-export const STATUS_FIELDS = 'id,number,life_cycle_state,reference_number,error_code,error_description,executed_date';
+export const STATUS_FIELDS = `id,number,life_cycle_state,reference_number,error_code,error_description,executed_date,${CLIENT_UUID_UDF}`;
 
 export interface StatusPollerOptions {
   /** Requests read from the store per batch. */
@@ -44,7 +46,8 @@ export class StatusPoller {
       afterId = batch[batch.length - 1]!.id;
       const byProvider = new Map<Provider, LocalRequest[]>();
       for (const request of batch) {
-        if (request.headend_id === null) continue;
+        // An operator may have confirmed arrival with the head-end number only.
+        if (request.headend_id === null && request.number === null) continue;
         const list = byProvider.get(request.provider) ?? [];
         list.push(request);
         byProvider.set(request.provider, list);
@@ -74,7 +77,7 @@ export class StatusPoller {
 
   private async pollOne(link: HeadendLink, request: LocalRequest, stats: PollStats): Promise<void> {
     stats.polled += 1;
-    const answer = await link.client.show({ id: request.headend_id! }, STATUS_FIELDS);
+    const answer = await link.client.show(request.headend_id !== null ? { id: request.headend_id } : { number: request.number! }, STATUS_FIELDS);
     if (answer.kind !== 'ok') {
       stats.failed += 1;
       if (answer.errorClass === 'transient') link.noteFailure(answer.description);
@@ -82,11 +85,18 @@ export class StatusPoller {
       return;
     }
     link.noteReachable();
+    const foreign = notOurs(request, answer.data);
+    if (foreign !== null) {
+      // An answer about a request we never sent changes nothing.
+      stats.failed += 1;
+      this.options.log?.(`status of request ${request.id}: ignored an answer naming another request (${foreign})`);
+      return;
+    }
     const state = answer.data.life_cycle_state;
     if (state !== 'COMPLETED' && state !== 'REJECTED') return;
     try {
-      const fields = headendFieldsOf({ ...answer.data, id: answer.data.id ?? request.headend_id!, number: answer.data.number ?? request.number! });
-      const updated = this.store.markFinal(request.id, state, fields);
+      const { headend_id, ...rest } = headendFieldsOf({ ...answer.data, id: answer.data.id ?? request.headend_id ?? '', number: answer.data.number ?? request.number! });
+      const updated = this.store.markFinal(request.id, state, headend_id === '' ? rest : { headend_id, ...rest });
       stats[state === 'COMPLETED' ? 'completed' : 'rejected'] += 1;
       this.events.emit(requestChanged(updated));
     } catch (error) {
@@ -94,4 +104,12 @@ export class StatusPoller {
       this.options.log?.(`status of request ${request.id}: ${(error as Error).message}`);
     }
   }
+}
+
+/** Why a show answer is not about `request` (another id, number or UUID), or null when nothing contradicts it. */
+function notOurs(request: LocalRequest, data: PartialRequest): string | null {
+  if (data.id !== undefined && request.headend_id !== null && data.id !== request.headend_id) return `id ${String(data.id)}`;
+  if (data.number !== undefined && request.number !== null && data.number !== request.number) return `number ${String(data.number)}`;
+  if (CLIENT_UUID_UDF in data && clientUuidOf(data) !== request.client_uuid.toLowerCase()) return `${CLIENT_UUID_UDF} ${String(data[CLIENT_UUID_UDF])}`;
+  return null;
 }

@@ -1,7 +1,7 @@
 import type { Provider } from '../../shared/domain/request-types';
 import { type CircuitBreakerOptions, DEFAULT_BREAKER_OPTIONS } from './circuit-breaker';
 import { syncCatalog, type CatalogFetch, type CatalogStore } from './catalog-sync';
-import { Dispatcher } from './dispatcher';
+import { Dispatcher, type DispatcherOptions } from './dispatcher';
 import type { HeadendClient } from './headend-client';
 import { HeadendLink } from './headend-link';
 import { Reconciler } from './reconciler';
@@ -25,6 +25,8 @@ export interface SyncEngineOptions {
   idleMs?: number;
   statusPollMs?: number;
   maxInFlightPerHeadend?: number;
+  /** Per head-end concurrency and rate (dispatcher.ts HeadendPoliteness); unnamed head-ends get maxInFlightPerHeadend. */
+  politeness?: DispatcherOptions['politeness'];
   claimBatch?: number;
   /**
    * How long a request stays UNKNOWN before it is looked up (default: 30 s,
@@ -66,6 +68,7 @@ export class SyncEngine {
     const retry = options.retry ?? DEFAULT_RETRY;
     this.dispatcher = new Dispatcher(options.store, this.links, this.events, {
       maxInFlightPerHeadend: maxInFlight,
+      politeness: options.politeness,
       claimBatch: options.claimBatch ?? Math.max(maxInFlight * 2, 64),
       retry,
       now: this.now,
@@ -117,6 +120,8 @@ export class SyncEngine {
 
   /** Something was queued: run a pass soon, without forgetting back-off. */
   wake(): void {
+    // A drain under way (perhaps waiting on a slow head-end) takes the new work at once.
+    this.dispatcher.poke();
     if (this.running) this.schedule(0);
   }
 

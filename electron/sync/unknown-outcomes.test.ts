@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../store/store';
 import { Dispatcher } from './dispatcher';
 import { HeadendLink } from './headend-link';
-import { Reconciler } from './reconciler';
+import { Reconciler, VERIFY_AT_HEADEND } from './reconciler';
 import { SyncEngine } from './sync-engine';
 import { SyncEvents } from './sync-events';
 import { ScriptedHeadend } from './testing/scripted-headend';
@@ -45,7 +45,7 @@ function setup(graceMs = 0) {
 }
 
 describe('reconciler', () => {
-  it.each(['without-uuid-key', 'without-id'] as const)('keeps a request UNKNOWN when list items come %s, and resends nothing', async (shape) => {
+  it.each(['without-uuid-key', 'without-id'] as const)('hands a request to the operator when list items come %s, and resends nothing', async (shape) => {
     const { store, headend, dispatcher, reconciler, logs } = setup();
     const enqueued = store.enqueue([nagravisionInput(CARD, 0)]);
     if (!enqueued.ok) throw new Error('enqueue failed');
@@ -56,17 +56,53 @@ describe('reconciler', () => {
 
     headend.listItems = shape;
     const stats = await reconciler.run();
-    expect(stats).toMatchObject({ found: 0, absent: 0, failed: 1 });
-    expect(store.getRequest(id)?.local_state).toBe('UNKNOWN');
-    expect(logs.some((m) => m.includes('lookup failed'))).toBe(true);
+    expect(stats).toMatchObject({ found: 0, absent: 0, toOperator: 1 });
+    expect(store.getRequest(id)).toMatchObject({ local_state: 'NEEDS_ATTENTION', error_code: VERIFY_AT_HEADEND, outcome_unknown: true });
+    expect(logs.some((m) => m.includes('unverifiable listing'))).toBe(true);
     await dispatcher.drain();
     expect(headend.receivedFor(CARD.serial_number)).toHaveLength(1);
 
-    // Once the head-end shows the field, the request is found, not resent.
+    // The operator asks for another lookup; once the head-end shows the field, the request is found, not resent.
+    store.retry(id, 'operator', 'look again');
+    expect(store.getRequest(id)?.local_state).toBe('UNKNOWN');
     headend.listItems = 'full';
     expect(await reconciler.run()).toMatchObject({ found: 1, absent: 0 });
     expect(store.getRequest(id)?.local_state).toBe('ACKNOWLEDGED');
     expect(headend.receivedFor(CARD.serial_number)).toHaveLength(1);
+  });
+
+  it('never concludes absence from a list without paging (a real CRM.COM list): the operator verifies', async () => {
+    const { store, headend, dispatcher, reconciler } = setup();
+    const enqueued = store.enqueue([nagravisionInput(CARD, 0)]);
+    if (!enqueued.ok) throw new Error('enqueue failed');
+    headend.setScript(['unknown_absent']);
+    await dispatcher.drain();
+    headend.listPaging = false;
+    expect(await reconciler.run()).toMatchObject({ absent: 0, toOperator: 1 });
+    expect(store.getRequest(enqueued.ids[0]!)).toMatchObject({ local_state: 'NEEDS_ATTENTION', error_code: VERIFY_AT_HEADEND });
+    await dispatcher.drain();
+    expect(headend.created).toHaveLength(0);
+  });
+
+  it('reads past a lying total until a short page before it concludes absence', async () => {
+    const { store, headend, dispatcher, links, events, now } = setup();
+    const reconciler = new Reconciler(store, links, events, { graceMs: 0, pageSize: 2, maxPerPass: 1000, now });
+    const inputs = [0, 1, 2, 3, 4].map((n) => nagravisionInput(CARDS[n % 3]!, n * 5));
+    const enqueued = store.enqueue(inputs);
+    if (!enqueued.ok) throw new Error('enqueue failed');
+    headend.setScript(['ack', 'ack', 'ack', 'unknown_created']);
+    for (let i = 0; i < 3; i++) await dispatcher.drain();
+    const unknown = store.listRequests({ states: ['UNKNOWN'], limit: 10 });
+    expect(unknown).toHaveLength(1);
+    // total_pages 1 although ours is on page 2: a reader trusting it would resend.
+    const honest = headend.list.bind(headend);
+    headend.list = async (filter) => {
+      const answer = await honest(filter);
+      if (answer.kind === 'ok' && answer.data.paging) answer.data.paging = { ...answer.data.paging, total_pages: 1, total_records: 2 };
+      return answer;
+    };
+    expect(await reconciler.run()).toMatchObject({ found: 1, absent: 0 });
+    expect(store.getRequest(unknown[0]!.id)?.local_state).toBe('ACKNOWLEDGED');
   });
 
   it('proves absence when the records show the UUID field and ours is not there', async () => {

@@ -23,6 +23,16 @@ describe('IPC contract', () => {
     expect(parseCommandInput('requests.enqueue', { requests: [] }).ok).toBe(false);
   });
 
+  it('takes the operator\'s verification of an unknown outcome: a head-end number or none, nothing else', () => {
+    expect(parseCommandInput('requests.confirmArrived', { id: 7, number: '18571', reason: 'found it' }).ok).toBe(true);
+    expect(parseCommandInput('requests.confirmArrived', { id: 7 }).ok).toBe(true);
+    const bad = parseCommandInput('requests.confirmArrived', { id: 7, number: '18 571; x' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error.fields?.map((f) => f.field)).toContain('number');
+    expect(parseCommandInput('requests.confirmNotArrived', { id: 7, reason: 'not there' }).ok).toBe(true);
+    expect(parseCommandInput('requests.confirmNotArrived', { id: 7, number: '1' }).ok).toBe(false);
+  });
+
   it('applies defaults to input', () => {
     const list = parseCommandInput('requests.list', {});
     expect(list).toEqual({ ok: true, value: { filter: {}, limit: 200 } });

@@ -35,6 +35,8 @@ export const COMMANDS = {
   'requests.retry': command(req.actionInputSchema, req.requestDetailSchema, true),
   'requests.discard': command(req.actionInputSchema, req.requestDetailSchema, true),
   'requests.edit': command(req.editInputSchema, req.requestDetailSchema, true),
+  'requests.confirmArrived': command(req.confirmArrivedInputSchema, req.requestDetailSchema, true),
+  'requests.confirmNotArrived': command(req.actionInputSchema, req.requestDetailSchema, true),
   'cards.get': command(card.cardInputSchema, card.cardOutputSchema),
   'catalog.search': command(app.catalogSearchInputSchema, app.catalogSearchOutputSchema),
   'bulk.preview': command(app.bulkCsvInputSchema, app.bulkPreviewOutputSchema),

@@ -91,7 +91,13 @@ export const requestDetailSchema = z.object({
   result: queryResultSchema.nullable(),
   events: z.array(requestEventSchema),
   /** Which operator actions the request's state allows. */
-  actions: z.object({ retry: z.boolean(), edit: z.boolean(), discard: z.boolean() }),
+  actions: z.object({
+    retry: z.boolean(),
+    edit: z.boolean(),
+    discard: z.boolean(),
+    /** A send's outcome is unknown and no lookup could settle it: the operator verifies at the head-end. */
+    verify: z.boolean(),
+  }),
 });
 export type RequestDetail = z.infer<typeof requestDetailSchema>;
 
@@ -158,6 +164,19 @@ export const idInputSchema = z.strictObject({ id: localId });
 export const actionInputSchema = z.strictObject({
   id: localId,
   reason: z.string().max(500).optional(),
+});
+
+/**
+ * "It arrived": the head-end number the operator saw there, or none when
+ * they saw it done (the request is then COMPLETED without a number).
+ */
+export const confirmArrivedInputSchema = z.strictObject({
+  id: localId,
+  reason: z.string().max(500).optional(),
+  number: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { message: 'number must be the head-end number: 1 to 64 letters, digits, - or _' })
+    .optional(),
 });
 
 export const editInputSchema = z.strictObject({

@@ -36,6 +36,8 @@ export class ScriptedHeadend implements HeadendClient {
   listFails = false;
   /** How list items look: complete, without the UUID key (fields_set ignored), or ours without id/number. */
   listItems: 'full' | 'without-uuid-key' | 'without-id' = 'full';
+  /** Whether list pages honestly (as the sandbox); false: everything, with no paging block (as a real CRM.COM list). */
+  listPaging = true;
   /** How long a submit takes to be answered (after it was "written"), and a list. */
   submitDelayMs = 0;
   listDelayMs = 0;
@@ -78,14 +80,16 @@ export class ScriptedHeadend implements HeadendClient {
     this.listCalls += 1;
     await (this.listDelayMs > 0 ? new Promise((resolve) => setTimeout(resolve, this.listDelayMs)) : Promise.resolve());
     if (this.listFails) return { kind: 'error', errorClass: 'transient', code: 'SYSTEM_ERROR', description: 'list failed' };
-    const items = this.created
-      .filter((c) => c.type === filter.type)
-      .map((c): PartialRequest => {
-        if (this.listItems === 'without-uuid-key') return { id: c.id, number: c.number, life_cycle_state: 'PENDING' };
-        if (this.listItems === 'without-id') return { life_cycle_state: 'PENDING', [CLIENT_UUID_UDF]: c.uuid };
-        return { id: c.id, number: c.number, life_cycle_state: 'PENDING', [CLIENT_UUID_UDF]: c.uuid };
-      });
-    return { kind: 'ok', data: { items, paging: null } };
+    const all = this.created.filter((c) => c.type === filter.type);
+    const page = filter.page ?? 1;
+    const size = filter.records_per_page ?? 100;
+    const items = (this.listPaging ? all.slice((page - 1) * size, page * size) : all).map((c): PartialRequest => {
+      if (this.listItems === 'without-uuid-key') return { id: c.id, number: c.number, life_cycle_state: 'PENDING' };
+      if (this.listItems === 'without-id') return { life_cycle_state: 'PENDING', [CLIENT_UUID_UDF]: c.uuid };
+      return { id: c.id, number: c.number, life_cycle_state: 'PENDING', [CLIENT_UUID_UDF]: c.uuid };
+    });
+    const paging = { page, records_per_page: size, total_records: all.length, total_pages: Math.ceil(all.length / size) };
+    return { kind: 'ok', data: { items, paging: this.listPaging ? paging : null } };
   }
 
   async ping(): Promise<boolean> {

@@ -35,12 +35,25 @@ function Detail({ detail, onChanged }: { detail: RequestDetail; onChanged: () =>
   const [editing, setEditing] = useState(false);
   const [reason, setReason] = useState('');
   const [message, setMessage] = useState<string | null>(null);
+  const [headendNumber, setHeadendNumber] = useState('');
   const definition = findRequestDefinition(r.provider, r.method);
 
   const act = async (channel: 'requests.retry' | 'requests.discard') => {
     setMessage(null);
     const result = await api.invoke(channel, { id: r.id, ...(reason.trim() ? { reason: reason.trim() } : {}) });
     setMessage(result.ok ? (channel === 'requests.retry' ? 'Sent back to the queue.' : 'Discarded.') : result.error.message);
+    onChanged();
+  };
+
+  // After an unknown outcome no lookup could settle: the operator says what the head-end shows.
+  const verify = async (arrived: boolean) => {
+    setMessage(null);
+    const why = reason.trim() ? { reason: reason.trim() } : {};
+    const number = headendNumber.trim();
+    const result = arrived
+      ? await api.invoke('requests.confirmArrived', { id: r.id, ...why, ...(number ? { number } : {}) })
+      : await api.invoke('requests.confirmNotArrived', { id: r.id, ...why });
+    setMessage(result.ok ? (arrived ? 'Recorded: it arrived.' : 'Recorded: it did not arrive; queued to be sent again.') : result.error.message);
     onChanged();
   };
 
@@ -89,6 +102,25 @@ function Detail({ detail, onChanged }: { detail: RequestDetail; onChanged: () =>
             </>
           ) : null}
         </dl>
+
+        {detail.actions.verify ? (
+          <div className="actions" role="group" aria-label="Verify at the head-end" data-testid="verify-actions">
+            <p>
+              CA Desk cannot tell whether the head-end received this request. Look for it at the head-end, then say what you
+              found; your name and reason are recorded.
+            </p>
+            <label className="reason">
+              Head-end number (if you found it)
+              <input type="text" value={headendNumber} onChange={(e) => setHeadendNumber(e.target.value)} maxLength={64} />
+            </label>
+            <button type="button" className="button primary" onClick={() => void verify(true)}>
+              {headendNumber.trim() ? 'It arrived: record this number' : 'It arrived: mark done'}
+            </button>
+            <button type="button" className="button" onClick={() => void verify(false)}>
+              It did not arrive: send again
+            </button>
+          </div>
+        ) : null}
 
         {detail.actions.retry || detail.actions.discard || detail.actions.edit || r.local_state === 'REJECTED' ? (
           <div className="actions" role="group" aria-label="Operator actions">
