@@ -167,14 +167,31 @@ export function eventsFor(ctx: StoreContext, requestId: number): RequestEvent[] 
  * whose head needs attention waits. EXPRESS heads first, then oldest first.
  * Read-only: the caller marks each one with markSending before sending it.
  */
-export function claimDue(ctx: StoreContext, now: Date | number, limit: number): LocalRequest[] {
+/** Which of a card's earlier requests hold its next one. */
+export interface ClaimOptions {
+  /**
+   * 'acknowledged' (default): the next request goes once the head-end has
+   * created the previous one. 'finished': only once the head-end has also
+   * processed it (no ACKNOWLEDGED request of the card left): one open request
+   * per card at the head-end, so effects happen in queue order whatever the
+   * head-end's priorities.
+   */
+  cardOrder?: 'acknowledged' | 'finished';
+}
+
+export function claimDue(ctx: StoreContext, now: Date | number, limit: number, options: ClaimOptions = {}): LocalRequest[] {
   if (!Number.isInteger(limit) || limit < 1) throw new StoreInputError('limit must be a positive integer');
+  const openAtHeadend =
+    options.cardOrder === 'finished'
+      ? `AND NOT EXISTS (SELECT 1 FROM requests ra WHERE ra.card_key = o.card_key AND ra.local_state = 'ACKNOWLEDGED')`
+      : '';
   const statement = ctx.sql(
     `SELECT ${requestColumnsOf('r')} FROM outbox o CROSS JOIN requests r ON r.id = o.request_id
      WHERE o.is_head = 1 AND o.ready_at IS NOT NULL AND o.ready_at <= ?
        AND r.local_state IN ('QUEUED', 'RETRY_WAIT')
        AND NOT EXISTS (SELECT 1 FROM outbox b JOIN requests rb ON rb.id = b.request_id
                        WHERE b.card_key = o.card_key AND rb.local_state IN ('SENDING', 'UNKNOWN'))
+       ${openAtHeadend}
      ORDER BY o.priority_rank DESC, o.request_id
      LIMIT ?`,
   );

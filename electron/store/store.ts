@@ -39,9 +39,10 @@
  *   cardKeyFor('smartcard' | 'stb', identifier) → the card_key to filter by.
  *
  * Sync engine (actor "sync"). LocalState meanings: shared/domain/local-request.ts.
- *   claimDue(now, limit)   read-only: per card only its queue head, when due and
- *                          nothing of that card is SENDING/UNKNOWN; a head in
- *                          NEEDS_ATTENTION holds its card. EXPRESS first, then oldest.
+ *   claimDue(now, limit, { cardOrder }?)   read-only: per card only its queue head, when due and
+ *                          nothing of that card is SENDING/UNKNOWN (cardOrder 'finished':
+ *                          nor ACKNOWLEDGED); a head in NEEDS_ATTENTION holds its card.
+ *                          EXPRESS first, then oldest.
  *   markSending(id)                       QUEUED|RETRY_WAIT (head only) → SENDING
  *   markSendingMany(ids), applyOutcomes([{ id, kind, ... }]) → { id, ok, request | error }[]
  *                          group commit (sync-batch.ts): the same transitions in
@@ -193,8 +194,8 @@ export class Store {
   }
 
   // Sync engine
-  claimDue(now: Date | number, limit: number): LocalRequest[] {
-    return queries.claimDue(this.ctx, now, limit);
+  claimDue(now: Date | number, limit: number, options?: queries.ClaimOptions): LocalRequest[] {
+    return queries.claimDue(this.ctx, now, limit, options);
   }
   markSending(id: number): LocalRequest {
     return sync.markSending(this.ctx, id);

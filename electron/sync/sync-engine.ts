@@ -25,6 +25,8 @@ export interface SyncEngineOptions {
   idleMs?: number;
   statusPollMs?: number;
   maxInFlightPerHeadend?: number;
+  /** When a card's next request may go (dispatcher.ts DispatcherOptions.cardOrder; default 'acknowledged'). */
+  cardOrder?: DispatcherOptions['cardOrder'];
   /** Per head-end concurrency and rate (dispatcher.ts HeadendPoliteness); unnamed head-ends get maxInFlightPerHeadend. */
   politeness?: DispatcherOptions['politeness'];
   claimBatch?: number;
@@ -69,6 +71,7 @@ export class SyncEngine {
     this.dispatcher = new Dispatcher(options.store, this.links, this.events, {
       maxInFlightPerHeadend: maxInFlight,
       politeness: options.politeness,
+      cardOrder: options.cardOrder,
       claimBatch: options.claimBatch ?? Math.max(maxInFlight * 2, 64),
       retry,
       now: this.now,
@@ -168,14 +171,17 @@ export class SyncEngine {
     const reconciled = await this.reconciler.run();
     const sent = await this.dispatcher.drain();
     const now = this.now();
+    let finished = 0;
     if (now - this.lastStatusPoll >= (this.options.statusPollMs ?? 5_000)) {
       this.lastStatusPoll = now;
-      await this.poller.run();
+      const polled = await this.poller.run();
+      // A finished request may free its card's next one (cardOrder 'finished').
+      finished = polled.completed + polled.rejected;
     }
     await this.syncCatalogIfDue(now);
     for (const link of this.links.values()) if (link.status().connected) link.noteSynced();
     // More may be due already (a card's next request, a settled unknown).
-    this.again = sent.sent > 0 || reconciled.absent > 0 || reconciled.found > 0;
+    this.again = sent.sent > 0 || reconciled.absent > 0 || reconciled.found > 0 || (this.options.cardOrder === 'finished' && finished > 0);
     this.emitStatus(false);
   }
 

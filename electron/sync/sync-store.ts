@@ -9,7 +9,8 @@ export type { BatchResult, SyncOutcome };
 export type ReconcileOutcome = { found: false } | { found: true; fields: HeadendFields };
 
 export interface SyncStore {
-  claimDue(now: Date | number, limit: number): LocalRequest[];
+  /** options.cardOrder 'finished': skip cards with a request still ACKNOWLEDGED (open at the head-end). */
+  claimDue(now: Date | number, limit: number, options?: { cardOrder?: 'acknowledged' | 'finished' }): LocalRequest[];
   markSending(id: number): LocalRequest;
   /**
    * Group commit (the dispatcher's fast path): markSending / the outcome marks

@@ -1,4 +1,5 @@
 import { CLIENT_UUID_UDF } from '../../../shared/domain/client-uuid';
+import { interpretSubmitAnswer } from '../answer-parsing';
 import type {
   HeadendClient,
   ListFilter,
@@ -16,8 +17,20 @@ import { findRequestDefinition } from '../../../shared/domain/request-catalog';
 // so a property test can drive each outcome, including the two faces of an
 // unknown outcome (created but unanswered, or lost before arriving).
 
-/** ack_malformed: created, and "acknowledged" with no request object (a client bug or a broken answer). */
-export type ScriptedOutcome = 'ack' | 'ack_malformed' | 'reject' | 'transient' | 'unknown_created' | 'unknown_absent';
+/**
+ * ack_malformed: created, and "acknowledged" with no request object (a client bug or a broken answer).
+ * system_error_created: created, answered SYSTEM_ERROR. crossed: not created, answered OK with
+ * another request's object (a wrong sequence number). Both go through the real answer parsing.
+ */
+export type ScriptedOutcome =
+  | 'ack'
+  | 'ack_malformed'
+  | 'reject'
+  | 'transient'
+  | 'unknown_created'
+  | 'unknown_absent'
+  | 'system_error_created'
+  | 'crossed';
 
 interface Created {
   id: string;
@@ -38,6 +51,8 @@ export class ScriptedHeadend implements HeadendClient {
   listItems: 'full' | 'without-uuid-key' | 'without-id' = 'full';
   /** Whether list pages honestly (as the sandbox); false: everything, with no paging block (as a real CRM.COM list). */
   listPaging = true;
+  /** Paging that claims a single page whatever it holds. */
+  listLyingTotals = false;
   /** How long a submit takes to be answered (after it was "written"), and a list. */
   submitDelayMs = 0;
   listDelayMs = 0;
@@ -62,14 +77,27 @@ export class ScriptedHeadend implements HeadendClient {
     if (outcome === 'reject') return { kind: 'rejected', code: 'CLIENT_NOT_FOUND', description: 'no such smartcard' };
     if (outcome === 'transient') return { kind: 'transient', reason: 'SYSTEM_ERROR: busy', code: 'SYSTEM_ERROR' };
     if (outcome === 'unknown_absent') return { kind: 'unknown', reason: 'connection lost before the request left' };
+    if (outcome === 'crossed') {
+      const other = { ...this.object({ id: 'F'.repeat(32), number: '1', type: 'ADD_ENHANCED_LIST_OF_PRODUCTS', uuid: '', card: '' }), [CLIENT_UUID_UDF]: '00000000-0000-4000-8000-000000000000' };
+      return interpretSubmitAnswer({ status: { message: '', description: '', code: 'OK' }, data: other }, { clientUuid, echoesUuid: true });
+    }
+    const record = this.arrive(method, params, clientUuid);
+    if (outcome === 'unknown_created') return { kind: 'unknown', reason: 'connection lost before the answer' };
+    if (outcome === 'system_error_created') {
+      return interpretSubmitAnswer({ status: { message: 'System error', description: 'failed after creating it', code: 'SYSTEM_ERROR' }, data: null }, { clientUuid, echoesUuid: true });
+    }
+    if (outcome === 'ack_malformed') return { kind: 'acknowledged', request: null as unknown as ProvisioningRequest };
+    return { kind: 'acknowledged', request: this.object(record) };
+  }
+
+  /** The head-end creates the request (its bytes arrived), whatever becomes of the answer. */
+  arrive(method: string, params: Record<string, unknown>, clientUuid: string): Created {
     const type = findRequestDefinition('nagravision', method)?.type ?? 'ADD_ENHANCED_LIST_OF_PRODUCTS';
     const card = (params.smartcard_identifier as { serial_number: string }).serial_number;
     const n = this.next++;
     const record: Created = { id: n.toString(16).toUpperCase().padStart(32, '0'), number: String(18570 + n), type, uuid: clientUuid.toLowerCase(), card };
     this.created.push(record);
-    if (outcome === 'unknown_created') return { kind: 'unknown', reason: 'connection lost before the answer' };
-    if (outcome === 'ack_malformed') return { kind: 'acknowledged', request: null as unknown as ProvisioningRequest };
-    return { kind: 'acknowledged', request: this.object(record) };
+    return record;
   }
 
   async show(): Promise<QueryOutcome<PartialRequest>> {
@@ -88,7 +116,9 @@ export class ScriptedHeadend implements HeadendClient {
       if (this.listItems === 'without-id') return { life_cycle_state: 'PENDING', [CLIENT_UUID_UDF]: c.uuid };
       return { id: c.id, number: c.number, life_cycle_state: 'PENDING', [CLIENT_UUID_UDF]: c.uuid };
     });
-    const paging = { page, records_per_page: size, total_records: all.length, total_pages: Math.ceil(all.length / size) };
+    const paging = this.listLyingTotals
+      ? { page, records_per_page: size, total_records: Math.min(all.length, size), total_pages: 1 }
+      : { page, records_per_page: size, total_records: all.length, total_pages: Math.ceil(all.length / size) };
     return { kind: 'ok', data: { items, paging: this.listPaging ? paging : null } };
   }
 
