@@ -301,7 +301,12 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
   const marker = readMarker(file);
   const before = checkBeforeOpen(file, marker);
   if (before.length > 0) throw new StoreDamagedError(file, before);
-  const db = openExclusiveDatabase(file, { busyTimeoutMs: options.busyTimeoutMs });
+  let db: Database.Database;
+  try {
+    db = openExclusiveDatabase(file, { busyTimeoutMs: options.busyTimeoutMs });
+  } catch (error) {
+    throw asDamaged(file, error);
+  }
   try {
     // A page damaged inside the file would otherwise surface call by call as INTERNAL.
     const quick = (db.pragma('quick_check') as { quick_check: string }[]).map((r) => r.quick_check);
@@ -321,8 +326,17 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     return new Store(ctx, storeId, marker?.chain ?? null);
   } catch (error) {
     db.close();
-    throw error;
+    throw asDamaged(file, error);
   }
+}
+
+/** SQLite's own word that the file is damaged, as a StoreDamagedError naming the ways out. */
+function asDamaged(file: string, error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))) {
+    return new StoreDamagedError(file, [`quick_check: SQLite reports ${(error as Error).message}`]);
+  }
+  return error;
 }
 
 function anchorOf(db: Database.Database): ChainAnchor {
