@@ -35,6 +35,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Time over which request-change events are merged into one. */
   changeCoalesceMs?: number;
+  /** Period of the store's online backups (default 6 h; the newest 7 are kept). */
+  backupEveryMs?: number;
 }
 
 export interface Runtime {
@@ -142,6 +144,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }, options.changeCoalesceMs ?? 100);
   };
 
+  // Online backups on a schedule (store/backups.ts); one that fails is logged and the next one tried.
+  let backingUp: Promise<unknown> = Promise.resolve();
+  const backupTimer = setInterval(() => {
+    backingUp = store.backup().catch((error: unknown) => logger.warn(`backup failed: ${error instanceof Error ? error.message : String(error)}`));
+  }, options.backupEveryMs ?? 6 * 3600_000);
+  backupTimer.unref();
+
   const status = (): SyncStatus =>
     wired ? toIpcSyncStatus(wired.engine.status()) : { online: false, providers: {}, running: false, pending: 0, lastSyncAt: null, lastError: 'sync is not running' };
 
@@ -211,6 +220,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   } catch (error) {
     await stopSync().catch(() => {});
     await (headend as RunningHeadend | null)?.close().catch(() => {});
+    clearInterval(backupTimer);
     deskLock.close();
     store.close();
     throw error;
@@ -233,6 +243,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (closed) return;
       closed = true;
       if (flushTimer) clearTimeout(flushTimer);
+      clearInterval(backupTimer);
+      await backingUp; // the store is closed only once a running backup has finished
       await stopSync();
       await headend?.close();
       headend = null;
