@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -237,5 +238,81 @@ describe('browser bridge', () => {
     controller.abort();
     expect(text).toContain('event: requests.changed');
     expect(text).toContain('"reason":"test"');
+  });
+
+  /** Writes raw bytes to the bridge and resolves with the status line of the answer (or '' when closed without one). */
+  function raw(port: number, chunks: string[], timeoutMs = 5000): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1');
+      let text = '';
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`no answer within ${timeoutMs} ms: ${JSON.stringify(text)}`));
+      }, timeoutMs);
+      socket.on('data', (d) => {
+        text += d.toString('latin1');
+        if (text.includes('\r\n')) {
+          clearTimeout(timer);
+          socket.destroy();
+          resolve(text.slice(0, text.indexOf('\r\n')));
+        }
+      });
+      socket.on('error', () => {});
+      socket.on('close', () => {
+        clearTimeout(timer);
+        resolve(text.split('\r\n')[0] ?? '');
+      });
+      socket.on('connect', () => {
+        for (const c of chunks) socket.write(c);
+      });
+    });
+  }
+
+  it('refuses two Host headers and answers 404 (not 500) to malformed paths', async () => {
+    const host = `127.0.0.1:${bridge.port}`;
+    expect(await raw(bridge.port, [`GET / HTTP/1.1\r\nHost: ${host}\r\nHost: evil.example\r\n\r\n`])).toMatch(/^HTTP\/1.1 400/);
+    expect(await raw(bridge.port, [`GET // HTTP/1.1\r\nHost: ${host}\r\n\r\n`])).toMatch(/^HTTP\/1.1 404/);
+    expect(await raw(bridge.port, [`GET //evil.example/x HTTP/1.1\r\nHost: ${host}\r\n\r\n`])).toMatch(/^HTTP\/1.1 404/);
+    expect(await raw(bridge.port, [`GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`])).toMatch(/^HTTP\/1.1 401/);
+  });
+
+  it('answers 413 before reading a body that is too large, announced or not', async () => {
+    const small = await startBridge({ dispatch: (c, i) => registry.dispatch(c, i), subscribe: (l) => registry.events.subscribe(l), staticDir: null, maxBodyBytes: 1024 });
+    try {
+      const cookie = (await fetch(small.launchUrl, { redirect: 'manual' })).headers.get('set-cookie')!.split(';')[0]!;
+      const head = (extra: string) =>
+        `POST /ipc/app.info HTTP/1.1\r\nHost: 127.0.0.1:${small.port}\r\nCookie: ${cookie}\r\nContent-Type: application/json\r\n${extra}\r\n`;
+      // Announced: the answer comes with no byte of the 40 MB body sent.
+      expect(await raw(small.port, [head('Content-Length: 41943040\r\n')])).toMatch(/^HTTP\/1.1 413/);
+      // Not announced (chunked): refused once the limit is crossed, with an answer rather than a reset.
+      const chunk = 'x'.repeat(2048);
+      expect(await raw(small.port, [head('Transfer-Encoding: chunked\r\n'), `${chunk.length.toString(16)}\r\n${chunk}\r\n`])).toMatch(/^HTTP\/1.1 413/);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('caps open connections', async () => {
+    const capped = await startBridge({ dispatch: (c, i) => registry.dispatch(c, i), subscribe: (l) => registry.events.subscribe(l), staticDir: null, maxConnections: 3 });
+    const sockets: net.Socket[] = [];
+    try {
+      for (let i = 0; i < 3; i++) {
+        const s = net.connect(capped.port, '127.0.0.1');
+        sockets.push(s);
+        await new Promise((r) => s.once('connect', r));
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      const extra = net.connect(capped.port, '127.0.0.1');
+      sockets.push(extra);
+      extra.on('error', () => {});
+      const closed = await new Promise<boolean>((resolve) => {
+        extra.once('close', () => resolve(true));
+        setTimeout(() => resolve(false), 3000);
+      });
+      expect(closed).toBe(true);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await capped.close();
+    }
   });
 });

@@ -21,6 +21,8 @@ export interface BridgeOptions {
   port?: number;
   secret?: string;
   maxBodyBytes?: number;
+  /** Open connections at most (one console needs a handful); more are closed at once. */
+  maxConnections?: number;
   /** Interval of SSE keep-alive comments. */
   heartbeatMs?: number;
 }
@@ -36,6 +38,7 @@ export interface BridgeServer {
 
 const HOST = '127.0.0.1';
 const DEFAULT_MAX_BODY = 40 * 1024 * 1024;
+const DEFAULT_MAX_CONNECTIONS = 32;
 const LARGE_BODY_CHARS = 256 * 1024;
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -60,15 +63,23 @@ function sendText(res: ServerResponse, status: number, text: string, extra: Reco
 
 class BodyTooLarge extends Error {}
 
+/** Answers 413 and closes the connection once the answer is out (the rest of the body is never read). */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit: number): void {
+  res.on('finish', () => req.destroy());
+  res.writeHead(413, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' });
+  res.end(JSON.stringify(fail('INVALID_INPUT', `request body larger than ${limit} bytes`)));
+}
+
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
+      if (size > limit) return; // already refused: drop what still arrives until the answer closes the connection
       size += chunk.length;
       if (size > limit) {
+        chunks.length = 0;
         reject(new BodyTooLarge(`request body larger than ${limit} bytes`));
-        req.destroy();
         return;
       }
       chunks.push(chunk);
@@ -96,6 +107,8 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
 
   async function handleIpc(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
     let input: unknown;
+    // Said up front: refused before a byte of it is read.
+    if (Number(req.headers['content-length'] ?? 0) > maxBody) return refuseTooLarge(req, res, maxBody);
     try {
       const text = await readBody(req, maxBody);
       // A large body (a bulk CSV) took one long tick to join; parse it in the next
@@ -103,7 +116,7 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
       if (text.length > LARGE_BODY_CHARS) await new Promise((resolve) => setImmediate(resolve));
       input = text.trim() === '' ? {} : JSON.parse(text);
     } catch (error) {
-      if (error instanceof BodyTooLarge) return sendJson(res, 413, fail('INVALID_INPUT', error.message));
+      if (error instanceof BodyTooLarge) return refuseTooLarge(req, res, maxBody);
       return sendJson(res, 400, fail('INVALID_INPUT', 'the request body is not JSON'));
     }
     const result = await options.dispatch(channel, input);
@@ -135,8 +148,19 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Node keeps only the first of repeated Host headers; a request with two is ambiguous: refuse it.
+    const hosts = req.rawHeaders.filter((h, i) => i % 2 === 0 && h.toLowerCase() === 'host').length;
+    if (hosts !== 1) return sendText(res, 400, 'Bad request: exactly one Host header');
     if (!hostAllowed(req.headers.host)) return sendText(res, 421, 'Misdirected request');
-    const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
+    const raw = req.url ?? '/';
+    // "//x" would parse as another host; only plain absolute paths name something here.
+    if (!raw.startsWith('/') || raw.startsWith('//')) return sendText(res, 404, 'Not found');
+    let url: URL;
+    try {
+      url = new URL(raw, `http://${HOST}:${port}`);
+    } catch {
+      return sendText(res, 404, 'Not found');
+    }
     const key = url.searchParams.get(LAUNCH_QUERY_KEY);
     if (req.method === 'GET' && url.pathname === '/' && key !== null) {
       // The browser that already traded the link (e.g. opened it twice) just goes on.
@@ -185,6 +209,9 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
     });
   });
   server.keepAliveTimeout = 5_000;
+  // Bounded: idle or slow connections cannot pile up (the event stream is one long request, kept by its heartbeat).
+  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  server.headersTimeout = 10_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

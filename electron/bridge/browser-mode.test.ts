@@ -134,6 +134,14 @@ describe('browser mode over the real bridge', () => {
       requests: [{ provider: 'conax', method: 'send_mail_message_to_client', params: { smartcard_identifier: { id: 'C1' }, message_text: 'hi', udf_string_8: 'mine' } }],
     });
     expect(reserved.ok && reserved.value.results[0]).toMatchObject({ ok: false, errors: [{ field: 'udf_string_8' }] });
+    // Editing a queued request into the reserved UDF is refused with the same words.
+    const mail = { smartcard_identifier: { id: 'C1' }, message_text: 'later', scheduled_date: '2099-12-31T00:00:00' };
+    const queued = await api.invoke('requests.enqueue', { requests: [{ provider: 'conax', method: 'send_mail_message_to_client', params: mail }] });
+    const id = queued.ok && queued.value.results[0]?.ok ? queued.value.results[0].id : -1;
+    const enqueueError = reserved.ok && !reserved.value.results[0]!.ok ? reserved.value.results[0]!.errors[0] : null;
+    const edited = await api.invoke('requests.edit', { id, params: { ...mail, udf_string_8: 'mine' } });
+    expect(edited).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', fields: [enqueueError] } });
+    expect((await app.runtime.store.getRequest(id))!.params.udf_string_8).toBeUndefined();
   });
 
   it('pages the list by keyset, newest first, with a total for state-only filters', async () => {

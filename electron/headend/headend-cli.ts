@@ -109,7 +109,7 @@ export function startupBanner(headend: RunningHeadend, options: HeadendOptions):
     'CA Desk sandbox head-end running',
     `  Nagravision TCP : ${options.host ?? '127.0.0.1'}:${headend.tcpPort} (destination_id ${headend.destinationId})`,
     `  HTTP            : ${headend.baseUrl} (login, Conax, /sandbox/catalog)`,
-    `  control         : ${headend.controlUrl}`,
+    `  control         : ${headend.controlUrl} (header X-Sandbox-Control: ${headend.controlSecret})`,
     `  login           : username ${headend.credentials.username}, organisation ${headend.credentials.organisation}, password: ${password}`,
     `  data            : ${headend.dataDir}`,
   ].join('\n');

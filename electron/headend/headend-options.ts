@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 // Options of the sandbox head-end, with the defaults an operator gets when
 // starting it by hand. Tests pass small catalogs and short delays.
 import { z } from 'zod';
@@ -54,6 +55,12 @@ export interface HeadendOptions {
   maxFrameBytes?: number;
   maxBodyBytes?: number;
   faults?: Partial<Faults>;
+  /**
+   * The secret the /sandbox/control routes require (X-Sandbox-Control header).
+   * Default: a new random one per launch, printed by the CLI; a web page in
+   * the operator's browser cannot know it.
+   */
+  controlSecret?: string;
   /** Where the head-end reports connection faults and restarts; never secrets. */
   log?: (line: string) => void;
   /** Clock (ms) of token expiry; tests drive idle and absolute timeouts with it. Default Date.now. */
@@ -62,6 +69,7 @@ export interface HeadendOptions {
 
 export interface ResolvedOptions {
   host: string;
+  controlSecret: string;
   tcpPort: number;
   httpPort: number;
   dataDir: string | undefined;
@@ -111,6 +119,7 @@ export function resolveOptions(options: HeadendOptions = {}): ResolvedOptions {
   });
   return {
     host: options.host ?? '127.0.0.1',
+    controlSecret: options.controlSecret ?? randomBytes(24).toString('base64url'),
     tcpPort: options.tcpPort ?? 0,
     httpPort: options.httpPort ?? 0,
     dataDir: options.dataDir,

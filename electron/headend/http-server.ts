@@ -1,6 +1,7 @@
 // The HTTP side: login, Conax Web Services, the catalog export and the sandbox
 // control endpoint. Bodies are JSON; GET parameters are query parameters, with
 // nested identifiers JSON-encoded (docs/protocol.md).
+import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type net from 'node:net';
 import { fail, invalidField, type Answer } from './envelope';
@@ -11,6 +12,8 @@ import { listenOn } from './listen';
 
 export interface HttpServerConfig {
   host: string;
+  /** Required in the X-Sandbox-Control header by /sandbox/control/*. */
+  controlSecret: string;
   maxBodyBytes: number;
   log: (line: string) => void;
 }
@@ -67,6 +70,11 @@ export class HeadendHttpServer {
   }
 
   private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // DNS rebinding: a web page whose name resolves to 127.0.0.1 reaches this
+    // port with its own Host and Origin. Only loopback names (or the host it was
+    // told to listen on) and no foreign Origin are served.
+    const foreign = foreignCaller(req, this.config.host);
+    if (foreign !== null) return this.write(res, fail('UNAUTHORIZED', foreign, 403));
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const path = url.pathname;
     const method = req.method ?? 'GET';
@@ -77,6 +85,9 @@ export class HeadendHttpServer {
     if (method === 'POST' && !isJson(req)) return this.write(res, notJson());
 
     if (path.startsWith('/sandbox/control/')) {
+      if (!sameSecret(req.headers['x-sandbox-control'], this.config.controlSecret)) {
+        return this.write(res, fail('UNAUTHORIZED', 'the sandbox control routes need the X-Sandbox-Control header with this launch\'s secret', 401));
+      }
       const route = path.slice('/sandbox/control/'.length);
       const read = method === 'POST' ? await this.readBody(req, true) : ({ ok: true, body: {} } as const);
       if (!read.ok) return this.write(res, read.answer);
@@ -211,6 +222,35 @@ export class HeadendHttpServer {
 }
 
 const notJson = () => invalidField('content-type', 'POST bodies must be sent with Content-Type: application/json', 415);
+
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+function hostnameOf(hostHeader: string): string {
+  return hostHeader.startsWith('[') ? hostHeader.slice(0, hostHeader.indexOf(']') + 1) : hostHeader.split(':')[0]!;
+}
+
+/** Why a caller is refused (Host or Origin not ours), or null. */
+function foreignCaller(req: http.IncomingMessage, listenHost: string): string | null {
+  const allowed = (name: string) => LOOPBACK_NAMES.has(name.toLowerCase()) || name === listenHost || name === `[${listenHost}]`;
+  const host = req.headers.host;
+  if (host === undefined || !allowed(hostnameOf(host))) return 'this sandbox answers only under a loopback name (Host)';
+  const origin = req.headers.origin;
+  if (origin === undefined) return null;
+  let name: string;
+  try {
+    name = new URL(origin).hostname; // "[::1]" for IPv6; "null" (a sandboxed frame) does not parse
+  } catch {
+    return 'cross-origin calls are refused (Origin)';
+  }
+  return allowed(name) ? null : 'cross-origin calls are refused (Origin)';
+}
+
+function sameSecret(given: string | string[] | undefined, secret: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 function isJson(req: http.IncomingMessage): boolean {
   const type = req.headers['content-type'] ?? '';

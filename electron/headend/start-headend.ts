@@ -26,6 +26,8 @@ export interface RunningHeadend extends Omit<ControlApi, 'setFaults'> {
   baseUrl: string;
   /** baseUrl + /sandbox/control */
   controlUrl: string;
+  /** What the control routes require in the X-Sandbox-Control header (per launch unless given). */
+  controlSecret: string;
   destinationId: string;
   dataDir: string;
   credentials: { username: string; organisation: string };
@@ -86,7 +88,7 @@ class Headend implements ControlApi {
       jitterSeed: o.seed,
       log: o.log,
     });
-    const http = new HeadendHttpServer(service, this.faults, this, { host: o.host, maxBodyBytes: o.maxBodyBytes, log: o.log });
+    const http = new HeadendHttpServer(service, this.faults, this, { host: o.host, maxBodyBytes: o.maxBodyBytes, controlSecret: o.controlSecret, log: o.log });
     this.runtime = { db, writes, catalog, store, tokens, processor, tcp, http };
     try {
       this.tcpPort = await tcp.listen(this.tcpPort || o.tcpPort);
@@ -212,6 +214,7 @@ export async function startHeadend(options: HeadendOptions = {}): Promise<Runnin
     },
     baseUrl,
     controlUrl: `${baseUrl}/sandbox/control`,
+    controlSecret: resolved.controlSecret,
     destinationId: resolved.destinationId,
     dataDir,
     credentials: { username: resolved.credentials.username, organisation: resolved.credentials.organisation },

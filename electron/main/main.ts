@@ -79,7 +79,7 @@ async function boot(): Promise<void> {
   serveRenderer(rendererDir);
 
   const dataDir = app.getPath('userData');
-  // No OS keychain: the worker keeps the key-file vault beside the database itself.
+  // No OS keychain: the worker seals with the operator's passphrase (services/credential-vault.ts), locked until it is entered in Settings.
   const vault = createSafeStorageVault() ?? undefined;
   runtime = await startRuntimeHost({ dataDir, mode: 'electron', vault, version: app.getVersion(), workerFile });
   registerIpcHandlers(runtime);

@@ -137,6 +137,9 @@ export class RequestService {
 
   edit(id: number, params: Record<string, unknown>, reason?: string): RequestDetail {
     return this.act(id, 'edited', () => {
+      // The same refusal as enqueue: the sync engine owns this UDF.
+      const reserved = reservedUdfProblem(params);
+      if (reserved !== null) throw new IpcFailure('INVALID_INPUT', 'the new parameters are not valid', [{ field: CLIENT_UUID_UDF, message: reserved }]);
       const result = this.store.edit(id, params, this.operator(), reason ?? 'edited from the console');
       if (!result.ok) throw new IpcFailure('INVALID_INPUT', 'the new parameters are not valid', result.errors);
     });

@@ -37,6 +37,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Time over which request-change events are merged into one. */
   changeCoalesceMs?: number;
+  /** Period of the store's online backups (default 6 h; the newest 7 are kept). */
+  backupEveryMs?: number;
 }
 
 export interface Runtime {
@@ -155,6 +157,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (!s.online && s.lastError) lastFailure = { at: Date.now(), message: s.lastError };
     return { ...s, lastFailureAt: lastFailure?.at ?? null, lastFailure: lastFailure?.message ?? null };
   };
+  // Online backups on a schedule (store/backups.ts); one that fails is logged and the next one tried.
+  let backingUp: Promise<unknown> = Promise.resolve();
+  const backupTimer = setInterval(() => {
+    backingUp = store.backup().catch((error: unknown) => logger.warn(`backup failed: ${error instanceof Error ? error.message : String(error)}`));
+  }, options.backupEveryMs ?? 6 * 3600_000);
+  backupTimer.unref();
+
   const status = (): SyncStatus =>
     withFailure(wired ? toIpcSyncStatus(wired.engine.status()) : { online: false, providers: {}, running: false, pending: 0, lastSyncAt: null, lastError: 'sync is not running' });
 
@@ -233,6 +242,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   } catch (error) {
     await stopSync().catch(() => {});
     await (headend as RunningHeadend | null)?.close().catch(() => {});
+    clearInterval(backupTimer);
     deskLock.close();
     store.close();
     throw error;
@@ -256,6 +266,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       closed = true;
       if (flushTimer) clearTimeout(flushTimer);
       await answers.idle();
+      clearInterval(backupTimer);
+      await backingUp; // the store is closed only once a running backup has finished
       await stopSync();
       await headend?.close();
       headend = null;

@@ -80,6 +80,7 @@
  * Settings: getSetting(key) → string | undefined, setSetting(key, value | null).
  *   Secrets (passwords, tokens) are stored here ONLY as ciphertext produced by
  *   the shell's safeStorage (base64); never hand the store a secret in clear.
+ * backup(keep?) → online backup into <file>.backups/ (also taken before each migration; backups.ts restores).
  * verifyAudit() → the whole hash chain checked; exportAudit('csv' | 'json') → the history with its chain.
  * integrityCheck() → ['ok'] when sound.  close(): closes (checkpoints the WAL) and frees the lock.
  */
@@ -94,7 +95,8 @@ import type Database from 'better-sqlite3';
 import { chainTail, exportAudit, verifyAuditChain, type AuditReport, type ChainAnchor } from './audit-chain';
 import { StoreDamagedError, StoreInputError } from './errors';
 import { checkBeforeOpen, readMarker, storeIdOf, writeMarker } from './store-marker';
-import { LATEST_SCHEMA_VERSION, migrate } from './migrations';
+import { backupBeforeMigration, DEFAULT_BACKUPS_KEPT, nextBackupFile, rotateBackups } from './backups';
+import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './migrations';
 import { openExclusiveDatabase } from './open-database';
 import * as operator from './operator-actions';
 import * as queries from './queries';
@@ -307,6 +309,17 @@ export class Store {
       .run(key, value, this.ctx.now());
   }
 
+  /**
+   * An online backup (SQLite backup API) into <file>.backups/, keeping the
+   * `keep` newest. Runs in steps, so the store stays usable meanwhile.
+   */
+  async backup(keep = DEFAULT_BACKUPS_KEPT): Promise<string> {
+    const target = nextBackupFile(this.ctx.file);
+    await this.ctx.db.backup(target);
+    rotateBackups(this.ctx.file, keep);
+    return target;
+  }
+
   /** The whole history's hash chain checked (audit-chain.ts). */
   verifyAudit(): AuditReport {
     return verifyAuditChain(this.ctx.db, { anchor: this.anchor });
@@ -340,11 +353,22 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
   const marker = readMarker(file);
   const before = checkBeforeOpen(file, marker);
   if (before.length > 0) throw new StoreDamagedError(file, before);
-  const db = openExclusiveDatabase(file, { busyTimeoutMs: options.busyTimeoutMs });
+  let db: Database.Database;
+  try {
+    db = openExclusiveDatabase(file, { busyTimeoutMs: options.busyTimeoutMs });
+  } catch (error) {
+    throw asDamaged(file, error);
+  }
   try {
     // A page damaged inside the file would otherwise surface call by call as INTERNAL.
     const quick = (db.pragma('quick_check') as { quick_check: string }[]).map((r) => r.quick_check);
     if (quick.length !== 1 || quick[0] !== 'ok') throw new StoreDamagedError(file, quick.slice(0, 3).map((p) => `quick_check: ${p}`));
+    const from = schemaVersion(db);
+    // A migration rewrites the schema: keep the store as it was, first.
+    if (from > 0 && from < LATEST_SCHEMA_VERSION) {
+      backupBeforeMigration(db, file, from);
+      rotateBackups(file);
+    }
     migrate(db, file, LATEST_SCHEMA_VERSION);
     const storeId = storeIdOf(db);
     if (marker !== null && marker.storeId !== storeId) throw new StoreDamagedError(file, ['it is another store than the one CA Desk left here (replaced)']);
@@ -360,8 +384,17 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     return new Store(ctx, storeId, marker?.chain ?? null);
   } catch (error) {
     db.close();
-    throw error;
+    throw asDamaged(file, error);
   }
+}
+
+/** SQLite's own word that the file is damaged, as a StoreDamagedError naming the ways out. */
+function asDamaged(file: string, error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))) {
+    return new StoreDamagedError(file, [`quick_check: SQLite reports ${(error as Error).message}`]);
+  }
+  return error;
 }
 
 function anchorOf(db: Database.Database): ChainAnchor {

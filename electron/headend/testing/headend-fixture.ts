@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_CREDENTIALS, type HeadendOptions } from '../headend-options';
 import { startHeadend, type RunningHeadend } from '../start-headend';
-import { FrameProbe, httpCall, type ProbeAnswer } from './sandbox-probe';
+import { FrameProbe, httpCall, SANDBOX_TEST_CONTROL_SECRET, type ProbeAnswer } from './sandbox-probe';
 
 export interface Fixture {
   headend: RunningHeadend;
@@ -29,6 +29,7 @@ export async function startFixture(options: HeadendOptions = {}): Promise<Fixtur
     seedSize: TEST_SEED_SIZE,
     processingDelayMs: 50,
     processingIntervalMs: 20,
+    controlSecret: SANDBOX_TEST_CONTROL_SECRET,
     ...options,
     dataDir,
   });

@@ -119,6 +119,9 @@ export interface HttpProbeAnswer {
   body: ProbeAnswer;
 }
 
+/** The control secret test fixtures give the sandbox (a launch picks a random one). */
+export const SANDBOX_TEST_CONTROL_SECRET = 'sandbox-test-control-secret';
+
 export async function httpCall(
   baseUrl: string,
   method: 'GET' | 'POST',
@@ -132,7 +135,10 @@ export async function httpCall(
   const res = await fetch(url, {
     method,
     // the sandbox answers 415 to a POST not marked as JSON, body or not
-    headers: method === 'POST' ? { 'content-type': 'application/json' } : {},
+    headers: {
+      ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
+      ...(url.pathname.startsWith('/sandbox/control/') ? { 'x-sandbox-control': SANDBOX_TEST_CONTROL_SECRET } : {}),
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     signal: AbortSignal.timeout(timeoutMs),
   });
