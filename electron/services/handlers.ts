@@ -48,6 +48,8 @@ export function createHandlers(d: HandlerDeps): CommandHandlers {
     'requests.retry': ({ id, reason }) => woken(d.requests.retry(id, reason)),
     'requests.discard': ({ id, reason }) => d.requests.discard(id, reason),
     'requests.edit': ({ id, params, reason }) => woken(d.requests.edit(id, params, reason)),
+    'requests.verify': ({ id, reason }) => d.requests.verify(id, reason),
+    'attention.resolved': ({ limit }) => d.requests.resolved(limit),
     'cards.get': ({ card }) => cardView(d.store, card),
     'catalog.search': ({ kind, text, limit }) => ({ items: searchCatalogItems(d.store, kind, text, limit) }),
     'bulk.preview': ({ csv }) => d.bulk.preview(csv),

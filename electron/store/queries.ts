@@ -1,4 +1,5 @@
 import { LOCAL_STATES, type LocalRequest, type LocalState, type RequestEvent } from '../../shared/domain/local-request';
+import { REJECTION_CLOSED } from './attention';
 import { StoreInputError } from './errors';
 import { REQUEST_COLUMNS, requestColumnsOf, toLocalRequest, toMillis, toRequestEvent, type StoreContext } from './store-context';
 
@@ -29,6 +30,10 @@ export interface ListRequestsQuery {
   from?: Date | number;
   to?: Date | number;
   batchId?: string;
+  /** Leave out rejections an operator closed (verified or replaced): the open attention items. */
+  openOnly?: boolean;
+  /** Also match requests filed under this card key (the card a searched serial names). */
+  searchCardKey?: string;
   /** Keyset paging: continue after this id (in the chosen order). */
   afterId?: number;
   limit: number;
@@ -77,17 +82,20 @@ export function listRequests(ctx: StoreContext, query: ListRequestsQuery): Local
   if (search) {
     where.push(
       "(search_text LIKE ? ESCAPE '\\' OR card_key LIKE ? ESCAPE '\\' OR number = ? OR headend_id = ?" +
-        ' OR reference_number = ? OR client_uuid = ? OR batch_id = ?)',
+        ' OR reference_number = ? OR client_uuid = ? OR batch_id = ?' +
+        (query.searchCardKey !== undefined ? ' OR card_key = ?)' : ')'),
     );
     const pattern = likePattern(search);
     args.push(pattern, pattern, search, search.toUpperCase(), search, search.toLowerCase(), search);
+    if (query.searchCardKey !== undefined) args.push(query.searchCardKey);
   }
+  if (query.openOnly) where.push(`NOT (r.local_state = 'REJECTED' AND ${REJECTION_CLOSED})`);
   if (query.afterId !== undefined) {
     where.push(desc ? 'id < ?' : 'id > ?');
     args.push(query.afterId);
   }
   const sql =
-    `SELECT ${REQUEST_COLUMNS} FROM requests` +
+    `SELECT ${REQUEST_COLUMNS} FROM requests r` +
     (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
     ` ORDER BY id ${desc ? 'DESC' : 'ASC'} LIMIT ?`;
   return ctx

@@ -61,6 +61,9 @@
  *   getCatalogItem(kind, id), searchCatalog(kind, text, limit) (FTS5, every word
  *   a prefix), catalogCursor(kind) / setCatalogCursor(kind, cursor).
  *   kind: 'subscriptions' | 'smartcards' | 'stbs' | 'services' (shared/domain/catalog.ts).
+ * Attention (attention.ts): countOpenAttention(), verifyRejection(id, operator, reason),
+ *   enqueueReplacing(input, replacesId) (copy queued + rejection closed, one transaction),
+ *   recentResolutions(limit), replacementOf(id).
  * Query answers: queriesWithoutAnswer(limit) (COMPLETED queries not read yet),
  *   saveQueryAnswer(id, parsed), queryAnswerOf(id), queryAnswersOfCard(cardKey, limit).
  * Settings: getSetting(key) → string | undefined, setSetting(key, value | null).
@@ -81,6 +84,7 @@ import { openExclusiveDatabase } from './open-database';
 import * as operator from './operator-actions';
 import * as queries from './queries';
 import * as answers from './query-answers';
+import * as attention from './attention';
 import { StoreContext } from './store-context';
 import * as batch from './sync-batch';
 import type { BatchResult, SyncOutcome } from './sync-batch';
@@ -150,6 +154,28 @@ export class Store {
     const field = (['id', 'serial_number', 'alternative_code', 'ca_id'] as const).find((f) => typeof identifier[f] === 'string');
     if (!field) throw new StoreInputError('identifier has no id, serial_number, alternative_code or ca_id');
     return new CardKeyResolver(this.ctx).resolve({ kind, field, value: identifier[field] as string }, '').key;
+  }
+
+  // Attention inbox (attention.ts)
+  countOpenAttention(): number {
+    return attention.countOpenAttention(this.ctx);
+  }
+  verifyRejection(id: number, operatorName: string, reason: string): LocalRequest {
+    return attention.verifyRejection(this.ctx, id, operatorName, reason);
+  }
+  /** Queues a corrected copy of a rejected request and closes the rejection, in one transaction. */
+  enqueueReplacing(input: EnqueueInput, replaces: number): EnqueueResult {
+    return this.ctx.db.transaction(() => {
+      const result = enqueue(this.ctx, [input]);
+      if (result.ok) attention.markReplaced(this.ctx, replaces, result.ids[0]!, input.operator);
+      return result;
+    })();
+  }
+  recentResolutions(limit: number): attention.Resolution[] {
+    return attention.recentResolutions(this.ctx, limit);
+  }
+  replacementOf(id: number): number | null {
+    return attention.replacementOf(this.ctx, id);
   }
 
   // Query answers (query-answers.ts)

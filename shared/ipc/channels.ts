@@ -12,6 +12,8 @@ export const COMMAND_CHANNELS = [
   'requests.retry',
   'requests.discard',
   'requests.edit',
+  'requests.verify',
+  'attention.resolved',
   'cards.get',
   'catalog.search',
   'bulk.preview',

@@ -35,6 +35,8 @@ export const COMMANDS = {
   'requests.retry': command(req.actionInputSchema, req.requestDetailSchema, true),
   'requests.discard': command(req.actionInputSchema, req.requestDetailSchema, true),
   'requests.edit': command(req.editInputSchema, req.requestDetailSchema, true),
+  'requests.verify': command(req.actionInputSchema, req.requestDetailSchema, true),
+  'attention.resolved': command(req.attentionResolvedInputSchema, req.attentionResolvedOutputSchema),
   'cards.get': command(card.cardInputSchema, card.cardOutputSchema),
   'catalog.search': command(app.catalogSearchInputSchema, app.catalogSearchOutputSchema),
   'bulk.preview': command(app.bulkCsvInputSchema, app.bulkPreviewOutputSchema),

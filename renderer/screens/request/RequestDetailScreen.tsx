@@ -37,10 +37,11 @@ function Detail({ detail, onChanged }: { detail: RequestDetail; onChanged: () =>
   const [message, setMessage] = useState<string | null>(null);
   const definition = findRequestDefinition(r.provider, r.method);
 
-  const act = async (channel: 'requests.retry' | 'requests.discard') => {
+  const act = async (channel: 'requests.retry' | 'requests.discard' | 'requests.verify') => {
     setMessage(null);
     const result = await api.invoke(channel, { id: r.id, ...(reason.trim() ? { reason: reason.trim() } : {}) });
-    setMessage(result.ok ? (channel === 'requests.retry' ? 'Sent back to the queue.' : 'Discarded.') : result.error.message);
+    const done = { 'requests.retry': 'Sent back to the queue.', 'requests.discard': 'Discarded.', 'requests.verify': 'Closed: checked, nothing more to do.' }[channel];
+    setMessage(result.ok ? done : result.error.message);
     onChanged();
   };
 
@@ -90,9 +91,14 @@ function Detail({ detail, onChanged }: { detail: RequestDetail; onChanged: () =>
           ) : null}
         </dl>
 
-        {detail.actions.retry || detail.actions.discard || detail.actions.edit || r.local_state === 'REJECTED' ? (
+        {detail.replacedBy !== null ? (
+          <p className="resolved-note" data-testid="replaced-by">
+            Resolved: a corrected copy was queued as <a href={routeHref({ screen: 'request', id: detail.replacedBy })}>#{detail.replacedBy}</a>.
+          </p>
+        ) : null}
+        {detail.actions.retry || detail.actions.discard || detail.actions.edit || detail.actions.verify ? (
           <div className="actions" role="group" aria-label="Operator actions">
-            {detail.actions.retry || detail.actions.discard ? (
+            {detail.actions.retry || detail.actions.discard || detail.actions.verify ? (
               <label className="reason">
                 Reason (kept in the history)
                 <input type="text" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />
@@ -108,10 +114,15 @@ function Detail({ detail, onChanged }: { detail: RequestDetail; onChanged: () =>
                 {editing ? 'Close editor' : 'Edit and resend'}
               </button>
             ) : null}
-            {r.local_state === 'REJECTED' ? (
+            {detail.actions.verify ? (
               <a className="button primary" href={routeHref({ screen: 'compose', provider: r.provider, method: r.method, fromId: r.id })}>
                 Fix and resend as a new request
               </a>
+            ) : null}
+            {detail.actions.verify ? (
+              <button type="button" className="button" onClick={() => void act('requests.verify')}>
+                Close: checked, nothing to do
+              </button>
             ) : null}
             {detail.actions.discard ? (
               <button type="button" className="button danger" onClick={() => void act('requests.discard')}>
