@@ -196,6 +196,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       bulk,
       settings,
       sync,
+      operator,
       info: () => ({ mode: options.mode, version: options.version, dataDir: options.dataDir, headend: settings.connections().mode }),
     }),
     events,

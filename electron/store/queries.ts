@@ -161,3 +161,26 @@ export function eventCountsSince(ctx: StoreContext, afterId: number): Record<str
   const rows = ctx.sql('SELECT kind, count(*) AS n FROM request_event_log WHERE id > ? GROUP BY kind').all(afterId) as { kind: string; n: number }[];
   return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
 }
+
+export interface HistoryRow {
+  id: number;
+  at: number;
+  request_id: number;
+  kind: string;
+  actor: string;
+  type: string;
+  card: string;
+  /** Redacted JSON detail as stored (never a PIN: redacted when written). */
+  detail: string | null;
+}
+
+/** The request history of a period (created events included), oldest first. */
+export function historyBetween(ctx: StoreContext, from: number, to: number, limit: number): HistoryRow[] {
+  return ctx
+    .sql(
+      `SELECT e.id, e.at, e.request_id, e.kind, e.actor, r.type, r.card_key AS card, e.detail
+       FROM request_events e JOIN requests r ON r.id = e.request_id
+       WHERE e.at >= ? AND e.at < ? ORDER BY e.at, e.id LIMIT ?`,
+    )
+    .all(from, to, limit) as HistoryRow[];
+}

@@ -144,6 +144,9 @@ export class Store {
   eventsFor(id: number): RequestEvent[] {
     return queries.eventsFor(this.ctx, id);
   }
+  historyBetween(from: number, to: number, limit: number): queries.HistoryRow[] {
+    return queries.historyBetween(this.ctx, from, to, limit);
+  }
   lastEventId(): number {
     return queries.lastEventId(this.ctx);
   }
