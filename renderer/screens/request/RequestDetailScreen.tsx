@@ -129,11 +129,12 @@ function Detail({ detail, onChanged }: { detail: RequestDetail; onChanged: () =>
                 Discard
               </button>
             ) : null}
-            <p role="status" className="action-result">
-              {message}
-            </p>
           </div>
         ) : null}
+        {/* Outside the actions: an action that leaves none (close a rejection) still shows its result. */}
+        <p role="status" className="action-result">
+          {message}
+        </p>
 
         {editing && definition ? (
           <section aria-labelledby="edit-title" className="panel">
