@@ -32,6 +32,7 @@ test('no serious accessibility violations on the main screens, light and dark', 
     ['request', `#/request/${id}`],
     ['card', card],
     ['dashboard', '#/dashboard'],
+    ['report', '#/report'],
     ['settings', '#/settings'],
   ];
   const origin = new URL(page.url()).origin;

@@ -48,6 +48,12 @@ test('CSV import: 1,000 rows with 10 bad ones, dry run then queue the valid rows
   await screenshot(page, 'bulk-preview');
 
   await page.getByRole('button', { name: 'Queue 990 valid rows' }).click();
+  // More than a hundred rows: nothing is queued before the operator sees what and for how many cards.
+  const confirm = page.getByTestId('bulk-confirm');
+  await expect(confirm.getByRole('heading')).toHaveText(/^Queue 990 requests for \d+ cards\?$/);
+  expect(Object.values(await app.runtime.store.countByState()).reduce((a, b) => a + b, 0)).toBe(0);
+  await screenshot(page, 'bulk-confirm');
+  await confirm.getByRole('button', { name: 'Yes, queue 990 requests' }).click();
   await expect(page.getByTestId('bulk-result')).toHaveText('Queued 990 requests; 10 invalid rows were left out.');
   // The CSV (it may hold PINs) leaves the screen, so nothing can be queued twice.
   await expect(page.getByTestId('bulk-csv')).toHaveValue('');
@@ -56,4 +62,13 @@ test('CSV import: 1,000 rows with 10 bad ones, dry run then queue the valid rows
   expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(990);
   await page.keyboard.press('q');
   await expect(page.getByTestId('queue-summary')).toHaveText('990 matching');
+});
+
+test('a binary file is refused as not a CSV, and nothing can be queued from it', async ({ console: page }) => {
+  await page.keyboard.press('b');
+  await page.getByTestId('bulk-file').setInputFiles({ name: 'orders.xlsx', mimeType: 'application/octet-stream', buffer: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0xff, 0xfe, 0x00, 0x00, 0x9c, 0x8a]) });
+  await page.getByRole('button', { name: 'Check the file (dry run)' }).click();
+  const preview = page.getByTestId('bulk-preview');
+  await expect(preview.getByRole('alert')).toContainText('this is not a CSV file');
+  await expect(page.getByRole('button', { name: /^Queue/ })).toBeDisabled();
 });

@@ -59,4 +59,13 @@ describe('bulk CSV', () => {
     expect(rows).toHaveLength(25);
     expect(seen).toEqual([10, 20, 25]);
   });
+
+  it('says a binary file is not a CSV instead of parsing it into errors', async () => {
+    const xlsx = 'PK\u0003\u0004\u0014\u0000\u0006\u0000' + 'x'.repeat(100);
+    expect(await parseCsv(xlsx)).toEqual({ rows: [], fileErrors: [expect.stringMatching(/^this is not a CSV file/)] });
+    const garbage = Array.from({ length: 2000 }, (_, i) => (i % 7 === 0 ? '\ufffd' : 'a')).join('');
+    expect((await parseCsv(garbage)).fileErrors[0]).toMatch(/not a CSV/);
+    const real = await parseCsv('provider,method\nconax,get_active_subscriptions\n');
+    expect(real.fileErrors).toEqual([]);
+  });
 });

@@ -121,9 +121,30 @@ export function validateRow(line: number, record: Record<string, string>): CsvRo
   return { line, provider, method, params: parsed.success ? parsed.data : params, errors };
 }
 
+const NOT_CSV = 'this is not a CSV file: it holds binary data. Save the sheet as "CSV UTF-8" and choose that file';
+
+/**
+ * A spreadsheet, archive or image read as text holds NUL characters or many
+ * control and replacement characters (U+FFFD, what undecodable bytes become);
+ * a CSV holds neither. Looks at the start only, so it costs nothing on big files.
+ */
+export function binaryProblem(text: string, sampleSize = 8192): string | null {
+  const sample = text.slice(0, sampleSize);
+  if (sample.length === 0) return null;
+  let odd = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c === 0) return NOT_CSV;
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) odd += 1;
+  }
+  return odd / sample.length > 0.01 ? NOT_CSV : null;
+}
+
 /** Parses the whole file; `onProgress` lets the caller yield between chunks. */
 export async function parseCsv(csv: string, onProgress?: (done: number, total: number) => Promise<void> | void, chunk = 2000): Promise<ParsedCsv> {
   const text = csv.charCodeAt(0) === 0xfeff ? csv.slice(1) : csv;
+  const binary = binaryProblem(text);
+  if (binary) return { rows: [], fileErrors: [binary] };
   const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: 'greedy', transformHeader: (h) => h.trim() });
   const headers = parsed.meta.fields ?? [];
   const fileErrors = checkHeaders(headers);

@@ -3,6 +3,8 @@ import { IpcFailure } from '../../shared/ipc/result';
 import type { BulkPreview } from '../../shared/ipc/app-schemas';
 import type { Store } from '../store/store';
 import type { EventHub } from './dispatcher';
+import { findRequestDefinition } from '../../shared/domain/request-catalog';
+import { cardIdentityOf } from '../store/card-key';
 import { parseCsv, type ParsedCsv } from './bulk-csv';
 
 // bulk.preview: parse and validate every row, change nothing.
@@ -11,6 +13,18 @@ import { parseCsv, type ParsedCsv } from './bulk-csv';
 // validating (chunks, yielding to the event loop) and when writing ends.
 
 const PREVIEW_VALID_ROWS = 20;
+
+function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
+}
+
+/** The card a row names, as written (the confirmation counts distinct cards). */
+function cardNameOf(params: Record<string, unknown>): string {
+  const card = cardIdentityOf(params);
+  return card ? `${card.kind}:${card.field}:${card.value}` : 'none';
+}
 const MAX_ERROR_ROWS = 5000;
 
 export class BulkService {
@@ -42,6 +56,8 @@ export class BulkService {
         .sort((a, b) => a.line - b.line)
         .map((r) => ({ line: r.line, provider: r.provider, method: r.method, errors: r.errors })),
       fileErrors,
+      byType: countBy(validRows, (r) => findRequestDefinition(r.provider, r.method)?.type ?? r.method),
+      cards: new Set(validRows.map((r) => cardNameOf(r.params))).size,
     };
   }
 

@@ -3,7 +3,10 @@ import type { AppInfo, SyncReport, SyncStatus } from '../../shared/ipc/app-schem
 import type { Store } from '../store/store';
 import type { BulkService } from './bulk-service';
 import type { DeskLock } from './desk-lock';
+import { catalogCardKey } from './card-lookup';
 import { cardView } from './card-view';
+import { exportHistory, exportRequests } from './export-service';
+import { shiftReport } from './shift-report';
 import { searchCatalogItems } from './catalog-service';
 import type { CommandHandlers } from './dispatcher';
 import type { RequestService } from './request-service';
@@ -30,6 +33,8 @@ export interface HandlerDeps {
   deskLock: DeskLock;
   sync: SyncControl;
   info: () => AppInfo;
+  /** The operator's name, for reports. */
+  operator: () => string;
 }
 
 export function createHandlers(d: HandlerDeps): CommandHandlers {
@@ -52,6 +57,11 @@ export function createHandlers(d: HandlerDeps): CommandHandlers {
     'requests.edit': ({ id, params, reason }) => woken(d.requests.edit(id, params, reason)),
     'requests.confirmArrived': ({ id, number, reason }) => woken(d.requests.confirmArrived(id, number ?? null, reason)),
     'requests.confirmNotArrived': ({ id, reason }) => woken(d.requests.confirmNotArrived(id, reason)),
+    'requests.close': ({ id, reason }) => d.requests.close(id, reason),
+    'attention.resolved': ({ limit }) => d.requests.resolved(limit),
+    'exports.requests': ({ filter }) => exportRequests(d.store, filter, filter.search ? catalogCardKey(d.store, filter.search.trim(), ['serial_number', 'ca_id', 'alternative_code'])?.key : undefined),
+    'exports.history': ({ from, to }) => exportHistory(d.store, from, to),
+    'reports.shift': ({ from, to }) => shiftReport(d.store, d.operator(), from, to),
     'cards.get': ({ card }) => cardView(d.store, card),
     'catalog.search': ({ kind, text, limit }) => ({ items: searchCatalogItems(d.store, kind, text, limit) }),
     'bulk.preview': ({ csv }) => d.bulk.preview(csv),

@@ -110,4 +110,15 @@ describe('query answers', () => {
     const missing = await call<CardView>('cards.get', { card: 'no-such-card-0000' });
     expect(missing).toMatchObject({ found: false, requests: [], answers: [] });
   }, 60_000);
+
+  it('a search by serial also finds the requests of that card filed under its CA id', async () => {
+    const byCaId = await call<{ results: { id: number }[] }>('requests.enqueue', {
+      requests: [{ provider: 'conax', method: 'update_ca_pin_to_default_value', params: { subscription_identifier: { number: FIXTURE.subscriptionNumber }, smartcard_ca_id: FIXTURE.smartcardCaId } }],
+    });
+    const id = byCaId.results[0]!.id;
+    const found = await call<{ rows: { id: number }[] }>('requests.list', { filter: { search: FIXTURE.smartcardSerial }, limit: 500 });
+    expect(found.rows.map((r) => r.id)).toContain(id);
+    const other = await call<{ rows: { id: number }[] }>('requests.list', { filter: { search: FIXTURE.stbSerial }, limit: 500 });
+    expect(other.rows.map((r) => r.id)).not.toContain(id);
+  }, 30_000);
 });

@@ -1,7 +1,8 @@
 import { LOCAL_STATES, type LocalState } from '../../shared/domain/local-request';
 import { IpcFailure } from '../../shared/ipc/result';
 import type { EnqueueItem, EnqueueOutput, ListOutput, RequestFilter } from '../../shared/ipc/request-schemas';
-import type { Counts, RequestDetail, Stats } from '../../shared/ipc/request-schemas';
+import type { AttentionResolved, Counts, RequestDetail, Stats } from '../../shared/ipc/request-schemas';
+import { catalogCardKey } from './card-lookup';
 import { InvalidTransitionError, RequestNotFoundError, StoreInputError, type Store } from '../store/store';
 import { toQueryResult } from './card-view';
 import type { EventHub } from './dispatcher';
@@ -40,7 +41,17 @@ export class RequestService {
       };
     }
     const operator = this.operator();
-    const result = this.store.enqueue(items.map((i) => ({ provider: i.provider, method: i.method, params: i.params, operator, batchId })));
+    const replaces = items.find((i) => i.replaces !== undefined)?.replaces;
+    if (replaces !== undefined && items.length !== 1) {
+      throw new IpcFailure('INVALID_INPUT', 'a corrected copy (replaces) is queued on its own, one per call', [{ field: 'replaces', message: 'one item per call' }]);
+    }
+    let result: ReturnType<Store['enqueue']>;
+    try {
+      const inputs = items.map((i) => ({ provider: i.provider, method: i.method, params: i.params, operator, batchId }));
+      result = replaces !== undefined ? this.store.enqueueReplacing(inputs[0]!, replaces) : this.store.enqueue(inputs);
+    } catch (error) {
+      toIpcFailure(error);
+    }
     if (!result.ok) {
       const byRow = new Map<number, { field: string; message: string }[]>();
       for (const e of result.errors) byRow.set(e.index, [...(byRow.get(e.index) ?? []), { field: e.field, message: e.message }]);
@@ -52,7 +63,8 @@ export class RequestService {
         }),
       };
     }
-    this.events.emit('requests.changed', { ids: result.ids.length <= 1000 ? result.ids : [], reason: 'enqueued' });
+    const changed = replaces !== undefined ? [...result.ids, replaces] : result.ids;
+    this.events.emit('requests.changed', { ids: changed.length <= 1000 ? changed : [], reason: 'enqueued' });
     return { queued: result.ids.length, results: result.ids.map((id) => ({ ok: true as const, id })) };
   }
 
@@ -63,6 +75,9 @@ export class RequestService {
       type: filter.type,
       cardKey: filter.cardKey,
       search: filter.search,
+      // A serial finds the card's requests filed under its CA id (or any other name) too.
+      searchCardKey: filter.search ? catalogCardKey(this.store, filter.search.trim(), ['serial_number', 'ca_id', 'alternative_code'])?.key : undefined,
+      openOnly: filter.openOnly,
       from: filter.from,
       to: filter.to,
       afterId,
@@ -91,13 +106,13 @@ export class RequestService {
     const request = this.store.getRequest(id);
     if (!request) throw new IpcFailure('NOT_FOUND', `no local request ${id}`);
     const answer = this.store.queryAnswerOf(id);
-    return toDetail(request, this.store.eventsFor(id), answer ? toQueryResult(answer) : null);
+    return toDetail(request, this.store.eventsFor(id), answer ? toQueryResult(answer) : null, this.store.replacementOf(id));
   }
 
   counts(): Counts {
     const byState = this.store.countByState();
     const total = Object.values(byState).reduce((a, b) => a + b, 0);
-    return { byState, total, needsAttention: byState.NEEDS_ATTENTION ?? 0 };
+    return { byState, total, needsAttention: this.store.countOpenAttention() };
   }
 
   /** Requests created per hour over the last `hours`, by current state: read from the store's kept counts, no scan. */
@@ -133,6 +148,24 @@ export class RequestService {
   /** The operator verified at the head-end that it did not arrive: it is sent again. */
   confirmNotArrived(id: number, reason?: string): RequestDetail {
     return this.act(id, 'confirmed not arrived', () => this.store.confirmNotArrived(id, this.operator(), reason ?? 'verified at the head-end: it did not arrive'));
+  }
+
+  /** Closes a rejection: checked, nothing more to do. */
+  close(id: number, reason?: string): RequestDetail {
+    return this.act(id, 'closed', () => this.store.verifyRejection(id, this.operator(), reason ?? 'checked from the console'));
+  }
+
+  resolved(limit: number): AttentionResolved {
+    return {
+      items: this.store.recentResolutions(limit).map((r) => ({
+        request: toSummary(r.request),
+        resolution: r.kind,
+        actor: r.actor,
+        at: r.at,
+        reason: r.reason,
+        replacedBy: r.replacedBy,
+      })),
+    };
   }
 
   edit(id: number, params: Record<string, unknown>, reason?: string): RequestDetail {

@@ -75,7 +75,7 @@ const DISCARDABLE: readonly LocalState[] = ['QUEUED', 'RETRY_WAIT', 'NEEDS_ATTEN
 const EDITABLE: readonly LocalState[] = ['QUEUED', 'RETRY_WAIT', 'NEEDS_ATTENTION'];
 const VERIFIABLE: readonly LocalState[] = ['UNKNOWN', 'NEEDS_ATTENTION'];
 
-export function toDetail(r: LocalRequest, events: readonly RequestEvent[], result: QueryResult | null = null): RequestDetail {
+export function toDetail(r: LocalRequest, events: readonly RequestEvent[], result: QueryResult | null = null, replacedBy: number | null = null): RequestDetail {
   const answered = r.headend_id !== null || r.number !== null || r.error_code !== null;
   return {
     request: toSummary(r),
@@ -92,12 +92,14 @@ export function toDetail(r: LocalRequest, events: readonly RequestEvent[], resul
         }
       : null,
     result,
+    replacedBy,
     events: events.map((e) => ({ id: e.id, kind: e.kind, actor: e.actor, at: e.at, detail: e.detail === null ? null : redactSecrets(e.detail) })),
     actions: {
       retry: RETRYABLE.includes(r.local_state),
       discard: DISCARDABLE.includes(r.local_state),
       edit: EDITABLE.includes(r.local_state) && !r.outcome_unknown,
       verify: VERIFIABLE.includes(r.local_state) && r.outcome_unknown,
+      close: r.local_state === 'REJECTED' && !events.some((e) => e.kind === 'verified' || e.kind === 'replaced'),
     },
   };
 }

@@ -230,6 +230,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       settings,
       deskLock,
       sync,
+      operator,
       info: () => ({ mode: options.mode, version: options.version, dataDir: options.dataDir, headend: settings.connections().mode }),
     }),
     events,

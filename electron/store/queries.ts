@@ -1,4 +1,5 @@
 import { LOCAL_STATES, type LocalRequest, type LocalState, type RequestEvent } from '../../shared/domain/local-request';
+import { rejectionClosed } from './attention';
 import { StoreInputError } from './errors';
 import { canUnsealParams } from './sealed-secrets';
 import { REQUEST_COLUMNS, requestColumnsOf, toLocalRequest, toMillis, toRequestEvent, type StoreContext } from './store-context';
@@ -30,6 +31,10 @@ export interface ListRequestsQuery {
   from?: Date | number;
   to?: Date | number;
   batchId?: string;
+  /** Leave out rejections an operator closed (verified or replaced): the open attention items. */
+  openOnly?: boolean;
+  /** Also match requests filed under this card key (the card a searched serial names). */
+  searchCardKey?: string;
   /** Keyset paging: continue after this id (in the chosen order). */
   afterId?: number;
   limit: number;
@@ -85,11 +90,14 @@ export function listRequestsStatement(query: ListRequestsQuery): { sql: string; 
   if (search) {
     where.push(
       "(search_text LIKE ? ESCAPE '\\' OR card_key LIKE ? ESCAPE '\\' OR number = ? OR headend_id = ?" +
-        ' OR reference_number = ? OR client_uuid = ? OR batch_id = ?)',
+        ' OR reference_number = ? OR client_uuid = ? OR batch_id = ?' +
+        (query.searchCardKey !== undefined ? ' OR card_key = ?)' : ')'),
     );
     const pattern = likePattern(search);
     args.push(pattern, pattern, search, search.toUpperCase(), search, search.toLowerCase(), search);
+    if (query.searchCardKey !== undefined) args.push(query.searchCardKey);
   }
+  if (query.openOnly) where.push(`NOT (local_state = 'REJECTED' AND ${rejectionClosed('requests')})`);
   if (query.afterId !== undefined) {
     where.push(desc ? 'id < ?' : 'id > ?');
     args.push(query.afterId);
@@ -229,4 +237,27 @@ export function lastEventId(ctx: StoreContext): number {
 export function eventCountsSince(ctx: StoreContext, afterId: number): Record<string, number> {
   const rows = ctx.sql('SELECT kind, count(*) AS n FROM request_event_log WHERE id > ? GROUP BY kind').all(afterId) as { kind: string; n: number }[];
   return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
+}
+
+export interface HistoryRow {
+  id: number;
+  at: number;
+  request_id: number;
+  kind: string;
+  actor: string;
+  type: string;
+  card: string;
+  /** Redacted JSON detail as stored (never a PIN: redacted when written). */
+  detail: string | null;
+}
+
+/** The request history of a period (created events included), oldest first. */
+export function historyBetween(ctx: StoreContext, from: number, to: number, limit: number): HistoryRow[] {
+  return ctx
+    .sql(
+      `SELECT e.id, e.at, e.request_id, e.kind, e.actor, r.type, r.card_key AS card, e.detail
+       FROM request_events e JOIN requests r ON r.id = e.request_id
+       WHERE e.at >= ? AND e.at < ? ORDER BY e.at, e.id LIMIT ?`,
+    )
+    .all(from, to, limit) as HistoryRow[];
 }

@@ -75,6 +75,9 @@
  *   getCatalogItem(kind, id), searchCatalog(kind, text, limit) (FTS5, every word
  *   a prefix), catalogCursor(kind) / setCatalogCursor(kind, cursor).
  *   kind: 'subscriptions' | 'smartcards' | 'stbs' | 'services' (shared/domain/catalog.ts).
+ * Attention (attention.ts): countOpenAttention(), verifyRejection(id, operator, reason),
+ *   enqueueReplacing(input, replacesId) (copy queued + rejection closed, one transaction),
+ *   recentResolutions(limit), replacementOf(id).
  * Query answers: queriesWithoutAnswer(limit) (COMPLETED queries not read yet),
  *   saveQueryAnswer(id, parsed), queryAnswerOf(id), queryAnswersOfCard(cardKey, limit).
  * Settings: getSetting(key) → string | undefined, setSetting(key, value | null).
@@ -101,6 +104,7 @@ import { openExclusiveDatabase } from './open-database';
 import * as operator from './operator-actions';
 import * as queries from './queries';
 import * as answers from './query-answers';
+import * as attention from './attention';
 import { StoreContext } from './store-context';
 import * as batch from './sync-batch';
 import type { BatchResult, SyncOutcome } from './sync-batch';
@@ -169,6 +173,9 @@ export class Store {
   eventsFor(id: number): RequestEvent[] {
     return queries.eventsFor(this.ctx, id);
   }
+  historyBetween(from: number, to: number, limit: number): queries.HistoryRow[] {
+    return queries.historyBetween(this.ctx, from, to, limit);
+  }
   lastEventId(): number {
     return queries.lastEventId(this.ctx);
   }
@@ -179,6 +186,28 @@ export class Store {
     const field = (['id', 'serial_number', 'alternative_code', 'ca_id'] as const).find((f) => typeof identifier[f] === 'string');
     if (!field) throw new StoreInputError('identifier has no id, serial_number, alternative_code or ca_id');
     return new CardKeyResolver(this.ctx).resolve({ kind, field, value: identifier[field] as string }, '').key;
+  }
+
+  // Attention inbox (attention.ts)
+  countOpenAttention(): number {
+    return attention.countOpenAttention(this.ctx);
+  }
+  verifyRejection(id: number, operatorName: string, reason: string): LocalRequest {
+    return attention.verifyRejection(this.ctx, id, operatorName, reason);
+  }
+  /** Queues a corrected copy of a rejected request and closes the rejection, in one transaction. */
+  enqueueReplacing(input: EnqueueInput, replaces: number): EnqueueResult {
+    return this.ctx.db.transaction(() => {
+      const result = enqueue(this.ctx, [input]);
+      if (result.ok) attention.markReplaced(this.ctx, replaces, result.ids[0]!, input.operator);
+      return result;
+    })();
+  }
+  recentResolutions(limit: number): attention.Resolution[] {
+    return attention.recentResolutions(this.ctx, limit);
+  }
+  replacementOf(id: number): number | null {
+    return attention.replacementOf(this.ctx, id);
   }
 
   // Query answers (query-answers.ts)

@@ -6,6 +6,7 @@ import { BulkScreen } from '../screens/bulk/BulkScreen';
 import { CardScreen } from '../screens/card/CardScreen';
 import { ComposeScreen } from '../screens/compose/ComposeScreen';
 import { DashboardScreen } from '../screens/dashboard/DashboardScreen';
+import { ShiftReportScreen } from '../screens/report/ShiftReportScreen';
 import { QueueScreen } from '../screens/queue/QueueScreen';
 import { RequestDetailScreen } from '../screens/request/RequestDetailScreen';
 import { SettingsScreen } from '../screens/settings/SettingsScreen';
@@ -20,6 +21,7 @@ const NAV: { route: Route; label: string; key: string }[] = [
   { route: { screen: 'bulk' }, label: 'Bulk import', key: 'b' },
   { route: { screen: 'attention' }, label: 'Needs attention', key: 'a' },
   { route: { screen: 'dashboard' }, label: 'Dashboard', key: 'd' },
+  { route: { screen: 'report' }, label: 'Shift report', key: 'r' },
   { route: { screen: 'settings' }, label: 'Connections', key: ',' },
 ];
 
@@ -144,6 +146,8 @@ function Screen({ route }: { route: Route }) {
       return <CardScreen key={route.card} card={route.card} />;
     case 'dashboard':
       return <DashboardScreen />;
+    case 'report':
+      return <ShiftReportScreen />;
     case 'settings':
       return <SettingsScreen />;
   }

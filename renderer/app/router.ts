@@ -11,6 +11,7 @@ export type Route =
   | { screen: 'request'; id: number }
   | { screen: 'card'; card: string }
   | { screen: 'dashboard' }
+  | { screen: 'report' }
   | { screen: 'settings' };
 
 export function parseRoute(hash: string): Route {
@@ -39,6 +40,8 @@ export function parseRoute(hash: string): Route {
       return parts[1] ? { screen: 'card', card: parts.slice(1).join('/') } : { screen: 'queue' };
     case 'dashboard':
       return { screen: 'dashboard' };
+    case 'report':
+      return { screen: 'report' };
     case 'settings':
       return { screen: 'settings' };
     default:

@@ -8,7 +8,7 @@ export interface ShortcutActions {
   compose(): void;
   search(): void;
   sync(): void;
-  go(screen: 'queue' | 'attention' | 'bulk' | 'dashboard' | 'settings'): void;
+  go(screen: 'queue' | 'attention' | 'bulk' | 'dashboard' | 'settings' | 'report'): void;
   help(): void;
 }
 
@@ -49,6 +49,7 @@ export function useShortcuts(actions: ShortcutActions): void {
         a: () => a.go('attention'),
         b: () => a.go('bulk'),
         d: () => a.go('dashboard'),
+        r: () => a.go('report'),
         ',': () => a.go('settings'),
         '?': a.help,
       };
@@ -71,6 +72,7 @@ export const SHORTCUT_HELP: readonly [string, string][] = [
   ['a', 'Needs attention'],
   ['b', 'Bulk import'],
   ['d', 'Dashboard'],
+  ['r', 'Shift report'],
   [',', 'Connections and settings'],
   ['?', 'This help'],
   ['↑ ↓ Enter', 'Move in the queue, open a request'],

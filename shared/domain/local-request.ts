@@ -63,6 +63,8 @@ export const REQUEST_EVENT_KIND_MEANINGS = {
   edited: 'An operator changed the request parameters.',
   reconciled: 'An unknown outcome was settled by asking the head-end.',
   secrets_wiped: 'Secrets (the PIN) were erased from the stored parameters.',
+  verified: 'An operator checked the rejection and closed it: nothing more to do.',
+  replaced: 'An operator queued a corrected copy in its place (the detail names it).',
 } as const;
 
 export const REQUEST_EVENT_KINDS = Object.keys(REQUEST_EVENT_KIND_MEANINGS) as [

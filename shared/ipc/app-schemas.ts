@@ -41,9 +41,14 @@ export const bulkPreviewOutputSchema = z.object({
   invalid: z.number().int().nonnegative(),
   /** The invalid rows (all of them) and the first valid ones, by line. */
   rows: z.array(bulkRowSchema),
-  /** Errors about the file itself (missing columns, unknown headers). */
+  /** Errors about the file itself (missing columns, unknown headers, not a CSV at all). */
   fileErrors: z.array(z.string()),
+  /** Valid rows by request type, and how many distinct cards they name: what the operator confirms. */
+  byType: z.record(z.string(), z.number().int().nonnegative()),
+  cards: z.number().int().nonnegative(),
 });
+/** Above this many valid rows, Bulk asks for a confirmation showing counts by type and card. */
+export const BULK_CONFIRM_ABOVE = 100;
 export type BulkPreview = z.infer<typeof bulkPreviewOutputSchema>;
 export const bulkCommitOutputSchema = z.object({
   queued: z.number().int().nonnegative(),

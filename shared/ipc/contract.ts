@@ -2,6 +2,7 @@ import { z } from 'zod';
 import * as app from './app-schemas';
 import * as req from './request-schemas';
 import * as card from './card-schemas';
+import * as report from './report-schemas';
 import type { CommandChannel, EventChannel } from './channels';
 import { fieldErrors } from '../domain/validation';
 import { fail, ok, type IpcResult } from './result';
@@ -37,6 +38,11 @@ export const COMMANDS = {
   'requests.edit': command(req.editInputSchema, req.requestDetailSchema, true),
   'requests.confirmArrived': command(req.confirmArrivedInputSchema, req.requestDetailSchema, true),
   'requests.confirmNotArrived': command(req.actionInputSchema, req.requestDetailSchema, true),
+  'requests.close': command(req.actionInputSchema, req.requestDetailSchema, true),
+  'attention.resolved': command(req.attentionResolvedInputSchema, req.attentionResolvedOutputSchema),
+  'exports.requests': command(report.exportRequestsInputSchema, report.csvOutputSchema),
+  'exports.history': command(report.periodInputSchema, report.csvOutputSchema),
+  'reports.shift': command(report.periodInputSchema, report.shiftReportSchema),
   'cards.get': command(card.cardInputSchema, card.cardOutputSchema),
   'catalog.search': command(app.catalogSearchInputSchema, app.catalogSearchOutputSchema),
   'bulk.preview': command(app.bulkCsvInputSchema, app.bulkPreviewOutputSchema),

@@ -3,6 +3,7 @@ export * from './result';
 export * from './contract';
 export * from './request-schemas';
 export * from './card-schemas';
+export * from './report-schemas';
 export * from './app-schemas';
 export * from './sync-report';
 export * from './validated-client';

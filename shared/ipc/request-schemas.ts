@@ -90,6 +90,8 @@ export const requestDetailSchema = z.object({
   /** For a query: what it found, once read from the head-end; null before (and for other types). */
   result: queryResultSchema.nullable(),
   events: z.array(requestEventSchema),
+  /** The corrected copy queued in its place, if an operator made one. */
+  replacedBy: localId.nullable(),
   /** Which operator actions the request's state allows. */
   actions: z.object({
     retry: z.boolean(),
@@ -97,6 +99,8 @@ export const requestDetailSchema = z.object({
     discard: z.boolean(),
     /** A send's outcome is unknown and no lookup could settle it: the operator verifies at the head-end. */
     verify: z.boolean(),
+    /** A rejection the operator may close: checked, nothing more to do. */
+    close: z.boolean(),
   }),
 });
 export type RequestDetail = z.infer<typeof requestDetailSchema>;
@@ -106,6 +110,8 @@ export const enqueueItemSchema = z.strictObject({
   method: z.string().min(1).max(64),
   /** The POST body without token; validated against the method's params schema by the service. */
   params: z.record(z.string(), z.unknown()),
+  /** A corrected copy of this rejected request: queuing it closes that rejection (one item per call). */
+  replaces: localId.optional(),
 });
 export type EnqueueItem = z.infer<typeof enqueueItemSchema>;
 
@@ -136,6 +142,8 @@ export const requestFilterSchema = z.strictObject({
   search: z.string().min(1).max(128).optional(),
   /** Exactly this card key (as in RequestSummary.card_key). */
   cardKey: z.string().min(1).max(160).optional(),
+  /** Leave out rejections an operator closed (verified or replaced a corrected copy). */
+  openOnly: z.boolean().optional(),
   /** Epoch ms (inclusive from, exclusive to) on created_at. */
   from: epochMs.optional(),
   to: epochMs.optional(),
@@ -188,7 +196,7 @@ export const editInputSchema = z.strictObject({
 export const countsOutputSchema = z.object({
   byState: z.record(z.string(), z.number().int().nonnegative()),
   total: z.number().int().nonnegative(),
-  /** Requests that need an operator (rejected, failed, auth problems). */
+  /** Open attention items: held in the outbox (needs attention, unknown) and rejections not closed. */
   needsAttention: z.number().int().nonnegative(),
 });
 export type Counts = z.infer<typeof countsOutputSchema>;
@@ -204,3 +212,19 @@ export const statsOutputSchema = z.object({
   ),
 });
 export type Stats = z.infer<typeof statsOutputSchema>;
+
+export const attentionResolvedInputSchema = z.strictObject({ limit: z.number().int().min(1).max(500).default(100) });
+export const attentionResolvedOutputSchema = z.object({
+  items: z.array(
+    z.object({
+      request: requestSummarySchema,
+      /** How it was resolved: retried, edited, cancelled (discarded), verified, replaced. */
+      resolution: z.string(),
+      actor: z.string(),
+      at: epochMs,
+      reason: nullableText,
+      replacedBy: localId.nullable(),
+    }),
+  ),
+});
+export type AttentionResolved = z.infer<typeof attentionResolvedOutputSchema>;

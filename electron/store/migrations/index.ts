@@ -7,12 +7,13 @@ import { migration004 } from './004_created_event_from_request';
 import { migration005 } from './005_audit_chain';
 import { migration006 } from './006_queue_at_scale';
 import { migration007 } from './007_query_answers';
+import { migration008 } from './008_attention_index';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** Every schema step, in order. Append only: never edit a released migration. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import type { BulkPreview, BulkProgress } from '../../../shared/ipc/app-schemas';
+import { BULK_CONFIRM_ABOVE, type BulkPreview, type BulkProgress } from '../../../shared/ipc/app-schemas';
 import { useApi, useEvent } from '../../app/api-context';
-import { requestLabel } from '../../app/format';
+import { plural, requestLabel } from '../../app/format';
 
 // CSV import: read the file, preview every row (dry run, nothing queued),
 // then queue all valid rows in one transaction. Columns: see the help below
@@ -16,6 +16,8 @@ export function BulkScreen() {
   const [progress, setProgress] = useState<BulkProgress | null>(null);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState('');
+  // Many rows are queued only after the operator has seen what they are.
+  const [confirming, setConfirming] = useState(false);
 
   useEvent('bulk.progress', (p) => setProgress(p));
 
@@ -37,6 +39,7 @@ export function BulkScreen() {
   };
 
   const commit = async () => {
+    setConfirming(false);
     setBusy(true);
     const result = await api.invoke('bulk.commit', { csv });
     setBusy(false);
@@ -66,16 +69,39 @@ export function BulkScreen() {
         <span className="hint">{fileName ? `${fileName} · ${csv.length} characters` : 'or paste the rows below'}</span>
         <label className="field">
           <span className="field-label">CSV text</span>
-          <textarea rows={6} value={csv} data-testid="bulk-csv" spellCheck={false} onChange={(e) => { setCsv(e.target.value); setPreview(null); }} />
+          <textarea rows={6} value={csv} data-testid="bulk-csv" spellCheck={false} onChange={(e) => { setCsv(e.target.value); setPreview(null); setConfirming(false); }} />
         </label>
         <div className="form-actions">
           <button type="button" className="button" disabled={busy || csv.trim() === ''} onClick={() => void runPreview()}>
             Check the file (dry run)
           </button>
-          <button type="button" className="button primary" disabled={busy || !preview || preview.valid === 0 || preview.fileErrors.length > 0} onClick={() => void commit()}>
-            {preview ? `Queue ${preview.valid} valid rows` : 'Queue the valid rows'}
+          <button type="button" className="button primary" disabled={busy || confirming || !preview || preview.valid === 0 || preview.fileErrors.length > 0} onClick={() => (preview && preview.valid > BULK_CONFIRM_ABOVE ? setConfirming(true) : void commit())}>
+            {preview ? `Queue ${plural(preview.valid, 'valid row')}` : 'Queue the valid rows'}
           </button>
         </div>
+        {confirming && preview ? (
+          <section className="panel confirm" role="alertdialog" aria-labelledby="confirm-title" data-testid="bulk-confirm">
+            <h2 id="confirm-title">
+              Queue {plural(preview.valid, 'request')} for {plural(preview.cards, 'card')}?
+            </h2>
+            <ul className="plain-list">
+              {Object.entries(preview.byType).map(([type, n]) => (
+                <li key={type}>
+                  {type}: {n}
+                </li>
+              ))}
+            </ul>
+            {preview.invalid > 0 ? <p className="hint">{plural(preview.invalid, 'row')} with errors will be left out.</p> : null}
+            <div className="form-actions">
+              <button type="button" className="button primary" onClick={() => void commit()}>
+                Yes, queue {plural(preview.valid, 'request')}
+              </button>
+              <button type="button" className="button" onClick={() => setConfirming(false)}>
+                Cancel
+              </button>
+            </div>
+          </section>
+        ) : null}
         {progress && busy ? (
           <div className="progress">
             <label htmlFor="bulk-progress">{progress.phase === 'writing' ? 'Writing to the queue…' : `Checking rows: ${progress.done} of ${progress.total}`}</label>
@@ -90,7 +116,7 @@ export function BulkScreen() {
       {preview ? (
         <section className="panel" aria-labelledby="preview-title" data-testid="bulk-preview">
           <h2 id="preview-title">
-            {preview.total} rows: {preview.valid} valid, {preview.invalid} with errors
+            {preview.total} {preview.total === 1 ? 'row' : 'rows'}: {preview.valid} valid, {preview.invalid} with errors
           </h2>
           {preview.fileErrors.length > 0 ? (
             <ul className="error-summary" role="alert">

@@ -43,11 +43,13 @@ export function ComposeScreen({ initialProvider, initialMethod, fromId, prefill 
       initialMethod={from?.method ?? initialMethod}
       initialBody={source.data?.params ?? prefill}
       fromId={fromId}
+      replaces={source.data?.actions.close ? fromId : undefined}
     />
   );
 }
 
-function ComposeForm({ initialProvider, initialMethod, initialBody, fromId }: Props & { initialBody?: Record<string, unknown> }) {
+/** `replaces`: the open rejection this corrected copy closes once queued. */
+function ComposeForm({ initialProvider, initialMethod, initialBody, fromId, replaces }: Props & { initialBody?: Record<string, unknown>; replaces?: number }) {
   const api = useApi();
   const [provider, setProvider] = useState<Provider>(PROVIDERS.includes(initialProvider as Provider) ? (initialProvider as Provider) : 'nagravision');
   const [method, setMethod] = useState<string>(() => (initialMethod && findRequestDefinition(provider, initialMethod) ? initialMethod : definitionsOf(provider)[0]!.method));
@@ -102,7 +104,9 @@ function ComposeForm({ initialProvider, initialMethod, initialBody, fromId }: Pr
         resetAfterSubmit
         onSubmit={async (params) => {
           setQueued(null);
-          const result = await api.invoke('requests.enqueue', { requests: [{ provider, method: definition.method, params }] });
+          // Only the first copy closes the rejection; later ones are plain requests.
+          const closes = replaces !== undefined && queued === null ? { replaces } : {};
+          const result = await api.invoke('requests.enqueue', { requests: [{ provider, method: definition.method, params, ...closes }] });
           if (!result.ok) return { message: result.error.message, errors: result.error.fields };
           const row = result.value.results[0];
           if (!row?.ok) return { errors: row?.errors ?? [] };

@@ -27,7 +27,7 @@ function Row({ row }: { row: RequestSummary }) {
       <span role="gridcell" className="col-card">{row.card_label}</span>
       <span role="gridcell" className={`col-state state-badge state-${row.local_state}`}>{stateLabel(row.local_state)}</span>
       <span role="gridcell" className="col-number">{row.number ?? '—'}</span>
-      <span role="gridcell" className="col-detail">{row.error_description ?? row.last_error ?? ''}</span>
+      <span role="gridcell" className="col-detail" title={row.error_description ?? row.last_error ?? undefined}>{row.error_description ?? row.last_error ?? ''}</span>
     </>
   );
 }

@@ -38,10 +38,11 @@ function Detail({ detail, onChanged }: { detail: RequestDetail; onChanged: () =>
   const [headendNumber, setHeadendNumber] = useState('');
   const definition = findRequestDefinition(r.provider, r.method);
 
-  const act = async (channel: 'requests.retry' | 'requests.discard') => {
+  const act = async (channel: 'requests.retry' | 'requests.discard' | 'requests.close') => {
     setMessage(null);
     const result = await api.invoke(channel, { id: r.id, ...(reason.trim() ? { reason: reason.trim() } : {}) });
-    setMessage(result.ok ? (channel === 'requests.retry' ? 'Sent back to the queue.' : 'Discarded.') : result.error.message);
+    const done = { 'requests.retry': 'Sent back to the queue.', 'requests.discard': 'Discarded.', 'requests.close': 'Closed: checked, nothing more to do.' }[channel];
+    setMessage(result.ok ? done : result.error.message);
     onChanged();
   };
 
@@ -122,9 +123,14 @@ function Detail({ detail, onChanged }: { detail: RequestDetail; onChanged: () =>
           </div>
         ) : null}
 
-        {detail.actions.retry || detail.actions.discard || detail.actions.edit || r.local_state === 'REJECTED' ? (
+        {detail.replacedBy !== null ? (
+          <p className="resolved-note" data-testid="replaced-by">
+            Resolved: a corrected copy was queued as <a href={routeHref({ screen: 'request', id: detail.replacedBy })}>#{detail.replacedBy}</a>.
+          </p>
+        ) : null}
+        {detail.actions.retry || detail.actions.discard || detail.actions.edit || detail.actions.close ? (
           <div className="actions" role="group" aria-label="Operator actions">
-            {detail.actions.retry || detail.actions.discard ? (
+            {detail.actions.retry || detail.actions.discard || detail.actions.close ? (
               <label className="reason">
                 Reason (kept in the history)
                 <input type="text" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />
@@ -140,21 +146,27 @@ function Detail({ detail, onChanged }: { detail: RequestDetail; onChanged: () =>
                 {editing ? 'Close editor' : 'Edit and resend'}
               </button>
             ) : null}
-            {r.local_state === 'REJECTED' ? (
+            {detail.actions.close ? (
               <a className="button primary" href={routeHref({ screen: 'compose', provider: r.provider, method: r.method, fromId: r.id })}>
                 Fix and resend as a new request
               </a>
+            ) : null}
+            {detail.actions.close ? (
+              <button type="button" className="button" onClick={() => void act('requests.close')}>
+                Close: checked, nothing to do
+              </button>
             ) : null}
             {detail.actions.discard ? (
               <button type="button" className="button danger" onClick={() => void act('requests.discard')}>
                 Discard
               </button>
             ) : null}
-            <p role="status" className="action-result">
-              {message}
-            </p>
           </div>
         ) : null}
+        {/* Outside the actions: an action that leaves none (close a rejection) still shows its result. */}
+        <p role="status" className="action-result">
+          {message}
+        </p>
 
         {editing && definition ? (
           <section aria-labelledby="edit-title" className="panel">
