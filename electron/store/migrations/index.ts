@@ -5,12 +5,13 @@ import { migration002 } from './002_catalog_fts';
 import { migration003 } from './003_settings';
 import { migration004 } from './004_created_event_from_request';
 import { migration005 } from './005_queue_at_scale';
+import { migration006 } from './006_catalog_at_scale';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** Every schema step, in order. Append only: never edit a released migration. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 
