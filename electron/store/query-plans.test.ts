@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION, migrate } from './migrations';
 import { openExclusiveDatabase } from './open-database';
+import { searchCatalog } from './catalog';
 import * as queries from './queries';
 import { StoreContext } from './store-context';
 import { openStore } from './store';
@@ -144,6 +145,20 @@ describe('query plans of the queue', () => {
     ] as const) {
       const plan = show(name, planOfCall(run));
       expect(plan.every((step) => step.startsWith('SEARCH requests USING'))).toBe(true);
+    }
+  });
+
+  it('catalog search: each identifier a range seek of its index, never a scan of millions of cards', () => {
+    for (const kind of ['smartcards', 'stbs', 'subscriptions'] as const) {
+      ctx.seen.length = 0;
+      searchCatalog(ctx, kind, 'smrt3', 8);
+      const seeks = ctx.seen.filter((sql) => !sql.includes('_fts'));
+      expect(seeks.length).toBeGreaterThan(0);
+      for (const sql of seeks) {
+        const plan = show(`search ${kind}`, planOf(sql));
+        expect(plan).toHaveLength(1);
+        expect(plan[0]).toMatch(new RegExp(`^SEARCH ${kind} USING INDEX (${kind}_by_\\w+|sqlite_autoindex_${kind}_1) \\(\\w+>\\? AND \\w+<\\?\\)$`));
+      }
     }
   });
 
