@@ -81,6 +81,8 @@ describe('query plans of the queue', () => {
     ['one state, next page', { states: ['QUEUED'], limit: 501, afterId: 1000 }, /SEARCH requests USING (COVERING )?INDEX requests_by_state \(local_state=\? AND (rowid|id)<\?\)/],
     ['provider', { provider: 'conax', limit: 101 }, /SEARCH requests USING INDEX requests_by_provider \(provider=\?/],
     ['type', { type: 'SEND_MAIL_MESSAGE_TO_CLIENT', limit: 101 }, /SEARCH requests USING INDEX requests_by_type \(type=\?/],
+    ['state and provider (the state index; provider only filters)', { states: ['NEEDS_ATTENTION'], provider: 'conax', limit: 101 }, /SEARCH requests USING INDEX requests_by_state \(local_state=\?\)/],
+    ['state and type', { states: ['UNKNOWN'], type: 'SEND_MAIL_MESSAGE_TO_CLIENT', limit: 101 }, /SEARCH requests USING INDEX requests_by_state \(local_state=\?\)/],
     ['batch', { batchId: 'b1', limit: 101 }, /SEARCH requests USING INDEX requests_by_batch \(batch_id=\?/],
   ];
   for (const [name, query, expected] of filtered) {
