@@ -93,7 +93,13 @@ export async function run(options: BenchOptions): Promise<void> {
   console.log(`queue (${total.toLocaleString('en-US')} requests over ${cards.toLocaleString('en-US')} cards, queued in ${BATCH.toLocaleString('en-US')}-request batches over 48 h)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cadesk-bench-queue-'));
   const rssBefore = rssMiB();
-  const built = build(dir, total, cards);
+  let built: Built;
+  try {
+    built = build(dir, total, cards);
+  } catch (error) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const { store } = built;
   try {
     const service = new RequestService(store, new EventHub({ warn: () => {}, error: () => {} }), () => 'bench');

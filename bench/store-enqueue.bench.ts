@@ -57,8 +57,8 @@ function checkDurable(file: string, expected: number): void {
 }
 
 export async function run(options: BenchOptions): Promise<void> {
-  const singles = options.quick ? 100 : 1000;
-  const bulk = options.quick ? 20_000 : 100_000;
+  const singles = options.quick ? 50 : 1000;
+  const bulk = options.quick ? 10_000 : 100_000;
   const runs = options.quick ? 1 : 3;
   console.log(`store-enqueue (${bulk.toLocaleString('en-US')}-request batches, synchronous=FULL)`);
 

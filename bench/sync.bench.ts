@@ -46,7 +46,7 @@ interface Sizes {
   deadlineMs: number;
 }
 const FULL: Sizes = { tcp: 20_000, http: 5_000, engine: 20_000, cards: 2_000, seedSize: 'full', deadlineMs: 600_000 };
-const QUICK: Sizes = { tcp: 2_000, http: 300, engine: 1_000, cards: 200, seedSize: 'small', deadlineMs: 60_000 };
+const QUICK: Sizes = { tcp: 1_000, http: 200, engine: 500, cards: 100, seedSize: 'small', deadlineMs: 60_000 };
 let size = FULL;
 /** CADESK_BENCH_SYNC=engine runs only the two engine drains (quicker before/after comparisons). */
 const ENGINE_ONLY = process.env.CADESK_BENCH_SYNC === 'engine';

@@ -49,6 +49,9 @@ import { sessionCookieName } from '../electron/bridge/session-secret';
 import { check, figure, percentile, type BenchOptions } from './bench-report';
 
 let ROWS = 100_000;
+/** Wheel distance, and frames of the drag (360 px each); smaller in the quick run. */
+let scrollPx = 20_000;
+let dragFrames = 240;
 const root = path.resolve(import.meta.dirname, '..');
 const cacheDir = path.join(root, 'node_modules', '.cache', 'cadesk-bench');
 const quiet = { warn: () => {}, error: () => {} };
@@ -300,8 +303,8 @@ async function scrollFrames(page: Page, vsync: number): Promise<void> {
   try {
     await grid.evaluate((el) => (el.scrollTop = 0));
     const wheel = await recordFrames(page, async () => {
-      // 20,000 px (about 550 rows) at 5,000 px/s: a brisk flick, without the fling after it.
-      await cdp.send('Input.synthesizeScrollGesture', { x: box.x + box.width / 2, y: box.y + box.height / 2, yDistance: -20_000, speed: 5_000, gestureSourceType: 'mouse', preventFling: true });
+      // 20,000 px (about 550 rows; quick: 8,000) at 5,000 px/s: a brisk flick, without the fling after it.
+      await cdp.send('Input.synthesizeScrollGesture', { x: box.x + box.width / 2, y: box.y + box.height / 2, yDistance: -scrollPx, speed: 5_000, gestureSourceType: 'mouse', preventFling: true });
     });
     reportScroll('scroll, wheel 5000 px/s', wheel, vsync);
   } finally {
@@ -309,12 +312,12 @@ async function scrollFrames(page: Page, vsync: number): Promise<void> {
   }
   await grid.evaluate((el) => (el.scrollTop = 0));
   const drag = await recordFrames(page, async () => {
-    await grid.evaluate(async (el) => {
-      for (let i = 0; i < 240; i++) {
+    await grid.evaluate(async (el, frames) => {
+      for (let i = 0; i < frames; i++) {
         el.scrollTop += 360;
         await new Promise((r) => requestAnimationFrame(r));
       }
-    });
+    }, dragFrames);
   });
   reportScroll('scroll, drag 360 px/frame', drag, vsync);
 }
@@ -329,7 +332,9 @@ async function checkImport(app: BrowserMode, what: string, answer: ImportAnswer,
 }
 
 export async function run(options: BenchOptions = { quick: false }): Promise<void> {
-  ROWS = options.quick ? 10_000 : 100_000;
+  ROWS = options.quick ? 5_000 : 100_000;
+  scrollPx = options.quick ? 8_000 : 20_000;
+  dragFrames = options.quick ? 100 : 240;
   const rows = `${ROWS / 1000}k`;
   console.log(`UI (browser mode, Debian Chromium; back end ${inProcess ? 'on the main thread' : 'in its worker thread'}; ${rows}-request queue)`);
   check(existsSync('/usr/bin/chromium'), '/usr/bin/chromium is not installed (apt-get install chromium)');
@@ -363,15 +368,16 @@ export async function run(options: BenchOptions = { quick: false }): Promise<voi
     await app.runtime.stopHeadend();
     const store = app.runtime.store;
     for (let start = 0; start < ROWS; start += 10_000) {
+      const chunk = Math.min(10_000, ROWS - start);
       const result = await store.enqueue(
-        Array.from({ length: 10_000 }, (_, k) => ({
+        Array.from({ length: chunk }, (_, k) => ({
           provider: 'conax',
           method: 'send_mail_message_to_client',
           params: { smartcard_identifier: { serial_number: `smrt7${String(start + k).padStart(7, '0')}` }, message_text: 'notice', scheduled_date: '2099-12-31T00:00:00' },
           operator: 'bench',
         })),
       );
-      check(result.ok && result.ids.length === 10_000, `seeding the queue: enqueue refused (${result.ok ? result.ids.length : JSON.stringify(result.errors.slice(0, 2))})`);
+      check(result.ok && result.ids.length === chunk, `seeding the queue: enqueue refused (${result.ok ? result.ids.length : JSON.stringify(result.errors.slice(0, 2))})`);
     }
     for (let id = 1; id <= 500; id++) check((await store.discard(id, 'bench', 'bench data')).local_state === 'DISCARDED', `request ${id} was not discarded`);
     const seeded = Object.values(await store.countByState()).reduce((a, b) => a + b, 0);

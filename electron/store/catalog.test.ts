@@ -43,8 +43,41 @@ describe('catalog', () => {
     expect(store.searchCatalog('stbs', 'dc2000', 10)).toEqual([]);
     store.close();
     const raw = new Database(t.file);
-    expect(() => raw.prepare("INSERT INTO stbs_fts (stbs_fts) VALUES ('integrity-check')").run()).not.toThrow();
+    expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(() => raw.prepare("INSERT INTO services_fts (services_fts) VALUES ('integrity-check')").run()).not.toThrow();
+    expect(() => raw.prepare("INSERT INTO subscriptions_fts (subscriptions_fts) VALUES ('integrity-check')").run()).not.toThrow();
     raw.close();
+  });
+
+  it('finds subscriptions by number prefix and by words of their name, and follows a renamed one', () => {
+    store.upsertCatalog('subscriptions', [
+      { id: 'A1', number: 'S100017', name: 'Maria Papadopoulou' },
+      { id: 'A2', number: 'S100018' },
+      { id: 'A3', number: 'S200001', name: 'Nikos Georgiou' },
+    ]);
+    expect(store.searchCatalog('subscriptions', 's1000', 10).map((r) => r.id)).toEqual(['A1', 'A2']);
+    expect(store.searchCatalog('subscriptions', 'S100018', 10).map((r) => r.id)).toEqual(['A2']);
+    expect(store.searchCatalog('subscriptions', 'papado mar', 10).map((r) => r.id)).toEqual(['A1']);
+    expect(store.searchCatalog('subscriptions', 'S1', 1).map((r) => r.id)).toEqual(['A1']);
+    store.upsertCatalog('subscriptions', [{ id: 'A1', number: 'S100017', name: 'Maria Ioannou' }, { id: 'A3', number: 'S200001' }]);
+    expect(store.searchCatalog('subscriptions', 'papado', 10)).toEqual([]);
+    expect(store.searchCatalog('subscriptions', 'ioann', 10).map((r) => r.id)).toEqual(['A1']);
+    expect(store.searchCatalog('subscriptions', 'nikos', 10)).toEqual([]);
+    expect(store.removeCatalog('subscriptions', ['A1'])).toBe(1);
+    expect(store.searchCatalog('subscriptions', 'ioann', 10)).toEqual([]);
+  });
+
+  it('finds cards by a prefix of any identifier in any letter case, each card once, at most limit', () => {
+    store.upsertCatalog('smartcards', [
+      { id: 'C1', serial_number: 'smrt30000001', alternative_code: 'SC00000001', ca_id: '10000000001' },
+      { id: 'C2', serial_number: 'smrt30000002', alternative_code: 'SC00000002', ca_id: '10000000002' },
+      { id: 'C3', serial_number: 'SMRT30000003', alternative_code: 'sc00000003', ca_id: '10000000003' },
+    ]);
+    expect(store.searchCatalog('smartcards', 'SMRT3000000', 10).map((r) => r.id).sort()).toEqual(['C1', 'C2', 'C3']);
+    expect(store.searchCatalog('smartcards', 'sc0000000', 10).map((r) => r.id).sort()).toEqual(['C1', 'C2', 'C3']);
+    expect(store.searchCatalog('smartcards', '1000000000', 2).map((r) => r.id)).toEqual(['C1', 'C2']);
+    expect(store.searchCatalog('smartcards', 'c2', 10).map((r) => r.id)).toEqual(['C2']);
+    expect(store.searchCatalog('smartcards', '%', 10)).toEqual([]);
   });
 
   it('refuses a batch with a bad row, naming it, and writes none', () => {

@@ -121,14 +121,57 @@ export function ftsPrefixQuery(text: string): string | null {
   return words.map((w) => `"${w}"*`).join(' ');
 }
 
+/**
+ * Identifier columns searched by prefix through their B-tree index, in the
+ * order their matches are listed (migration 006: these kinds have no
+ * full-text index of identifiers). Services have few rows and keep full text.
+ */
+const PREFIX_COLUMNS: Partial<Record<CatalogKind, readonly string[]>> = {
+  subscriptions: ['number', 'id'],
+  smartcards: ['serial_number', 'alternative_code', 'ca_id', 'id'],
+  stbs: ['serial_number', 'alternative_code', 'ca_id', 'id'],
+};
+/** Full-text search: every word a prefix of some indexed word (services: all text columns; subscriptions: the name). */
+const HAS_FTS: readonly CatalogKind[] = ['services', 'subscriptions'];
+/** Sorts after every character an identifier holds: prefix p covers [p, p + MAX_CHAR). */
+const MAX_CHAR = '\u{10FFFF}';
+
+/**
+ * Rows whose identifier starts with `text` (as typed, upper- or lower-case:
+ * the indexes compare bytes): per column a range seek of at most `limit`
+ * entries, so a prefix shared by millions of cards costs no more than an exact
+ * serial.
+ */
+function searchByPrefix(ctx: StoreContext, kind: CatalogKind, columns: readonly string[], text: string, limit: number): Record<string, unknown>[] {
+  const variants = [...new Set([text, text.toUpperCase(), text.toLowerCase()])];
+  const found = new Map<number, Record<string, unknown>>();
+  for (const column of columns) {
+    const seek = ctx.sql(`SELECT * FROM ${kind} WHERE ${column} >= ? AND ${column} < ? ORDER BY ${column}, rid LIMIT ?`);
+    const rows = variants.flatMap((v) => seek.all(v, v + MAX_CHAR, limit) as Record<string, unknown>[]);
+    rows.sort((a, b) => (String(a[column]) < String(b[column]) ? -1 : String(a[column]) > String(b[column]) ? 1 : (a.rid as number) - (b.rid as number)));
+    for (const row of rows) {
+      if (found.size >= limit) return [...found.values()];
+      found.set(row.rid as number, row);
+    }
+  }
+  return [...found.values()];
+}
+
 export function searchCatalog<K extends CatalogKind>(ctx: StoreContext, kind: K, text: string, limit: number): StoredCatalogRow<K>[] {
   checkKind(kind);
   if (!Number.isInteger(limit) || limit < 1) throw new StoreInputError('limit must be a positive integer');
-  const match = ftsPrefixQuery(text);
-  if (match === null) return [];
-  const rows = ctx
-    .sql(`SELECT t.* FROM ${kind}_fts f JOIN ${kind} t ON t.rid = f.rowid WHERE ${kind}_fts MATCH ? ORDER BY f.rank, t.rid LIMIT ?`)
-    .all(match, limit) as Record<string, unknown>[];
+  const typed = text.trim();
+  if (typed === '') return [];
+  const columns = PREFIX_COLUMNS[kind];
+  const rows = columns ? searchByPrefix(ctx, kind, columns, typed, limit) : [];
+  const match = ftsPrefixQuery(typed);
+  if (rows.length < limit && match !== null && HAS_FTS.includes(kind)) {
+    const seen = new Set(rows.map((r) => r.rid));
+    const byText = ctx
+      .sql(`SELECT t.* FROM ${kind}_fts f JOIN ${kind} t ON t.rid = f.rowid WHERE ${kind}_fts MATCH ? ORDER BY f.rank, t.rid LIMIT ?`)
+      .all(match, limit) as Record<string, unknown>[];
+    for (const row of byText) if (rows.length < limit && !seen.has(row.rid)) rows.push(row);
+  }
   return rows.map((row) => toStored(kind, row));
 }
 

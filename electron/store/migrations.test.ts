@@ -51,7 +51,7 @@ describe('migrations', () => {
     expect(store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
     store.close();
     const names = (schemaOf(file) as { name: string }[]).map((r) => r.name);
-    for (const table of ['requests', 'outbox', 'request_events', 'smartcards', 'smartcards_fts', 'settings']) {
+    for (const table of ['requests', 'outbox', 'request_events', 'smartcards', 'subscriptions_fts', 'services_fts', 'request_counts', 'settings']) {
       expect(names).toContain(table);
     }
   });

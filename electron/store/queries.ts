@@ -65,13 +65,17 @@ export function listRequestsStatement(query: ListRequestsQuery): { sql: string; 
     if (!states.every((s) => (LOCAL_STATES as readonly string[]).includes(s))) throw new StoreInputError('states holds an unknown local state');
     if (states.length === 0) return null;
   }
-  const equal = (column: string, value: string | undefined) => {
+  // With a state filter, provider and type only filter the rows the state
+  // index yields (+column): without statistics SQLite may walk half the table
+  // by provider to find a hundred requests that need attention.
+  const unindexed = states.length > 0 ? '+' : '';
+  const equal = (column: string, value: string | undefined, byIndex = true) => {
     if (value === undefined) return;
-    where.push(`${column} = ?`);
+    where.push(`${byIndex ? '' : unindexed}${column} = ?`);
     args.push(value);
   };
-  equal('provider', query.provider);
-  equal('type', query.type);
+  equal('provider', query.provider, false);
+  equal('type', query.type, false);
   equal('card_key', query.cardKey);
   equal('batch_id', query.batchId);
   // Dates filter rows met in id order (+created_at keeps the planner off

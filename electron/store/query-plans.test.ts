@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION, migrate } from './migrations';
 import { openExclusiveDatabase } from './open-database';
+import { searchCatalog } from './catalog';
 import * as queries from './queries';
 import { StoreContext } from './store-context';
 import { openStore } from './store';
@@ -80,6 +81,8 @@ describe('query plans of the queue', () => {
     ['one state, next page', { states: ['QUEUED'], limit: 501, afterId: 1000 }, /SEARCH requests USING (COVERING )?INDEX requests_by_state \(local_state=\? AND (rowid|id)<\?\)/],
     ['provider', { provider: 'conax', limit: 101 }, /SEARCH requests USING INDEX requests_by_provider \(provider=\?/],
     ['type', { type: 'SEND_MAIL_MESSAGE_TO_CLIENT', limit: 101 }, /SEARCH requests USING INDEX requests_by_type \(type=\?/],
+    ['state and provider (the state index; provider only filters)', { states: ['NEEDS_ATTENTION'], provider: 'conax', limit: 101 }, /SEARCH requests USING INDEX requests_by_state \(local_state=\?\)/],
+    ['state and type', { states: ['UNKNOWN'], type: 'SEND_MAIL_MESSAGE_TO_CLIENT', limit: 101 }, /SEARCH requests USING INDEX requests_by_state \(local_state=\?\)/],
     ['batch', { batchId: 'b1', limit: 101 }, /SEARCH requests USING INDEX requests_by_batch \(batch_id=\?/],
   ];
   for (const [name, query, expected] of filtered) {
@@ -144,6 +147,20 @@ describe('query plans of the queue', () => {
     ] as const) {
       const plan = show(name, planOfCall(run));
       expect(plan.every((step) => step.startsWith('SEARCH requests USING'))).toBe(true);
+    }
+  });
+
+  it('catalog search: each identifier a range seek of its index, never a scan of millions of cards', () => {
+    for (const kind of ['smartcards', 'stbs', 'subscriptions'] as const) {
+      ctx.seen.length = 0;
+      searchCatalog(ctx, kind, 'smrt3', 8);
+      const seeks = ctx.seen.filter((sql) => !sql.includes('_fts'));
+      expect(seeks.length).toBeGreaterThan(0);
+      for (const sql of seeks) {
+        const plan = show(`search ${kind}`, planOf(sql));
+        expect(plan).toHaveLength(1);
+        expect(plan[0]).toMatch(new RegExp(`^SEARCH ${kind} USING INDEX (${kind}_by_\\w+|sqlite_autoindex_${kind}_1) \\(\\w+>\\? AND \\w+<\\?\\)$`));
+      }
     }
   });
 

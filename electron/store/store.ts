@@ -72,8 +72,9 @@
  *
  * Catalog: upsertCatalog(kind, rows) → { ok, count } | { ok: false, errors } (one
  *   transaction; re-keys queued requests of cards it learns), removeCatalog(kind, ids),
- *   getCatalogItem(kind, id), searchCatalog(kind, text, limit) (FTS5, every word
- *   a prefix), catalogCursor(kind) / setCatalogCursor(kind, cursor).
+ *   getCatalogItem(kind, id), searchCatalog(kind, text, limit) (identifiers by prefix
+ *   through their indexes, as typed or in upper/lower case; names of services and
+ *   subscriptions by FTS5, every word a prefix), catalogCursor(kind) / setCatalogCursor(kind, cursor).
  *   kind: 'subscriptions' | 'smartcards' | 'stbs' | 'services' (shared/domain/catalog.ts).
  * Attention (attention.ts): countOpenAttention(), verifyRejection(id, operator, reason),
  *   enqueueReplacing(input, replacesId) (copy queued + rejection closed, one transaction),
