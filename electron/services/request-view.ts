@@ -73,7 +73,9 @@ export function toSummary(r: LocalRequest): RequestSummary {
 const RETRYABLE: readonly LocalState[] = ['NEEDS_ATTENTION', 'RETRY_WAIT'];
 const DISCARDABLE: readonly LocalState[] = ['QUEUED', 'RETRY_WAIT', 'NEEDS_ATTENTION', 'UNKNOWN'];
 const EDITABLE: readonly LocalState[] = ['QUEUED', 'RETRY_WAIT', 'NEEDS_ATTENTION'];
-const VERIFIABLE: readonly LocalState[] = ['UNKNOWN', 'NEEDS_ATTENTION'];
+// Offered once the lookups have given up (VERIFY_AT_HEADEND): while UNKNOWN the
+// head-end may still be creating the request (store/operator-actions.ts).
+const VERIFIABLE: readonly LocalState[] = ['NEEDS_ATTENTION'];
 
 export function toDetail(r: LocalRequest, events: readonly RequestEvent[], result: QueryResult | null = null, replacedBy: number | null = null): RequestDetail {
   const answered = r.headend_id !== null || r.number !== null || r.error_code !== null;

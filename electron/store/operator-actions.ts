@@ -139,6 +139,11 @@ export function wipeSecrets(ctx: StoreContext, id: number, actor = 'store'): boo
 // the head-end and says what they saw. Both are recorded as `reconciled`
 // with the operator as actor, so the history shows who decided.
 const VERIFIABLE: readonly LocalState[] = ['UNKNOWN', 'NEEDS_ATTENTION'];
+// "Send again" only once the lookups have given up (NEEDS_ATTENTION,
+// VERIFY_AT_HEADEND): while a request is UNKNOWN the head-end may still be
+// creating it (the reconciler's grace), and an operator who looks too early
+// sees nothing and would make a duplicate.
+const RESENDABLE: readonly LocalState[] = ['NEEDS_ATTENTION'];
 
 function mustBeUnsettled(request: LocalRequest, action: string): void {
   if (!request.outcome_unknown) {
@@ -181,7 +186,7 @@ export function confirmArrived(ctx: StoreContext, id: number, operator: string, 
 /** "It did not arrive: send again": the operator checked at the head-end; the request is queued as never sent. */
 export function confirmNotArrived(ctx: StoreContext, id: number, operator: string, reason: string): LocalRequest {
   const actor = checkOperator(operator);
-  return transition(ctx, id, 'confirmNotArrived', VERIFIABLE, (request, now) => {
+  return transition(ctx, id, 'confirmNotArrived', RESENDABLE, (request, now) => {
     mustBeUnsettled(request, 'confirmNotArrived');
     return {
       to: 'QUEUED',

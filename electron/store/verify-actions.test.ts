@@ -57,7 +57,7 @@ describe('operator verification of an unknown outcome', () => {
     expect(store.eventsFor(first).at(-1)).toMatchObject({ kind: 'reconciled', actor: 'joe', detail: { found: false, by: 'operator' } });
   });
 
-  it('works from UNKNOWN too, and refuses requests whose outcome is known, bad numbers and a missing operator', () => {
+  it('"it arrived" works from UNKNOWN too, "send again" only once the lookups gave up; refuses known outcomes, bad numbers and a missing operator', () => {
     const result = store.enqueue([addProducts({ serial_number: 'B' }), addProducts({ serial_number: 'C' })]);
     if (!result.ok) throw new Error('enqueue failed');
     const [unknown, refused] = result.ids as [number, number];
@@ -71,8 +71,11 @@ describe('operator verification of an unknown outcome', () => {
     expect(() => store.confirmArrived(unknown, 'joe', '18 571; DROP', 'x')).toThrow(StoreInputError);
     expect(() => store.confirmNotArrived(unknown, '', 'x')).toThrow(StoreInputError);
     expect(store.getRequest(unknown)?.local_state).toBe('UNKNOWN');
-    expect(store.confirmNotArrived(unknown, 'joe', 'checked')).toMatchObject({ local_state: 'QUEUED' });
+    // Still UNKNOWN: the head-end may yet create it, so "send again" is refused (a duplicate otherwise).
+    expect(() => store.confirmNotArrived(unknown, 'joe', 'checked')).toThrow(InvalidTransitionError);
+    expect(store.confirmArrived(unknown, 'joe', null, 'seen done')).toMatchObject({ local_state: 'COMPLETED' });
     // Once settled, neither can be applied again.
     expect(() => store.confirmArrived(unknown, 'joe', null, 'x')).toThrow(InvalidTransitionError);
+    expect(() => store.confirmNotArrived(unknown, 'joe', 'x')).toThrow(InvalidTransitionError);
   });
 });

@@ -236,7 +236,13 @@ export class Reconciler {
   private take(items: PartialRequest[], wanted: ReadonlySet<string>, found: Map<string, PartialRequest>): string | null {
     for (const item of items) {
       if (!(CLIENT_UUID_UDF in item)) return `a list item has no ${CLIENT_UUID_UDF} field, so our requests cannot be recognised`;
+      const value = item[CLIENT_UUID_UDF];
       const uuid = clientUuidOf(item);
+      // A value that is not a UUID (truncated, reformatted by the head-end)
+      // could be ours mangled: such a listing proves nothing about absence.
+      if (uuid === null && value !== null && value !== undefined && value !== '') {
+        return `a list item carries ${CLIENT_UUID_UDF} = ${JSON.stringify(String(value).slice(0, 40))}, not a UUID, so our requests cannot be recognised`;
+      }
       if (uuid === null || !wanted.has(uuid)) continue;
       const seen = found.get(uuid);
       if (seen) {

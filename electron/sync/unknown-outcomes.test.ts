@@ -45,7 +45,7 @@ function setup(graceMs = 0) {
 }
 
 describe('reconciler', () => {
-  it.each(['without-uuid-key', 'without-id'] as const)('hands a request to the operator when list items come %s, and resends nothing', async (shape) => {
+  it.each(['without-uuid-key', 'without-id', 'uuid-truncated'] as const)('hands a request to the operator when list items come %s, and resends nothing', async (shape) => {
     const { store, headend, dispatcher, reconciler, logs } = setup();
     const enqueued = store.enqueue([nagravisionInput(CARD, 0)]);
     if (!enqueued.ok) throw new Error('enqueue failed');

@@ -48,7 +48,7 @@ export class ScriptedHeadend implements HeadendClient {
   readonly connected = true;
   listFails = false;
   /** How list items look: complete, without the UUID key (fields_set ignored), or ours without id/number. */
-  listItems: 'full' | 'without-uuid-key' | 'without-id' = 'full';
+  listItems: 'full' | 'without-uuid-key' | 'without-id' | 'uuid-truncated' = 'full';
   /** Whether list pages honestly (as the sandbox); false: everything, with no paging block (as a real CRM.COM list). */
   listPaging = true;
   /** Paging that claims a single page whatever it holds. */
@@ -114,6 +114,8 @@ export class ScriptedHeadend implements HeadendClient {
     const items = (this.listPaging ? all.slice((page - 1) * size, page * size) : all).map((c): PartialRequest => {
       if (this.listItems === 'without-uuid-key') return { id: c.id, number: c.number, life_cycle_state: 'PENDING' };
       if (this.listItems === 'without-id') return { life_cycle_state: 'PENDING', [CLIENT_UUID_UDF]: c.uuid };
+      // A head-end that cuts the UDF to its own field length.
+      if (this.listItems === 'uuid-truncated') return { id: c.id, number: c.number, life_cycle_state: 'PENDING', [CLIENT_UUID_UDF]: c.uuid.slice(0, 20) };
       return { id: c.id, number: c.number, life_cycle_state: 'PENDING', [CLIENT_UUID_UDF]: c.uuid };
     });
     const paging = this.listLyingTotals
