@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { startBrowserMode } from '../electron/bridge/browser-mode';
-import { resolveDataDir } from '../electron/launch/data-dir';
+import { prepareDataDir } from '../electron/launch/data-dir';
 import { electronBinary, electronBindingProblem, fetchElectronBinary } from '../electron/launch/electron-binary';
 import { classifyElectronExit, type ElectronExit } from '../electron/launch/electron-exit';
 import { linuxSandboxProblem, readLinuxSandboxFacts } from '../electron/launch/linux-sandbox';
@@ -105,7 +105,8 @@ async function runBrowserMode(dataDir: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const dataDir = resolveDataDir({ argv: args, env: process.env, cwd: process.cwd() });
+  const { dir: dataDir, movedFrom } = prepareDataDir({ argv: args, env: process.env, cwd: process.cwd() });
+  if (movedFrom !== null) console.log(`Moved the data folder of an earlier version from ${movedFrom} to ${dataDir}.`);
   buildIfStale('the renderer', inRoot('dist/renderer/index.html'), inRoot('renderer', 'shared'), [undefined]);
 
   if (flag('--browser')) return runBrowserMode(dataDir);

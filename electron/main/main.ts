@@ -1,6 +1,6 @@
 import { app, BrowserWindow, dialog, Menu } from 'electron';
 import path from 'node:path';
-import { resolveDataDir } from '../launch/data-dir';
+import { prepareDataDir } from '../launch/data-dir';
 import { STARTUP_FAILED_EXIT_CODE } from '../launch/electron-exit';
 import type { RuntimeHandle } from '../services/runtime-handle';
 import { startRuntimeHost } from '../services/runtime-host';
@@ -65,7 +65,8 @@ function applicationMenu(): Menu | null {
 async function boot(): Promise<void> {
   // The same folder browser mode uses (electron/launch/data-dir.ts): --data-dir,
   // CA_DESK_USER_DATA, else <appData>/ca-desk.
-  app.setPath('userData', resolveDataDir({ argv: process.argv, env: process.env, cwd: process.cwd() }));
+  // An earlier version's default folder is moved into place (prepareDataDir).
+  app.setPath('userData', prepareDataDir({ argv: process.argv, env: process.env, cwd: process.cwd() }).dir);
   if (!app.requestSingleInstanceLock()) {
     // A second CA Desk on the same database would fight over the SQLite lock.
     app.quit();

@@ -4,6 +4,7 @@ import type { Provider } from '../../shared/domain/request-types';
 import type { SyncStatus } from '../../shared/ipc/app-schemas';
 import { describeSync } from '../../shared/ipc/sync-report';
 import { DEFAULT_CREDENTIALS, type HeadendOptions } from '../headend/headend-options';
+import { STORE_FILE } from '../launch/data-dir';
 import { startHeadend, type RunningHeadend } from '../headend/start-headend';
 import { preparePrivateDir } from '../store/private-files';
 import { openStore, type Store } from '../store/store';
@@ -52,7 +53,7 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export const STORE_FILE = 'ca-desk.sqlite';
+export { STORE_FILE };
 
 /**
  * Earlier versions kept a key file beside the data (credentials.key): whoever
