@@ -22,9 +22,12 @@ try {
   const { restored, keptAside } = restoreBackup(file, args[1]);
   // Opening writes a fresh marker and proves the restored store opens.
   const store = openStore(file);
+  // Anything still to send may have been sent after the backup: the operator verifies each.
+  const held = store.holdOutboxAfterRestore();
   const total = Object.values(store.countByState()).reduce((a, b) => a + b, 0);
   store.close();
   process.stdout.write(`restored ${restored} into ${file} (${total} requests)${keptAside ? `; the replaced store is kept as ${keptAside}` : ''}\n`);
+  if (held > 0) process.stdout.write(`${held} request(s) still to send are held in Needs attention: verify each at the head-end before it is sent again\n`);
 } catch (error) {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);

@@ -55,6 +55,7 @@
  *   markReconciled(id, { found: false } | { found: true, fields })  UNKNOWN → QUEUED | ACKNOWLEDGED | final
  *   pendingHeadendRequests(limit, afterId?)  ACKNOWLEDGED requests, for status polling
  *   recoverInterruptedSends()             SENDING → UNKNOWN (no send may be in flight)
+ *   holdOutboxAfterRestore()              every request still to send → NEEDS_ATTENTION, VERIFY_AT_HEADEND
  *   checkpoint()                          wal_checkpoint(TRUNCATE)
  * Operator actions (actor = operator, reason recorded):
  *   retry(id, operator, reason)   NEEDS_ATTENTION|RETRY_WAIT → QUEUED (UNKNOWN if a send may have arrived)
@@ -258,6 +259,10 @@ export class Store {
   }
   pendingHeadendRequests(limit: number, afterId?: number): LocalRequest[] {
     return queries.pendingHeadendRequests(this.ctx, limit, afterId);
+  }
+  /** After a restore: every request still to send → NEEDS_ATTENTION (VERIFY_AT_HEADEND), for the operator to verify. */
+  holdOutboxAfterRestore(): number {
+    return this.ctx.db.transaction(() => sync.holdOutboxAfterRestore(this.ctx))();
   }
   /** SENDING → UNKNOWN for every request; only when no send of this process is in flight (openStore does it at open). */
   recoverInterruptedSends(): number {

@@ -197,6 +197,29 @@ export function markReconciled(ctx: StoreContext, id: number, outcome: Reconcile
 }
 
 /** After a crash: a send that was under way has an unknown outcome. */
+/** error_code of a request whose arrival only the operator can settle, by looking at the head-end. */
+export const VERIFY_AT_HEADEND = 'VERIFY_AT_HEADEND';
+
+/**
+ * After a backup is restored: every request still to send may have been sent
+ * after the backup was taken, and the head-end does not recognise duplicates.
+ * Each is held in Needs attention for the operator to verify at the head-end
+ * (confirmArrived / confirmNotArrived), never sent on the backup's word.
+ */
+export function holdOutboxAfterRestore(ctx: StoreContext): number {
+  const reason = 'restored from a backup: it may have been sent after the backup was taken';
+  const ids = ctx.sql("SELECT request_id FROM outbox o JOIN requests r ON r.id = o.request_id WHERE r.local_state IN ('QUEUED', 'RETRY_WAIT', 'SENDING', 'UNKNOWN')").pluck().all() as number[];
+  for (const id of ids) {
+    transition(ctx, id, 'holdAfterRestore', ['QUEUED', 'RETRY_WAIT', 'SENDING', 'UNKNOWN'], () => ({
+      to: 'NEEDS_ATTENTION',
+      set: { outcome_unknown: 1, error_code: VERIFY_AT_HEADEND, error_description: reason, last_error: reason },
+      outbox: { readyAt: null },
+      event: { kind: 'outcome_unknown', actor: 'store', detail: { reason } },
+    }));
+  }
+  return ids.length;
+}
+
 export function recoverInterruptedSends(ctx: StoreContext): number {
   const ids = ctx.sql("SELECT id FROM requests WHERE local_state = 'SENDING'").pluck().all() as number[];
   for (const id of ids) {

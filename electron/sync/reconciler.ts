@@ -6,6 +6,7 @@ import type { HeadendLink } from './headend-link';
 import { headendFieldsOf } from './retry-policy';
 import { requestChanged, type SyncEvents } from './sync-events';
 import type { SyncStore } from './sync-store';
+import { VERIFY_AT_HEADEND } from '../store/sync-transitions';
 
 // Settles requests whose send may or may not have reached the head-end. The
 // head-end does not deduplicate, so such a request is never resent on a
@@ -75,7 +76,7 @@ interface ScanResult {
 }
 
 /** Code of a request whose arrival no lookup can settle: an operator verifies at the head-end. */
-export const VERIFY_AT_HEADEND = 'VERIFY_AT_HEADEND';
+export { VERIFY_AT_HEADEND };
 
 export class Reconciler {
   constructor(
