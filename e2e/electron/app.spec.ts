@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { electronBinary } from '../../electron/launch/electron-binary';
+import { linuxSandboxProblem, readLinuxSandboxFacts } from '../../electron/launch/linux-sandbox';
 
 // The Electron shell itself: one window, isolated, sandboxed, the preload's
 // bridge and nothing else. Needs the Electron binary, which `npm install`
@@ -11,10 +12,19 @@ import { electronBinary } from '../../electron/launch/electron-binary';
 const root = path.resolve(import.meta.dirname, '..', '..');
 
 const binary = electronBinary(root);
+// Where Electron exists but cannot open a sandboxed window here (root, AppArmor,
+// no display), the suite says why and skips, as npm start would offer browser mode.
+const cannotRun =
+  binary === null
+    ? null
+    : (linuxSandboxProblem(readLinuxSandboxFacts(binary)) ??
+      (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY ? 'no display (set DISPLAY, e.g. under xvfb-run)' : null));
 const built = ['main.cjs', 'runtime-worker.cjs', 'preload.cjs'].every((file) => existsSync(path.join(root, 'dist-electron', file)));
 
 if (binary === null) console.warn('e2e/electron: Electron binary not available here — the Electron suite is skipped (browser-mode suites cover the same services).');
 test.skip(binary === null, 'Electron binary not available here (node_modules/electron/path.txt is missing): run where npm could download Electron');
+if (cannotRun !== null) console.warn(`e2e/electron: Electron cannot open a window here — ${cannotRun.split('\n')[0]}`);
+test.skip(cannotRun !== null, `Electron cannot open a window here: ${cannotRun ?? ''}`);
 // Where Electron exists, an unbuilt shell is a failure, not a reason to skip
 // (`npm run test:e2e` builds it first).
 test.beforeAll(() => {

@@ -59,6 +59,11 @@ interface PassphraseRecord {
 }
 
 function derive(passphrase: string, record: Pick<PassphraseRecord, 'N' | 'r' | 'p' | 'salt'>): Buffer {
+  // The parameters come from the store: an edited record must neither weaken
+  // the KDF below ours nor make it allocate without bound.
+  const { N, r, p } = record;
+  const sane = Number.isInteger(N) && Number.isInteger(r) && Number.isInteger(p) && N >= SCRYPT.N && N <= 2 ** 20 && (N & (N - 1)) === 0 && r >= SCRYPT.r && r <= 16 && p >= 1 && p <= 4;
+  if (!sane) throw new Error('the stored desk passphrase record has unacceptable KDF parameters');
   return scryptSync(passphrase.normalize('NFC'), Buffer.from(record.salt, 'base64'), KEY_BYTES, {
     N: record.N,
     r: record.r,

@@ -7,7 +7,7 @@ import type { HeadendLink } from './headend-link';
 import { headendFieldsOf, nextAttemptAt, type RetryOptions } from './retry-policy';
 import { requestChanged, type SyncEvents } from './sync-events';
 import { batchedStore, type BatchResult, type SyncOutcome, type SyncStore } from './sync-store';
-import { unsealParams } from '../store/sealed-secrets';
+import { canUnsealParams, unsealParams } from '../store/sealed-secrets';
 
 // Sends due requests from the outbox. The store hands out only the head of
 // each card's queue, so at most one request per smartcard is ever in flight
@@ -249,6 +249,12 @@ export class Dispatcher {
     const tasks: Promise<void>[] = launch.map(() => Promise.resolve());
     const toMark: number[] = [];
     launch.forEach(({ head, link }, i) => {
+      // The desk may have been locked since this head was claimed: it waits
+      // (never SENDING without its PIN, which would make its outcome unknown).
+      if (!canUnsealParams(head.params)) {
+        link.breaker.cancelProbe();
+        return;
+      }
       const problem = reservedUdfProblem(head.params, head.client_uuid);
       if (problem === null) {
         toMark.push(i);
