@@ -132,7 +132,10 @@ async function frameServer(answer: (frame: Record<string, unknown>) => Record<st
 function cannedAnswerServer(): Promise<{ port: number; close: () => Promise<void> }> {
   const answer = seedAnswer();
   const token = { token: 'ABCDEF0123456789ABCDEF0123456789' };
-  return frameServer((frame) => ({ status: answer.status, data: frame.method === 'authentication/token' ? token : answer.data }));
+  // The seed's answer, carrying the request's own UUID back as a real head-end's record does
+  // (an answer without our UUID is not accepted as ours: outcome-classes.ts).
+  const ours = (body: unknown) => ({ ...(answer.data as object), udf_string_8: (body as Record<string, unknown> | undefined)?.udf_string_8 });
+  return frameServer((frame) => ({ status: answer.status, data: frame.method === 'authentication/token' ? token : ours(frame.body) }));
 }
 
 /** A sandbox-sized answer frame body, so echo and sandbox move as many bytes. */
@@ -188,7 +191,9 @@ async function httpEchoServer(canned = false): Promise<{ port: number; close: ()
     req.on('end', () => {
       const echoed = { status: { message: '', description: '', code: 'OK' }, data: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown };
       const login = { status: answer.status, data: { token: 'ABCDEF0123456789ABCDEF0123456789' } };
-      const text = JSON.stringify(!canned ? echoed : req.url === '/authentication/token' ? login : answer);
+      // Canned: the seed's answer carrying the request's own UUID back, as a real head-end's record does.
+      const ours = { ...answer, data: { ...(answer.data as object), udf_string_8: (echoed.data as Record<string, unknown> | null)?.udf_string_8 } };
+      const text = JSON.stringify(!canned ? echoed : req.url === '/authentication/token' ? login : ours);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
       res.end(text);
     });
