@@ -62,7 +62,7 @@
  *   discard(id, operator, reason) QUEUED|RETRY_WAIT|NEEDS_ATTENTION|UNKNOWN → DISCARDED (kept, PIN wiped)
  *   edit(id, params, operator, reason) → { ok, request } | { ok: false, errors }  (re-validated; → QUEUED)
  *   confirmArrived(id, operator, number|null, reason)  unsettled UNKNOWN|NEEDS_ATTENTION → ACKNOWLEDGED (number) | COMPLETED
- *   confirmNotArrived(id, operator, reason)             unsettled UNKNOWN|NEEDS_ATTENTION → QUEUED (sent again)
+ *   confirmNotArrived(id, operator, reason)             unsettled NEEDS_ATTENTION only → QUEUED (sent again; not while UNKNOWN)
  *   wipeSecrets(id) → boolean     rewrites params with redactSecrets once the request cannot be sent again
  * Sealed secrets: useSealer(source) makes every later write seal the PIN
  *   (sealed-secrets.ts: only the public key is needed); claimDue leaves out
