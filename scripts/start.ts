@@ -6,7 +6,7 @@
 //   --port N         bridge port (default 0: any free port)
 //   --data-dir DIR   data folder (default <appData>/ca-desk; also CA_DESK_USER_DATA)
 //   --no-open        do not open a browser, just print the URL
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -15,7 +15,7 @@ import { prepareDataDir } from '../electron/launch/data-dir';
 import { electronBinary, electronBindingProblem, fetchElectronBinary } from '../electron/launch/electron-binary';
 import { classifyElectronExit, type ElectronExit } from '../electron/launch/electron-exit';
 import { linuxSandboxProblem, readLinuxSandboxFacts } from '../electron/launch/linux-sandbox';
-import { isStale } from '../electron/launch/stale-build';
+import { buildStaleBundles } from '../electron/launch/stale-build';
 
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -24,20 +24,6 @@ const option = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const inRoot = (...parts: string[]) => parts.map((part) => path.join(root, part));
-
-function viteBuild(mode?: string): void {
-  const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build', ...(mode ? ['--mode', mode] : []), '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`vite build${mode ? ` --mode ${mode}` : ''} failed`);
-}
-
-/** Builds a bundle that is missing or older than its sources. */
-function buildIfStale(what: string, outputs: string[], sources: string[], modes: (string | undefined)[]): void {
-  if (!isStale(outputs, sources)) return;
-  console.log(`Building ${what} (missing or older than its sources)…`);
-  for (const mode of modes) viteBuild(mode);
-}
 
 /** Why Electron should not be started here, or null. */
 function electronProblem(electron: string): string | null {
@@ -61,7 +47,7 @@ async function offerBrowserMode(reason: string): Promise<boolean> {
 }
 
 function runElectron(electron: string, dataDir: string): Promise<ElectronExit> {
-  buildIfStale('the Electron main, back-end worker and preload', inRoot('dist-electron/main.cjs', 'dist-electron/runtime-worker.cjs', 'dist-electron/preload.cjs'), inRoot('electron', 'shared'), ['electron-main', 'electron-preload']);
+  buildStaleBundles(root, ['shell'], console.log);
   const child = spawn(electron, [root, `--data-dir=${dataDir}`], { stdio: 'inherit' });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   process.on('SIGINT', forward);
@@ -107,7 +93,7 @@ async function runBrowserMode(dataDir: string): Promise<void> {
 async function main(): Promise<void> {
   const { dir: dataDir, movedFrom } = prepareDataDir({ argv: args, env: process.env, cwd: process.cwd() });
   if (movedFrom !== null) console.log(`Moved the data folder of an earlier version from ${movedFrom} to ${dataDir}.`);
-  buildIfStale('the renderer', inRoot('dist/renderer/index.html'), inRoot('renderer', 'shared'), [undefined]);
+  buildStaleBundles(root, ['renderer'], console.log);
 
   if (flag('--browser')) return runBrowserMode(dataDir);
   const electron = electronBinary(root) ?? fetchElectronBinary(root, console.log);

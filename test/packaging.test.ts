@@ -15,12 +15,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAsarFiles } from '../electron/runtime-check/asar-header';
+import { BUNDLES } from '../electron/launch/stale-build';
 import { checkPackedApp } from '../electron/runtime-check/packed-app';
 
 const root = path.resolve(import.meta.dirname, '..');
 const arch = process.arch;
 const prebuild = `node_modules/better-sqlite3/prebuilds/linux-${arch}.node`;
-const BUILT = ['dist/renderer/index.html', 'dist-electron/main.cjs', 'dist-electron/preload.cjs', 'dist-electron/runtime-worker.cjs'];
+const BUILT = [...BUNDLES.renderer.outputs, ...BUNDLES.shell.outputs];
 const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 // Electron's shipped defaults, in wire order (RunAsNode, CookieEncryption,
 // NodeOptions, NodeCliInspect, EmbeddedAsarIntegrity, OnlyLoadAppFromAsar,

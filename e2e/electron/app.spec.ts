@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { electronBinary } from '../../electron/launch/electron-binary';
 import { linuxSandboxProblem, readLinuxSandboxFacts } from '../../electron/launch/linux-sandbox';
+import { BUNDLES } from '../../electron/launch/stale-build';
 
 // The Electron shell itself: one window, isolated, sandboxed, the preload's
 // bridge and nothing else. Needs the Electron binary, which `npm install`
@@ -19,7 +20,7 @@ const cannotRun =
     ? null
     : (linuxSandboxProblem(readLinuxSandboxFacts(binary)) ??
       (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY ? 'no display (set DISPLAY, e.g. under xvfb-run)' : null));
-const built = ['main.cjs', 'runtime-worker.cjs', 'preload.cjs'].every((file) => existsSync(path.join(root, 'dist-electron', file)));
+const built = BUNDLES.shell.outputs.every((file) => existsSync(path.join(root, file)));
 
 if (binary === null) console.warn('e2e/electron: Electron binary not available here — the Electron suite is skipped (browser-mode suites cover the same services).');
 test.skip(binary === null, 'Electron binary not available here (node_modules/electron/path.txt is missing): run where npm could download Electron');

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
@@ -46,4 +47,30 @@ export function isStale(outputs: readonly string[], sourceFolders: readonly stri
     }
   }
   return newestSourceMtime(sourceFolders) > oldestOutput;
+}
+
+/** The app's bundles: what each is built from, and the vite mode(s) that build it. */
+export const BUNDLES = {
+  renderer: { what: 'the renderer', outputs: ['dist/renderer/index.html'], sources: ['renderer', 'shared'], modes: [undefined] },
+  shell: {
+    what: 'the Electron main, back-end worker and preload',
+    outputs: ['dist-electron/main.cjs', 'dist-electron/runtime-worker.cjs', 'dist-electron/preload.cjs'],
+    sources: ['electron', 'shared'],
+    modes: ['electron-main', 'electron-preload'],
+  },
+} as const satisfies Record<string, { what: string; outputs: readonly string[]; sources: readonly string[]; modes: readonly (string | undefined)[] }>;
+
+/** Builds each named bundle of the checkout at `root` that is missing or older than its sources (vite, synchronously). */
+export function buildStaleBundles(root: string, names: readonly (keyof typeof BUNDLES)[], say: (line: string) => void = () => {}): void {
+  const vite = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+  const inRoot = (parts: readonly string[]) => parts.map((part) => path.join(root, part));
+  for (const name of names) {
+    const bundle = BUNDLES[name];
+    if (!isStale(inRoot(bundle.outputs), inRoot(bundle.sources))) continue;
+    say(`Building ${bundle.what} (missing or older than its sources)…`);
+    for (const mode of bundle.modes) {
+      const run = spawnSync(process.execPath, [vite, 'build', ...(mode ? ['--mode', mode] : []), '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', timeout: 300_000 });
+      if (run.status !== 0) throw new Error(`vite build${mode ? ` --mode ${mode}` : ''} failed`);
+    }
+  }
 }
