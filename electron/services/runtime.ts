@@ -154,9 +154,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   // The last failure stays on the status bar after the link recovers.
   let lastFailure: { at: number; message: string } | null = null;
+  const failureFields = () => ({ lastFailureAt: lastFailure?.at ?? null, lastFailure: lastFailure?.message ?? null });
   const withFailure = (s: Omit<SyncStatus, 'lastFailureAt' | 'lastFailure'>): SyncStatus => {
     if (!s.online && s.lastError) lastFailure = { at: Date.now(), message: s.lastError };
-    return { ...s, lastFailureAt: lastFailure?.at ?? null, lastFailure: lastFailure?.message ?? null };
+    return { ...s, ...failureFields() };
   };
   // Online backups on a schedule (store/backups.ts); one that fails is logged and the next one tried.
   let backingUp: Promise<unknown> = Promise.resolve();
@@ -198,7 +199,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       const now = status();
       const report = describeSync(store.eventCountsSince(mark), now.pending, now.online ? null : now.lastError);
       if (report.outcome === 'failed' || report.outcome === 'partly') lastFailure = { at: Date.now(), message: report.message };
-      return { ...now, lastFailureAt: lastFailure?.at ?? null, lastFailure: lastFailure?.message ?? null, report };
+      return { ...now, ...failureFields(), report };
     },
     wake: () => wired?.engine.wake(),
     async reconnect() {
