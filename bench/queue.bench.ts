@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { LocalState } from '../shared/domain/local-request';
-import { EventHub } from '../electron/services/dispatcher';
+import { EventHub } from '../electron/services/service-registry';
 import { RequestService } from '../electron/services/request-service';
 import type { EnqueueInput } from '../electron/store/enqueue';
 import { openStore, type Store } from '../electron/store/store';

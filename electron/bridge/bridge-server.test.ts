@@ -8,7 +8,7 @@ import { COMMAND_CHANNELS } from '../../shared/ipc/channels';
 import { IpcFailure } from '../../shared/ipc/result';
 import { createValidatedApi } from '../../shared/ipc/validated-client';
 import { createHttpTransport } from '../../renderer/ipc/http-transport';
-import { EventHub, ServiceRegistry, type CommandHandlers } from '../services/dispatcher';
+import { EventHub, ServiceRegistry, type CommandHandlers } from '../services/service-registry';
 import { startBridge, type BridgeServer } from './bridge-server';
 import { LAUNCH_QUERY_KEY, sessionCookieName } from './session-secret';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { IpcFailure } from '../../shared/ipc/result';
 import type { BulkPreview } from '../../shared/ipc/app-schemas';
 import type { Store } from '../store/store';
-import type { EventHub } from './dispatcher';
+import type { EventHub } from './service-registry';
 import { findRequestDefinition } from '../../shared/domain/request-catalog';
 import { cardIdentityOf } from '../store/card-key';
 import { parseCsv, type ParsedCsv } from './bulk-csv';

@@ -8,7 +8,7 @@ import { cardView } from './card-view';
 import { exportHistory, exportRequests } from './export-service';
 import { shiftReport } from './shift-report';
 import { searchCatalogItems } from './catalog-service';
-import type { CommandHandlers } from './dispatcher';
+import type { CommandHandlers } from './service-registry';
 import type { RequestService } from './request-service';
 import type { SettingsService } from './settings-service';
 

@@ -5,7 +5,7 @@ import type { AttentionResolved, Counts, RequestDetail, Stats } from '../../shar
 import { catalogCardKey } from './card-lookup';
 import { InvalidTransitionError, RequestNotFoundError, StoreInputError, type Store } from '../store/store';
 import { toQueryResult } from './card-view';
-import type { EventHub } from './dispatcher';
+import type { EventHub } from './service-registry';
 import { toDetail, toSummary } from './request-view';
 import { CLIENT_UUID_UDF, reservedUdfProblem } from '../../shared/domain/client-uuid';
 

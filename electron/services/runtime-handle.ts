@@ -1,7 +1,7 @@
 import type { IpcResult } from '../../shared/ipc/result';
 import type { ReceivedEntry } from '../headend/request-store';
 import type { Store } from '../store/store';
-import type { EventListener } from './dispatcher';
+import type { EventListener } from './service-registry';
 import type { Runtime } from './runtime';
 
 // What the UI-facing side (Electron IPC registration, the browser bridge, the

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventChannel } from '../../shared/ipc/channels';
 import { PassphraseVault, type CredentialVault } from './credential-vault';
-import type { Logger } from './dispatcher';
+import type { Logger } from './service-registry';
 import { STORE_FILE, startRuntime } from './runtime';
 import { callStoreProbe, inProcessHandle } from './runtime-handle';
 import { startRuntimeHost, type RuntimeHost, type RuntimeHostOptions } from './runtime-host';

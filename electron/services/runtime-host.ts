@@ -8,7 +8,7 @@ import { isIpcResultShape, parseCommandInput, parseEventPayload } from '../../sh
 import { fail, type IpcErrorCode, type IpcResult } from '../../shared/ipc/result';
 import type { ReceivedEntry } from '../headend/request-store';
 import type { CredentialVault } from './credential-vault';
-import { consoleLogger, type EventListener, type Logger } from './dispatcher';
+import { consoleLogger, type EventListener, type Logger } from './service-registry';
 import { storeProbe, type RuntimeHandle, type StoreProbe } from './runtime-handle';
 import { errorMessage, isWorkerToHost, type HeadendControl, type WorkerCall, type WorkerData, type WorkerRuntimeOptions, type WorkerToHost } from './runtime-protocol';
 import { serveVault } from './vault-channel';

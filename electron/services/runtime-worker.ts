@@ -1,5 +1,5 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { Logger } from './dispatcher';
+import type { Logger } from './service-registry';
 import { callStoreProbe } from './runtime-handle';
 import { errorMessage, isHostToWorker, type HostToWorker, type WorkerCall, type WorkerData, type WorkerToHost } from './runtime-protocol';
 import { startRuntime, type Runtime } from './runtime';

@@ -11,7 +11,7 @@ import { openStore, type Store } from '../store/store';
 import { BulkService } from './bulk-service';
 import { PassphraseVault, SealedPassword, type CredentialVault } from './credential-vault';
 import { DeskLock } from './desk-lock';
-import { consoleLogger, EventHub, ServiceRegistry, type Logger } from './dispatcher';
+import { consoleLogger, EventHub, ServiceRegistry, type Logger } from './service-registry';
 import { createHandlers, type SyncControl } from './handlers';
 import { PinKeyring } from './pin-keyring';
 import { QueryAnswerReader } from './query-answer-reader';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidTransitionError, type Store } from './store';
-import { addProducts, headendId, tempStore } from './test-support/temp-store';
+import { addProducts, headendId, tempStore } from './testing/temp-store';
 
 // The attention inbox resolves: a rejection is closed by a corrected copy (in
 // the same transaction) or by an operator's check; held requests by retry,

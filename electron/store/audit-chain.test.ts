@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { verifyExportedAudit } from './audit-chain';
 import { openStore, StoreDamagedError } from './store';
 import { markerFileOf } from './store-marker';
-import { addProducts, HEADEND_ID, makeTempDir, removeTempDir } from './test-support/temp-store';
+import { addProducts, HEADEND_ID, makeTempDir, removeTempDir } from './testing/temp-store';
 
 // The history cannot be rewritten through SQLite without it being seen: the
 // triggers refuse it on any connection, and what a client with the triggers

@@ -6,7 +6,7 @@ import { backupDirOf, listBackups, restoreBackup, rotateBackups } from './backup
 import { LATEST_SCHEMA_VERSION, migrate } from './migrations';
 import { openExclusiveDatabase } from './open-database';
 import { openStore, StoreDamagedError } from './store';
-import { addProducts, makeTempDir, removeTempDir } from './test-support/temp-store';
+import { addProducts, makeTempDir, removeTempDir } from './testing/temp-store';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const dirs: string[] = [];

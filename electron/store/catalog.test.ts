@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreInputError, type Store } from './store';
-import { tempStore } from './test-support/temp-store';
+import { tempStore } from './testing/temp-store';
 
 let t: ReturnType<typeof tempStore>;
 let store: Store;

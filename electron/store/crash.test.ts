@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, StoreLockedError } from './store';
-import { StoreChild } from './test-support/child-process';
-import { batchSizes, brokenInvariants } from './test-support/invariants';
-import { makeTempDir, removeTempDir } from './test-support/temp-store';
+import { StoreChild } from './testing/child-process';
+import { batchSizes, brokenInvariants } from './testing/invariants';
+import { makeTempDir, removeTempDir } from './testing/temp-store';
 
 // Real second processes: a kill -9 at any moment must leave a store that
 // opens again (no stale lock), holds whole batches or none, and stays consistent.

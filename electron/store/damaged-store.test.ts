@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, StoreDamagedError } from './store';
-import { addProducts, makeTempDir, removeTempDir } from './test-support/temp-store';
+import { addProducts, makeTempDir, removeTempDir } from './testing/temp-store';
 
 // A damaged store is refused at open, with the file named and the ways out,
 // and left as it was: never started empty, never failing call by call.

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatLocalDateTime } from '../../shared/domain/dates';
 import { InvalidTransitionError, RequestNotFoundError, StoreInputError, type Store } from './store';
-import { addProducts, HEADEND_ID, headendId, tempStore } from './test-support/temp-store';
+import { addProducts, HEADEND_ID, headendId, tempStore } from './testing/temp-store';
 
 const T0 = new Date(2026, 0, 5, 9, 0, 0).getTime();
 let now = T0;

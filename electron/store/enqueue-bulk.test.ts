@@ -2,8 +2,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from './store';
 import type { EnqueueInput } from './enqueue';
-import { brokenInvariants } from './test-support/invariants';
-import { addProducts, headendId, setPin, tempStore } from './test-support/temp-store';
+import { brokenInvariants } from './testing/invariants';
+import { addProducts, headendId, setPin, tempStore } from './testing/temp-store';
 import { uuidV7Time } from './uuid-v7';
 
 // Batches larger than one multi-row INSERT (64 requests), mixed and uniform,

@@ -4,7 +4,7 @@ import seedExamples from '../../shared/domain/fixtures/nagravision-seed-examples
 import { findRequestDefinition } from '../../shared/domain/request-catalog';
 import { REDACTED } from '../../shared/domain/secrets';
 import type { Store } from './store';
-import { addProducts, setPin, tempStore } from './test-support/temp-store';
+import { addProducts, setPin, tempStore } from './testing/temp-store';
 
 let t: ReturnType<typeof tempStore>;
 let store: Store;

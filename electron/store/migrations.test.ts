@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion } from './migrations';
 import { openExclusiveDatabase } from './open-database';
 import { openStore, StoreTooNewError } from './store';
-import { makeTempDir, removeTempDir } from './test-support/temp-store';
+import { makeTempDir, removeTempDir } from './testing/temp-store';
 
 let dir: string;
 beforeEach(() => {

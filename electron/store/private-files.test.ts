@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRuntime, STORE_FILE } from '../services/runtime';
 import { openStore } from './store';
-import { addProducts, makeTempDir, removeTempDir } from './test-support/temp-store';
+import { addProducts, makeTempDir, removeTempDir } from './testing/temp-store';
 
 // Store, WAL and data folder are the operator's account's only, whatever the umask.
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REDACTED } from '../../shared/domain/secrets';
 import { openStore, type Store } from './store';
-import { HEADEND_ID, tempStore } from './test-support/temp-store';
+import { HEADEND_ID, tempStore } from './testing/temp-store';
 
 // A PIN whose digits appear nowhere else in what we write: no other digits
 // come from the test (the uuid and serial are chosen without them), so finding

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from './store';
-import { addProducts, HEADEND_ID, tempStore } from './test-support/temp-store';
+import { addProducts, HEADEND_ID, tempStore } from './testing/temp-store';
 
 // A request that failed before and then went through must not keep the old
 // failure on its row (the console would show a "Problem" on a completed

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REDACTED } from '../../shared/domain/secrets';
 import { InvalidTransitionError, RequestNotFoundError, StoreInputError, type Store } from './store';
-import { addProducts, headendId, setPin, tempStore } from './test-support/temp-store';
+import { addProducts, headendId, setPin, tempStore } from './testing/temp-store';
 
 // The group-commit methods must do exactly what the single-request methods do
 // (same checks, same events, PIN wipe), item by item, in one call.

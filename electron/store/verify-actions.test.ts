@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidTransitionError, StoreInputError, type Store } from './store';
-import { addProducts, tempStore } from './test-support/temp-store';
+import { addProducts, tempStore } from './testing/temp-store';
 
 // After an unknown outcome no lookup could settle (the head-end cannot prove
 // absence), the operator checks at the head-end and says what they saw. Each
