@@ -9,7 +9,7 @@ import type { HeadendClient } from '../sync/headend-client';
 import type { HeadendCredentials } from '../sync/headend-session';
 import { NagravisionTcpClient } from '../sync/nagravision-tcp-client';
 import { SyncEngine } from '../sync/sync-engine';
-import type { SyncStatus as EngineSyncStatus } from '../sync/sync-events';
+import type { SyncEngineStatus } from '../sync/sync-events';
 import type { SyncStore } from '../sync/sync-store';
 
 // Builds the sync engine (electron/sync) over the store with clients for the
@@ -85,7 +85,7 @@ export function wireSync(store: Store, endpoints: Endpoints, options: SyncWiring
   };
 }
 
-export function toIpcSyncStatus(status: EngineSyncStatus, lastError: string | null = null): Omit<IpcSyncStatus, 'lastFailureAt' | 'lastFailure'> {
+export function toIpcSyncStatus(status: SyncEngineStatus, lastError: string | null = null): Omit<IpcSyncStatus, 'lastFailureAt' | 'lastFailure'> {
   const providers: IpcSyncStatus['providers'] = {};
   let lastSyncAt: number | null = null;
   let firstError: string | null = lastError;

@@ -116,7 +116,6 @@ import type { SecretSealer } from './sealed-secrets';
 export * from './errors';
 export type { EnqueueError, EnqueueInput, EnqueueOptions, EnqueueResult } from './enqueue';
 export type { ListRequestsQuery } from './queries';
-export type { ReconcileOutcome } from './sync-transitions';
 export type { BatchResult, SyncOutcome } from './sync-batch';
 export type { EditResult } from './operator-actions';
 export type { UpsertCatalogResult } from './catalog';

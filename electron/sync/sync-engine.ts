@@ -7,7 +7,7 @@ import { HeadendLink } from './headend-link';
 import { Reconciler } from './reconciler';
 import { DEFAULT_RETRY, type RetryOptions } from './retry-policy';
 import { StatusPoller } from './status-poller';
-import { SyncEvents, type SyncListener, type SyncStatus } from './sync-events';
+import { SyncEvents, type SyncListener, type SyncEngineStatus } from './sync-events';
 import type { SyncStore } from './sync-store';
 
 // The sync engine: one loop that, pass after pass, checks each head-end,
@@ -128,9 +128,9 @@ export class SyncEngine {
     if (this.running) this.schedule(0);
   }
 
-  status(): SyncStatus {
+  status(): SyncEngineStatus {
     const counts = this.options.store.countByState();
-    const perHeadend: SyncStatus['perHeadend'] = {};
+    const perHeadend: SyncEngineStatus['perHeadend'] = {};
     for (const [provider, link] of this.links) perHeadend[provider] = link.status();
     return {
       running: this.running,

@@ -35,7 +35,7 @@ export interface HeadendStatus {
   authProblem: string | null;
 }
 
-export interface SyncStatus {
+export interface SyncEngineStatus {
   running: boolean;
   perHeadend: Partial<Record<Provider, HeadendStatus>>;
   /** Requests still ours to send or settle (in the outbox). */
@@ -46,7 +46,7 @@ export interface SyncStatus {
 
 export interface StatusChangedEvent {
   type: 'status-changed';
-  status: SyncStatus;
+  status: SyncEngineStatus;
 }
 
 export interface CatalogSyncedEvent {

@@ -1,12 +1,11 @@
 import type { HeadendFields, LocalRequest } from '../../shared/domain/local-request';
 import type { BatchResult, SyncOutcome } from '../store/sync-batch';
+import type { ReconcileOutcome } from '../store/sync-transitions';
 
 export type { BatchResult, SyncOutcome };
 
 // The part of the local store (electron/store) the sync engine uses. Typed
 // here so the engine states its needs; the real store satisfies it.
-
-export type ReconcileOutcome = { found: false } | { found: true; fields: HeadendFields };
 
 export interface SyncStore {
   /** options.cardOrder 'finished': skip cards with a request still ACKNOWLEDGED (open at the head-end). */
