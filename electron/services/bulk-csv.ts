@@ -164,8 +164,3 @@ export async function parseCsv(csv: string, onProgress?: (done: number, total: n
   await onProgress?.(total, total);
   return { rows, fileErrors };
 }
-
-export const CSV_EXAMPLE =
-  'provider,method,subscription_identifier.number,smartcard_identifier.serial_number,services_set,service_identifier.code,priority\n' +
-    'nagravision,add_enhanced_list_of_products,S60507,smrt20000054,code:Gold,,EXPRESS\n' +
-    'conax,add_subscriptions,S60507,smrt20000054,,Gold,\n';

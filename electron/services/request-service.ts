@@ -1,4 +1,4 @@
-import { LOCAL_STATES, type LocalState } from '../../shared/domain/local-request';
+import { LOCAL_STATES } from '../../shared/domain/local-request';
 import { IpcFailure } from '../../shared/ipc/result';
 import type { EnqueueItem, EnqueueOutput, ListOutput, RequestFilter } from '../../shared/ipc/request-schemas';
 import type { AttentionResolved, Counts, RequestDetail, Stats } from '../../shared/ipc/request-schemas';
@@ -187,8 +187,4 @@ export class RequestService {
     this.events.emit('requests.changed', { ids: [id], reason });
     return this.get(id);
   }
-}
-
-export function isLocalState(value: string): value is LocalState {
-  return (LOCAL_STATES as readonly string[]).includes(value);
 }

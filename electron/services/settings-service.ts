@@ -6,7 +6,6 @@ import { VaultLockedError, type SealedPassword, type SettingsStore } from './cre
 // password is write-only and sealed (credential-vault.ts).
 
 const CONNECTIONS_KEY = 'console.connections';
-const INTERVAL_KEY = 'console.sync_interval_seconds';
 
 export const DEFAULT_CONNECTIONS: ConnectionSettings = {
   mode: 'embedded',
@@ -32,11 +31,6 @@ export class SettingsService {
     }
   }
 
-  syncIntervalSeconds(): number {
-    const n = Number(this.settings.getSetting(INTERVAL_KEY));
-    return Number.isInteger(n) && n >= 1 && n <= 3600 ? n : 5;
-  }
-
   savedPassword(): string | null {
     return this.password.read();
   }
@@ -47,12 +41,11 @@ export class SettingsService {
       connections: this.connections(),
       passwordSaved: this.password.isSaved(),
       credentialProtection: this.password.protection,
-      syncIntervalSeconds: this.syncIntervalSeconds(),
     };
   }
 
   /** Returns true when the sync engine must be rebuilt (where or how to connect changed). */
-  update(input: { connections?: ConnectionSettings; password?: string | null; syncIntervalSeconds?: number }): boolean {
+  update(input: { connections?: ConnectionSettings; password?: string | null }): boolean {
     let reconnect = false;
     if (input.connections !== undefined) {
       reconnect = JSON.stringify(input.connections) !== JSON.stringify(this.connections());
@@ -68,7 +61,6 @@ export class SettingsService {
       }
       reconnect = true;
     }
-    if (input.syncIntervalSeconds !== undefined) this.settings.setSetting(INTERVAL_KEY, String(input.syncIntervalSeconds));
     return reconnect;
   }
 }

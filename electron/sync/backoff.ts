@@ -9,8 +9,6 @@ export interface BackoffOptions {
   capMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1_000, capMs: 5 * 60_000 };
-
 /** The upper bound of the delay before retry number `attempt` (0 = first retry). */
 export function backoffCeiling(attempt: number, options: BackoffOptions): number {
   const exponent = Math.min(Math.max(0, Math.floor(attempt)), 40);

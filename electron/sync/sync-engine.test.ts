@@ -6,7 +6,6 @@ import { startHeadend } from '../headend/start-headend';
 import { openStore, type Store } from '../store/store';
 import { CLIENT_UUID_UDF } from '../../shared/domain/client-uuid';
 import type { HeadendClient } from './headend-client';
-import { createSyncEngine } from './create-sync-engine';
 import { SyncEngine, type SyncEngineOptions } from './sync-engine';
 import type { SyncEvent } from './sync-events';
 import { checkInvariants } from './testing/invariants';
@@ -270,42 +269,25 @@ describe('SyncEngine against the sandbox', () => {
     expect(headend.received()).toHaveLength(0);
   });
 
-  it('is built from settings by createSyncEngine, and closes everything it opened', async () => {
-    const { headend, store, cards } = await setup();
-    const credentials = { username: 'operator', password: 'sandbox', organisation: 'SANDBOX' };
-    const runtime = createSyncEngine(
-      store,
-      {
-        nagravision: { host: '127.0.0.1', port: headend.tcpPort, destinationId: headend.destinationId, credentials },
-        conax: { baseUrl: headend.baseUrl, credentials },
-      },
-      { idleMs: 20 },
-    );
-    enqueueFor(store, cards, 2, true);
-    await runtime.engine.syncNow();
-    expect(runtime.engine.status().pendingCount).toBe(0);
-    expect(store.searchCatalog('smartcards', cards[1]!.serial_number, 5).map((r) => r.id)).toContain(cards[1]!.id);
-    await runtime.close();
-    expect(runtime.clients.nagravision!.connected).toBe(false);
-    expect(runtime.clients.conax!.connected).toBe(false);
-  });
-
   it('fills the offline catalog, then only fetches what changed', async () => {
     const { headend, store, conax, nagra, cards } = await setup();
-    const fetch = (kind: string, query: Record<string, unknown>) => conax.getWithToken(`/sandbox/catalog/${kind}`, query);
-    const { engine, events } = engineFor(store, { nagravision: nagra }, { catalog: { fetch, intervalMs: 0, pageSize: 5 } });
+    // Rows read from full pages (the one-record probe that opens each kind is not a page of rows).
+    let rows = 0;
+    const fetch = async (kind: string, query: Record<string, unknown>) => {
+      const answer = await conax.getWithToken(`/sandbox/catalog/${kind}`, query);
+      if (answer.kind === 'ok' && query.records_per_page === 5) rows += (answer.data as unknown[]).length;
+      return answer;
+    };
+    const { engine } = engineFor(store, { nagravision: nagra }, { catalog: { fetch, intervalMs: 0, pageSize: 5 } });
     await engine.syncNow();
     const state = headend.state() as { catalog: Record<string, number> };
-    const first = events.find((e) => e.type === 'catalog-synced');
-    expect(first && first.type === 'catalog-synced' && first.rows).toBe(
-      Object.values(state.catalog).reduce((a, b) => a + b, 0),
-    );
+    expect(rows).toBe(Object.values(state.catalog).reduce((a, b) => a + b, 0));
     expect(store.searchCatalog('smartcards', cards[0]!.serial_number, 5).map((r) => r.id)).toContain(cards[0]!.id);
     expect(store.catalogCursor('smartcards')).not.toBeNull();
     // A PIN change at the head-end touches one card: the next syncs fetch just
     // that. The pass that sends may already see the change (the head-end can
     // process before that pass reads the catalog), so count both passes.
-    events.length = 0;
+    rows = 0;
     enqueueFor(store, [cards[0]!], 4);
     await engine.syncNow();
     await until(() => {
@@ -313,8 +295,6 @@ describe('SyncEngine against the sandbox', () => {
       return (requests.PENDING ?? 0) === 0 && (requests.COMPLETED ?? 0) + (requests.REJECTED ?? 0) === 4;
     });
     await engine.syncNow();
-    const next = events.filter((e) => e.type === 'catalog-synced');
-    const rows = next.reduce((n, e) => n + (e.type === 'catalog-synced' ? e.rows : 0), 0);
     expect(rows).toBeGreaterThan(0);
     expect(rows).toBeLessThan(5);
   });

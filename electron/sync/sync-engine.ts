@@ -204,7 +204,6 @@ export class SyncEngine {
     this.lastCatalog = now;
     const stats = await syncCatalog(catalog.fetch, store as CatalogStore, { pageSize: catalog.pageSize ?? 1000 });
     for (const error of stats.errors) this.options.log?.(`catalog sync: ${error}`);
-    if (stats.rows > 0) this.events.emit({ type: 'catalog-synced', rows: stats.rows });
   }
 
   private emitStatus(force: boolean): void {

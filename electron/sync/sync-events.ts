@@ -49,13 +49,7 @@ export interface StatusChangedEvent {
   status: SyncEngineStatus;
 }
 
-export interface CatalogSyncedEvent {
-  type: 'catalog-synced';
-  /** Catalog rows written in this pass. */
-  rows: number;
-}
-
-export type SyncEvent = RequestChangedEvent | StatusChangedEvent | CatalogSyncedEvent;
+export type SyncEvent = RequestChangedEvent | StatusChangedEvent;
 export type SyncListener = (event: SyncEvent) => void;
 
 export function requestChanged(request: LocalRequest): RequestChangedEvent {

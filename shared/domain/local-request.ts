@@ -31,8 +31,6 @@ export const localStateSchema = z.enum(LOCAL_STATES, {
 });
 export type LocalState = z.infer<typeof localStateSchema>;
 
-/** States after which nothing more happens to a request. */
-export const FINISHED_LOCAL_STATES = ['COMPLETED', 'REJECTED', 'DISCARDED'] as const satisfies readonly LocalState[];
 /** States of requests still in the outbox: not yet acknowledged by the head-end nor finished. */
 export const OUTBOX_LOCAL_STATES = [
   'QUEUED',
@@ -41,10 +39,6 @@ export const OUTBOX_LOCAL_STATES = [
   'RETRY_WAIT',
   'NEEDS_ATTENTION',
 ] as const satisfies readonly LocalState[];
-
-export function isFinishedLocalState(state: LocalState): boolean {
-  return (FINISHED_LOCAL_STATES as readonly LocalState[]).includes(state);
-}
 
 /** Kinds of the append-only request history, with what each records. */
 export const REQUEST_EVENT_KIND_MEANINGS = {

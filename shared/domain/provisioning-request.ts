@@ -104,15 +104,10 @@ export function envelopeSchema<T extends z.ZodType>(data: T) {
 export const provisioningRequestEnvelope = envelopeSchema(provisioningRequestSchema);
 export const provisioningRequestListEnvelope = envelopeSchema(z.array(partialProvisioningRequestSchema));
 
-/** Error codes head-ends answer (spec, "Facts from outside the seeds"). */
-export const PERMANENT_ERROR_CODES = [
-  'INPUT_VALIDATION_ERROR',
-  'FEATURE_NOT_AVAILABLE',
-  'CLIENT_NOT_FOUND',
-  'CLIENT_NOT_MANAGED_BY_SMS',
-  'INVALID_PARAMETERS',
-  'NOT_FOUND',
-] as const;
+/**
+ * Error codes head-ends answer (spec, "Facts from outside the seeds"): the
+ * transient and auth ones are listed; every other code is permanent.
+ */
 export const TRANSIENT_ERROR_CODES = ['SYSTEM_ERROR'] as const;
 export const AUTH_ERROR_CODES = ['UNAUTHORIZED'] as const;
 

@@ -44,8 +44,6 @@ export const REQUEST_DEFINITIONS = [
   def({ provider: 'conax', method: 'send_repeating_bark_message_to_client', type: 'SEND_REPEATING_BARK_MESSAGE_TO_CLIENT', processName: null, label: 'Send repeating bark message', documented: false, params: conax.sendRepeatingBarkMessageToClientParams }),
 ] as const satisfies readonly RequestDefinition[];
 
-export type RequestMethod = (typeof REQUEST_DEFINITIONS)[number]['method'];
-
 const byKey = new Map<string, RequestDefinition>(
   REQUEST_DEFINITIONS.map((d) => [`${d.provider}/${d.method}`, d]),
 );

@@ -129,7 +129,6 @@ export const settingsViewSchema = z.object({
   passwordSaved: z.boolean(),
   /** What seals secrets: the OS keychain (Electron safeStorage) or the operator's passphrase (scrypt, in memory only). */
   credentialProtection: z.enum(['os-keychain', 'passphrase']),
-  syncIntervalSeconds: z.number().int().min(1).max(3600),
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 
@@ -137,7 +136,6 @@ export const settingsSetInputSchema = z.strictObject({
   connections: connectionSettingsSchema.optional(),
   /** Write-only: saved encrypted, never returned. null forgets it. */
   password: passwordSchema.nullable().optional(),
-  syncIntervalSeconds: z.number().int().min(1).max(3600).optional(),
 });
 
 export const connectionTestInputSchema = z.strictObject({ provider: providerSchema });

@@ -28,13 +28,6 @@ export type IpcError = z.infer<typeof ipcErrorSchema>;
 
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
 
-export function resultSchema<T extends z.ZodType>(value: T) {
-  return z.union([
-    z.strictObject({ ok: z.literal(true), value }),
-    z.strictObject({ ok: z.literal(false), error: ipcErrorSchema }),
-  ]);
-}
-
 export const ok = <T>(value: T): IpcResult<T> => ({ ok: true, value });
 
 export function fail(code: IpcErrorCode, message: string, fields?: FieldError[]): IpcResult<never> {
