@@ -33,7 +33,7 @@ export const test = base.extend<Fixtures>({
       sync: { idleMs: 200, statusPollMs: 300, catalogIntervalMs: 2_000 },
     });
     // Operators pick cards from the catalog; wait for its first sync so card
-    // names resolve to one queue per card (see the report on card keys).
+    // names resolve to one queue per card (electron/store/card-key.ts).
     await expect.poll(async () => (await app.runtime.store.searchCatalog('smartcards', 'smrt20000054', 1)).length, { timeout: 20_000 }).toBe(1);
     await use(app);
     await app.close();

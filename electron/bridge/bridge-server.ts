@@ -112,7 +112,7 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
     try {
       const text = await readBody(req, maxBody);
       // A large body (a bulk CSV) took one long tick to join; parse it in the next
-      // so this loop keeps answering (issue 5: main-loop delay ≤ 50 ms).
+      // so this loop keeps answering (the main loop must never stall past ~50 ms).
       if (text.length > LARGE_BODY_CHARS) await new Promise((resolve) => setImmediate(resolve));
       input = text.trim() === '' ? {} : JSON.parse(text);
     } catch (error) {

@@ -38,7 +38,6 @@ export const faultsSchema = z.strictObject({
 
 export type Faults = z.infer<typeof faultsSchema>;
 export const faultsPatchSchema = faultsSchema.partial();
-export type FaultsPatch = z.infer<typeof faultsPatchSchema>;
 
 export type ConnectionFault = 'drop' | 'half_close' | 'garbage';
 

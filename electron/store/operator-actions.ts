@@ -35,7 +35,7 @@ export function retry(ctx: StoreContext, id: number, operator: string, reason: s
 /**
  * The request will never be sent; it is kept, with its history, and its
  * secrets erased. Recorded as `cancelled`, the event kind of the request
- * history's seed list (issue 2); `discarded` stays readable for older files.
+ * history's seed list; `discarded` stays readable for older files.
  */
 export function discard(ctx: StoreContext, id: number, operator: string, reason: string): LocalRequest {
   const actor = checkOperator(operator);

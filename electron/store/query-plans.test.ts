@@ -11,7 +11,7 @@ import { openStore } from './store';
 
 // The plan of every query the console and the sync engine ask of the queue,
 // printed and checked, so that a full scan of a million requests cannot creep
-// back (issue 14; figures in bench/queue.bench.ts). The rules:
+// back (figures in bench/queue.bench.ts). The rules:
 //   - a filtered list walks an index (SEARCH ... USING INDEX), in id order: no
 //     temporary B-tree to sort, so it stops at its limit;
 //   - an unfiltered list (or one filtered only by rows met in id order: dates,

@@ -33,7 +33,7 @@ const SCENARIOS: [string, ScenarioOptions][] = [
 describe('sync against a hostile head-end', () => {
   it.each(SCENARIOS)('%s: no copy, no false completion, no stall, bounded memory', async (name, options) => {
     const report = await runHostileScenario(options);
-    // One line per scenario, for the scenario table of the report.
+    // One line per scenario in the test output: the figures behind the pass/fail.
     console.log(`hostile scenario | ${name} | max copies ${report.maxCopies} | false completions ${report.falseCompletions.length} | wrongly absent ${report.wronglyAbsent.length} | longest pass ${report.longestPassMs} ms | memory +${Math.round(report.memoryGrowthBytes / 1e6)} MB | ${JSON.stringify(report.states)}`);
     expect(report.maxCopies).toBeLessThanOrEqual(1);
     expect(report.falseCompletions).toEqual([]);

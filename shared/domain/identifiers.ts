@@ -75,10 +75,7 @@ export const servicesSetSchema = z
   .min(1, { message: 'services_set must name at least one service' })
   .max(200, { message: 'services_set holds at most 200 services' });
 
-export type SubscriptionIdentifier = z.infer<typeof subscriptionIdentifierSchema>;
 export type InstalledItemIdentifier = z.infer<typeof smartcardIdentifierSchema>;
-export type ServiceIdentifier = z.infer<typeof serviceIdentifierSchema>;
-export type ProvisioningRequestIdentifier = z.infer<typeof provisioningRequestIdentifierSchema>;
 
 /**
  * A stable text key for an identifier ("serial_number:smrt20000054"), used to

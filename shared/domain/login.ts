@@ -9,7 +9,6 @@ export const loginRequestSchema = z.strictObject({
   organisation: z.string().min(1, { message: 'organisation must not be empty' }).max(128),
   unit: z.string().min(1).max(128).optional(),
 });
-export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
 export const loginResponseEnvelope = envelopeSchema(z.looseObject({ token: tokenSchema }));
 

@@ -53,7 +53,6 @@ export const requestEventSchema = z.object({
   /** Redacted detail. */
   detail: z.record(z.string(), z.unknown()).nullable(),
 });
-export type RequestEventView = z.infer<typeof requestEventSchema>;
 
 /** A completed query's result as stored with its request. */
 export const queryResultSchema = z.object({

@@ -1,6 +1,6 @@
 import type { Migration } from './types';
 
-// The queue at a million requests (issue 14). Every question the console asks
+// The queue at a million requests. Every question the console asks
 // of it must be an index walk or a read of a small table, never a scan of the
 // requests table (electron/store/query-plans.test.ts keeps it so):
 //

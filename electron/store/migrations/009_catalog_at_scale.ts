@@ -1,6 +1,6 @@
 import type { Migration } from './types';
 
-// The catalog at operator scale (issue 14: 1M subscriptions, 2M smartcards,
+// The catalog at operator scale (1M subscriptions, 2M smartcards,
 // 2M STBs). Smartcards, STBs and subscriptions are found by identifier
 // prefixes (serial, alternative code, CA id, number, id), which their B-tree
 // indexes answer in a few index seeks (catalog.ts searchCatalog). Their
