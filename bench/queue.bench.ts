@@ -16,6 +16,7 @@ import { RequestService } from '../electron/services/request-service';
 import type { EnqueueInput } from '../electron/store/enqueue';
 import { openStore, type Store } from '../electron/store/store';
 import { check, figure, megabytes, percentile, rssMiB, type BenchOptions } from './bench-report';
+import { silentLogger } from '../electron/logging/logger';
 
 const HOUR = 3_600_000;
 const BATCH = 10_000;
@@ -102,7 +103,7 @@ export async function run(options: BenchOptions): Promise<void> {
   }
   const { store } = built;
   try {
-    const service = new RequestService(store, new EventHub({ warn: () => {}, error: () => {} }), () => 'bench');
+    const service = new RequestService(store, new EventHub(silentLogger), () => 'bench');
     console.log(`    (built in ${(built.buildMs / 1000).toFixed(1)} s: ${Math.round(total / (built.buildMs / 1000)).toLocaleString('en-US')} req/s; store ${megabytes(fs.statSync(built.file).size).toFixed(0)} MiB + WAL ${megabytes(fs.statSync(`${built.file}-wal`).size).toFixed(0)} MiB)`);
     const counts = store.countByState();
     const expect = (state: LocalState) => counts[state];

@@ -47,6 +47,7 @@ import { Worker } from 'node:worker_threads';
 import { startBrowserMode, type BrowserMode } from '../electron/bridge/browser-mode';
 import { sessionCookieName } from '../electron/bridge/session-secret';
 import { check, figure, percentile, type BenchOptions } from './bench-report';
+import { silentLogger } from '../electron/logging/logger';
 
 let ROWS = 100_000;
 /** Wheel distance, and frames of the drag (360 px each); smaller in the quick run. */
@@ -54,7 +55,7 @@ let scrollPx = 20_000;
 let dragFrames = 240;
 const root = path.resolve(import.meta.dirname, '..');
 const cacheDir = path.join(root, 'node_modules', '.cache', 'cadesk-bench');
-const quiet = { warn: () => {}, error: () => {} };
+const quiet = silentLogger;
 const inProcess = process.env.CADESK_BENCH_IN_PROCESS === '1';
 const viewport = { width: 1360, height: 860 };
 

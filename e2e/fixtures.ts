@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startBrowserMode, type BrowserMode } from '../electron/bridge/browser-mode';
+import { silentLogger } from '../electron/logging/logger';
 
 // Each test gets its own CA Desk in browser mode: a temp data folder, the
 // embedded sandbox head-end on port 0 (fast processing), the sync engine and
@@ -12,7 +13,7 @@ import { startBrowserMode, type BrowserMode } from '../electron/bridge/browser-m
 
 export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '..', 'test-results', 'screenshots');
 
-const quiet = { warn: () => {}, error: () => {} };
+const quiet = silentLogger;
 
 export interface Fixtures {
   app: BrowserMode;

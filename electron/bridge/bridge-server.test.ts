@@ -11,8 +11,9 @@ import { createHttpTransport } from '../../renderer/ipc/http-transport';
 import { EventHub, ServiceRegistry, type CommandHandlers } from '../services/service-registry';
 import { startBridge, type BridgeServer } from './bridge-server';
 import { LAUNCH_QUERY_KEY, sessionCookieName } from './session-secret';
+import { silentLogger } from '../logging/logger';
 
-const quiet = { warn: () => {}, error: () => {} };
+const quiet = silentLogger;
 
 function registryForTest(): ServiceRegistry {
   const unavailable = Object.fromEntries(

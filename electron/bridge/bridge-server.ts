@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { EventChannel } from '../../shared/ipc/channels';
 import { CONTENT_SECURITY_POLICY } from '../../shared/ipc/csp';
 import { fail, type IpcResult } from '../../shared/ipc/result';
+import { consoleLogger, type Logger } from '../logging/logger';
 import { LAUNCH_QUERY_KEY, newSessionSecret, readCookie, secretsEqual, sessionCookie, sessionCookieName } from './session-secret';
 import { resolveStaticFile, sendStaticFile } from './static-files';
 
@@ -25,6 +26,8 @@ export interface BridgeOptions {
   maxConnections?: number;
   /** Interval of SSE keep-alive comments. */
   heartbeatMs?: number;
+  /** Default: stderr (logging/logger.ts consoleLogger). */
+  logger?: Logger;
 }
 
 export interface BridgeServer {
@@ -96,6 +99,7 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
   let sessionToken: string | null = null;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const logger = options.logger ?? consoleLogger();
   const streams = new Set<ServerResponse>();
   let port = 0;
 
@@ -203,7 +207,7 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      console.error(`bridge: ${error instanceof Error ? error.message : String(error)}`);
+      logger.error(`bridge: ${error instanceof Error ? error.message : String(error)}`);
       if (!res.headersSent) sendJson(res, 500, fail('INTERNAL', 'bridge failure'));
       else res.destroy();
     });

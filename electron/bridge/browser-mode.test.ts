@@ -7,11 +7,12 @@ import type { CaDeskApi } from '../../shared/ipc/contract';
 import { createValidatedApi } from '../../shared/ipc/validated-client';
 import { createHttpTransport } from '../../renderer/ipc/http-transport';
 import { startBrowserMode, type BrowserMode } from './browser-mode';
+import { silentLogger } from '../logging/logger';
 
 // The whole browser-mode stack for real: store in a temp dir, embedded sandbox
 // on port 0, sync engine, services, bridge; the renderer's own client calls it.
 
-const quiet = { warn: () => {}, error: () => {} };
+const quiet = silentLogger;
 
 describe('browser mode over the real bridge', () => {
   let dir: string;

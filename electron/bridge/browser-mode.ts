@@ -51,6 +51,7 @@ export async function startBrowserMode(options: BrowserModeOptions = {}): Promis
       subscribe: (listener) => runtime.subscribe(listener),
       staticDir,
       port: options.port ?? 0,
+      logger: options.logger,
     });
   } catch (error) {
     await runtime.close();

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createLogger, formatRecord, logLevelFromEnv } from '../logging/logger';
 import { SEED_SIZES, type HeadendOptions } from './headend-options';
 import { startHeadend, type RunningHeadend } from './start-headend';
 
@@ -95,7 +96,7 @@ export function optionsFromArgs(argv: string[]): HeadendOptions | 'help' {
     answerJitterMs: int('jitter-ms', values['jitter-ms']),
     tokenIdleTimeoutMs: int('token-idle-timeout-ms', values['token-idle-timeout-ms']),
     faults,
-    log: (line) => console.log(`[headend] ${line}`),
+    logger: createLogger({ level: logLevelFromEnv(), sink: (record) => console.log(`[headend] ${formatRecord(record)}`) }),
   };
 }
 

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, startFixture, type Fixture } from './testing/headend-fixture';
 import { httpCall } from './testing/sandbox-probe';
+import { lineLogger } from '../logging/testing/line-logger';
 
 const CARD = { serial_number: 'smrt20000054' };
 const clearPin = (token: string) => ({ token, subscription_identifier: { number: 'S60507' }, smartcard_identifier: CARD });
@@ -37,7 +38,7 @@ describe('limits: answer frame size, body size, content type', () => {
     // a small frame limit stands for the 1 MiB one: 20 requests of ~1.4 KB do not fit in 16 KiB
     const maxFrameBytes = 16 * 1024;
     const logged: string[] = [];
-    fx = await startFixture({ processingPaused: true, maxFrameBytes, log: (l) => logged.push(l) });
+    fx = await startFixture({ processingPaused: true, maxFrameBytes, logger: lineLogger(logged) });
     const token = await fx.login();
     const probe = await fx.probe();
     for (let i = 0; i < 20; i++) expect((await fx.nagra('clear_pin', clearPin(token), probe)).status.code).toBe('OK');

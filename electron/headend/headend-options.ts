@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 // Options of the sandbox head-end, with the defaults an operator gets when
 // starting it by hand. Tests pass small catalogs and short delays.
 import { z } from 'zod';
+import { silentLogger, type Logger } from '../logging/logger';
 import { faultsSchema, type Faults } from './faults';
 
 export interface SeedSize {
@@ -61,8 +62,8 @@ export interface HeadendOptions {
    * the operator's browser cannot know it.
    */
   controlSecret?: string;
-  /** Where the head-end reports connection faults and restarts; never secrets. */
-  log?: (line: string) => void;
+  /** Where the head-end reports connection faults and restarts (redacted: never a secret). */
+  logger?: Logger;
   /** Clock (ms) of token expiry; tests drive idle and absolute timeouts with it. Default Date.now. */
   now?: () => number;
 }
@@ -86,7 +87,7 @@ export interface ResolvedOptions {
   maxFrameBytes: number;
   maxBodyBytes: number;
   faults: Faults;
-  log: (line: string) => void;
+  logger: Logger;
   now: () => number;
 }
 
@@ -136,7 +137,7 @@ export function resolveOptions(options: HeadendOptions = {}): ResolvedOptions {
     maxFrameBytes: options.maxFrameBytes ?? 1024 * 1024,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     faults: faultsSchema.parse(options.faults ?? {}),
-    log: options.log ?? (() => {}),
+    logger: options.logger ?? silentLogger,
     now: options.now ?? Date.now,
   };
 }

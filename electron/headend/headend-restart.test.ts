@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { provisioningRequestSchema } from '../../shared/domain/provisioning-request';
 import { eventually, startFixture, type Fixture } from './testing/headend-fixture';
 import { httpCall } from './testing/sandbox-probe';
+import { lineLogger } from '../logging/testing/line-logger';
 
 const body = (token: string) => ({
   token,
@@ -80,7 +81,7 @@ describe('restart', () => {
     process.on('unhandledRejection', onUnhandled);
     try {
       const logged: string[] = [];
-      fx = await startFixture({ processingPaused: true, log: (l) => logged.push(l) });
+      fx = await startFixture({ processingPaused: true, logger: lineLogger(logged) });
       const { dataDir } = fx;
       const ports = { tcp: fx.headend.tcpPort, http: fx.headend.httpPort };
       // The database will not reopen: the open file moves away with its folder

@@ -4,6 +4,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type net from 'node:net';
+import type { Logger } from '../logging/logger';
 import { fail, invalidField, type Answer } from './envelope';
 import type { FaultController } from './faults';
 import type { HeadendService } from './headend-service';
@@ -15,7 +16,7 @@ export interface HttpServerConfig {
   /** Required in the X-Sandbox-Control header by /sandbox/control/*. */
   controlSecret: string;
   maxBodyBytes: number;
-  log: (line: string) => void;
+  logger: Logger;
 }
 
 const CONAX_POST = /^\/conax_web_services\/provisioning_requests?\/([a-z_]{1,64})\/?$/;
@@ -43,7 +44,7 @@ export class HeadendHttpServer {
       this.handling += 1;
       this.route(req, res)
         .catch((error: unknown) => {
-          config.log(`http: failed to handle ${req.method} ${req.url?.split('?')[0]}: ${String(error)}`);
+          config.logger.error(`http: failed to handle ${req.method} ${req.url?.split('?')[0]}: ${String(error)}`);
           if (!res.headersSent) this.write(res, fail('SYSTEM_ERROR', 'the head-end failed to handle this request'));
         })
         .finally(() => (this.handling -= 1));
@@ -128,7 +129,7 @@ export class HeadendHttpServer {
       // a created request is answered once committed (the service's promise)
       answer = await act();
     } catch (error) {
-      this.config.log(`http: failed to handle ${method} ${path}: ${String(error)}`);
+      this.config.logger.error(`http: failed to handle ${method} ${path}: ${String(error)}`);
       answer = fail('SYSTEM_ERROR', 'the head-end failed to handle this request');
     }
     return this.answerApi(req, res, answer);
@@ -166,7 +167,7 @@ export class HeadendHttpServer {
   /** Work that follows a control answer (restart): a failure is logged, never left unhandled. */
   private runAfter(route: string, after: () => Promise<void>): void {
     after().catch((error: unknown) => {
-      this.config.log(`control ${route.slice(0, 50)} failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.config.logger.error(`control ${route.slice(0, 50)} failed: ${error instanceof Error ? error.message : String(error)}`);
     });
   }
 

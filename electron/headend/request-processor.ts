@@ -2,6 +2,7 @@
 // before REGULAR, then by number) and turns each into COMPLETED, with its effect
 // applied, or REJECTED with an error code. Each request is one transaction.
 import { formatLocalDateTime } from '../../shared/domain/dates';
+import { silentLogger, type Logger } from '../logging/logger';
 import type { CatalogRepo } from './catalog-repo';
 import type { FaultController } from './faults';
 import { getMeta, setMeta, type Db } from './headend-db';
@@ -21,7 +22,7 @@ export class RequestProcessor {
     private readonly faults: FaultController,
     private readonly intervalMs: number,
     paused: boolean,
-    private readonly log: (line: string) => void = () => {},
+    private readonly logger: Logger = silentLogger,
     private readonly now: () => number = Date.now,
   ) {
     this.effects = new RequestEffects(catalog);
@@ -35,7 +36,7 @@ export class RequestProcessor {
         if (!this.paused) this.runOnce();
       } catch (error) {
         // a failed run is retried at the next tick; it must never take the head-end down
-        this.log(`processing run failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.error(`processing run failed: ${error instanceof Error ? error.message : String(error)}`);
       }
       this.timer = setTimeout(tick, this.intervalMs);
       this.timer.unref();

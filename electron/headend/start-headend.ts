@@ -74,7 +74,7 @@ class Headend implements ControlApi {
     const writes = new GroupCommit(db);
     const tokens = new TokenStore(o.credentials, o.tokenIdleTimeoutMs, o.tokenAbsoluteTimeoutMs, o.now);
     const wasPaused = this.runtime?.processor.isPaused ?? o.processingPaused;
-    const processor = new RequestProcessor(db, store, catalog, this.faults, o.processingIntervalMs, wasPaused, o.log);
+    const processor = new RequestProcessor(db, store, catalog, this.faults, o.processingIntervalMs, wasPaused, o.logger);
     const service = new HeadendService({
       db, writes, catalog, store, tokens, processor,
       distributorId: this.distributorId,
@@ -86,9 +86,9 @@ class Headend implements ControlApi {
       maxFrameBytes: o.maxFrameBytes,
       answerJitterMs: o.answerJitterMs,
       jitterSeed: o.seed,
-      log: o.log,
+      logger: o.logger,
     });
-    const http = new HeadendHttpServer(service, this.faults, this, { host: o.host, maxBodyBytes: o.maxBodyBytes, controlSecret: o.controlSecret, log: o.log });
+    const http = new HeadendHttpServer(service, this.faults, this, { host: o.host, maxBodyBytes: o.maxBodyBytes, controlSecret: o.controlSecret, logger: o.logger });
     this.runtime = { db, writes, catalog, store, tokens, processor, tcp, http };
     try {
       this.tcpPort = await tcp.listen(this.tcpPort || o.tcpPort);
@@ -117,7 +117,7 @@ class Headend implements ControlApi {
 
   restart(): Promise<void> {
     this.restarting ??= (async () => {
-      this.options.log('restarting: closing every connection and reloading state from disk');
+      this.options.logger.info('restarting: closing every connection and reloading state from disk');
       try {
         await this.stop();
         await this.start();
@@ -125,7 +125,7 @@ class Headend implements ControlApi {
       } catch (error) {
         // The head-end stays stopped; restart() may be asked again once the cause is gone.
         this.lastRestartError = error instanceof Error ? error.message : String(error);
-        this.options.log(`restart failed, the head-end is stopped: ${this.lastRestartError}`);
+        this.options.logger.error(`restart failed, the head-end is stopped: ${this.lastRestartError}`);
         throw error;
       }
     })().finally(() => {

@@ -5,6 +5,7 @@
 // ties them together. A frame that cannot be decoded closes that connection only.
 import net from 'node:net';
 import { encodeFrame, FRAME_HEADER_BYTES, FrameDecoder } from '../protocol/frame-codec';
+import type { Logger } from '../logging/logger';
 import { fail, invalidField, ok, type Answer } from './envelope';
 import { GARBAGE_BYTES, type FaultController } from './faults';
 import type { HeadendService } from './headend-service';
@@ -21,7 +22,7 @@ export interface TcpServerConfig {
   answerJitterMs: number;
   /** Seeds the jitter, so a given seed delays the Nth jittered answer the same way on every run. */
   jitterSeed: number;
-  log: (line: string) => void;
+  logger: Logger;
 }
 
 /** Per-connection state. */
@@ -55,7 +56,7 @@ export class NagravisionTcpServer {
     private readonly config: TcpServerConfig,
   ) {
     this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
-    this.server.on('error', (e) => config.log(`tcp server error: ${e.message}`));
+    this.server.on('error', (e) => config.logger.error(`tcp server error: ${e.message}`));
     this.jitterRandom = createPrng(config.jitterSeed);
   }
 
@@ -95,7 +96,7 @@ export class NagravisionTcpServer {
       for (const result of decoder.push(chunk)) {
         if (socket.destroyed || conn.closing) return;
         if (!result.ok) {
-          this.config.log(`tcp: closing connection after a bad frame (${result.error.kind})`);
+          this.config.logger.warn(`tcp: closing connection after a bad frame (${result.error.kind})`);
           // after the answers to the frames before it, as when each was answered at once
           conn.closing = true;
           this.inOrder(socket, conn, null, () => {
@@ -190,7 +191,7 @@ export class NagravisionTcpServer {
         this.endIfDone(socket, conn);
       })
       .catch((error: unknown) => {
-        this.config.log(`tcp: failed to answer a frame: ${error instanceof Error ? error.message : String(error)}`);
+        this.config.logger.error(`tcp: failed to answer a frame: ${error instanceof Error ? error.message : String(error)}`);
         socket.destroy();
       });
   }
@@ -236,7 +237,7 @@ export class NagravisionTcpServer {
     const max = this.config.maxFrameBytes;
     if (size <= max) return payload;
     const name = typeof method === 'string' ? method.slice(method.lastIndexOf('/') + 1) : '';
-    this.config.log(`tcp: the answer to ${name.slice(0, 64) || 'a frame'} (${size} bytes) exceeds the frame limit of ${max}`);
+    this.config.logger.warn(`tcp: the answer to ${name.slice(0, 64) || 'a frame'} (${size} bytes) exceeds the frame limit of ${max}`);
     return encodeFrame({ sequence_number, ...answerTooLarge(name, size, max).envelope });
   }
 
@@ -251,7 +252,7 @@ export class NagravisionTcpServer {
   }
 
   private failed(error: unknown): Answer {
-    this.config.log(`tcp: failed to handle a frame: ${error instanceof Error ? error.message : String(error)}`);
+    this.config.logger.error(`tcp: failed to handle a frame: ${error instanceof Error ? error.message : String(error)}`);
     return fail('SYSTEM_ERROR', 'the head-end failed to handle this request');
   }
 

@@ -1,5 +1,6 @@
 import { isQueryType, parseQueryResponse } from '../../shared/domain/query-answer';
 import type { Provider } from '../../shared/domain/request-types';
+import type { Logger } from '../logging/logger';
 import type { Store } from '../store/store';
 import type { HeadendClient } from '../sync/headend-client';
 
@@ -17,7 +18,7 @@ export interface QueryAnswerReaderOptions {
   batchSize?: number;
   /** Batches per run, so a run is bounded whatever the backlog. */
   maxBatches?: number;
-  log?: (message: string) => void;
+  logger?: Logger;
 }
 
 export class QueryAnswerReader {
@@ -86,10 +87,10 @@ export class QueryAnswerReader {
       const outcome = await client.show({ id: headendId }, ANSWER_FIELDS);
       if (outcome.kind === 'ok') return parseQueryResponse(type, outcome.data.response, outcome.data.executed_date ?? executed);
       if (outcome.errorClass === 'permanent') return { ok: false as const, message: `the head-end would not give the result: ${outcome.code}: ${outcome.description}` };
-      this.options.log?.(`query answer of ${headendId}: ${outcome.code}: ${outcome.description} (will ask again)`);
+      this.options.logger?.warn(`query answer of ${headendId}: ${outcome.code}: ${outcome.description} (will ask again)`, { provider });
       return 'later' as const;
     } catch (error) {
-      this.options.log?.(`query answer of ${headendId}: ${error instanceof Error ? error.message : String(error)} (will ask again)`);
+      this.options.logger?.warn(`query answer of ${headendId}: ${error instanceof Error ? error.message : String(error)} (will ask again)`, { provider });
       return 'later' as const;
     }
   }

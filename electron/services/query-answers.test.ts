@@ -7,6 +7,7 @@ import type { RequestDetail } from '../../shared/ipc/request-schemas';
 import { FIXTURE } from '../headend/seed-catalog';
 import { startRuntime } from './runtime';
 import { inProcessHandle, type RuntimeHandle } from './runtime-handle';
+import { silentLogger } from '../logging/logger';
 
 // Answers on screen, end to end below the UI: a query goes through the real
 // sync engine to the real sandbox head-end; once it completes, its result is
@@ -22,7 +23,7 @@ beforeAll(async () => {
       mode: 'browser',
       version: '0.0.0-test',
       dataDir: dir,
-      logger: { warn: () => {}, error: () => {} },
+      logger: silentLogger,
       headend: { seedSize: 'small', processingDelayMs: 50, processingIntervalMs: 50 },
       sync: { idleMs: 100, statusPollMs: 200, catalogIntervalMs: 500 },
     }),

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventChannel } from '../../shared/ipc/channels';
 import { PassphraseVault, type CredentialVault } from './credential-vault';
-import type { Logger } from './service-registry';
+import { lineLogger } from '../logging/testing/line-logger';
 import { STORE_FILE, startRuntime } from './runtime';
 import { callStoreProbe, inProcessHandle } from './runtime-handle';
 import { startRuntimeHost, type RuntimeHost, type RuntimeHostOptions } from './runtime-host';
@@ -13,9 +13,9 @@ import { DEFAULT_CONNECTIONS } from './settings-service';
 // The back end in its worker thread, for real: store files in a temp dir, the
 // embedded sandbox on port 0, the sync engine; calls go through the host.
 
-function collectingLogger(): Logger & { errors: string[] } {
+function collectingLogger() {
   const errors: string[] = [];
-  return { errors, warn: () => {}, error: (m) => errors.push(m) };
+  return Object.assign(lineLogger(errors, 'error'), { errors });
 }
 
 const fast: Pick<RuntimeHostOptions, 'mode' | 'version' | 'headend' | 'sync'> = {

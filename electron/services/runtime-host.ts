@@ -8,7 +8,8 @@ import { isIpcResultShape, parseCommandInput, parseEventPayload } from '../../sh
 import { fail, type IpcErrorCode, type IpcResult } from '../../shared/ipc/result';
 import type { ReceivedEntry } from '../headend/request-store';
 import type { CredentialVault } from './credential-vault';
-import { consoleLogger, type EventListener, type Logger } from './service-registry';
+import { consoleLogger, isLogLevel, type Logger } from '../logging/logger';
+import type { EventListener } from './service-registry';
 import { storeProbe, type RuntimeHandle, type StoreProbe } from './runtime-handle';
 import { errorMessage, isWorkerToHost, type HeadendControl, type WorkerCall, type WorkerData, type WorkerRuntimeOptions, type WorkerToHost } from './runtime-protocol';
 import { serveVault } from './vault-channel';
@@ -220,10 +221,13 @@ class WorkerRuntimeHost implements RuntimeHandle {
       }
       case 'event':
         return this.emit(m.channel, m.payload);
-      case 'log':
-        if (m.level === 'warn') this.logger.warn(String(m.message));
-        else this.logger.error(String(m.message));
+      case 'log': {
+        const record = m.record as Partial<typeof m.record> | undefined;
+        const level = isLogLevel(record?.level) ? record.level : 'error';
+        const context = record?.context !== null && typeof record?.context === 'object' ? record.context : undefined;
+        this.logger[level](String(record?.message), context);
         return;
+      }
     }
   }
 
@@ -260,7 +264,7 @@ export type RuntimeHost = RuntimeHandle & { kill(): Promise<void> };
 
 /** Starts the back end in its own worker thread; resolves once its runtime is up. */
 export async function startRuntimeHost(options: RuntimeHostOptions): Promise<RuntimeHost> {
-  const logger = options.logger ?? consoleLogger;
+  const logger = options.logger ?? consoleLogger();
   const data: WorkerData = {
     options: {
       dataDir: options.dataDir,

@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { EventChannel } from '../../shared/ipc/channels';
 import type { HeadendOptions } from '../headend/headend-options';
+import type { LogRecord } from '../logging/logger';
 import type { CredentialVault } from './credential-vault';
 import type { StoreProbeName } from './runtime-handle';
 import type { SyncWiringOptions } from './sync-wiring';
@@ -10,8 +11,8 @@ import type { SyncWiringOptions } from './sync-wiring';
 // options hold data only: no functions (the worker logs through the host).
 
 /** Sandbox overrides that can cross to the worker (the head-end logs through the runtime's logger). */
-export type WorkerHeadendOptions = Omit<Partial<HeadendOptions>, 'log' | 'now'>;
-export type WorkerSyncOptions = Omit<SyncWiringOptions, 'log'>;
+export type WorkerHeadendOptions = Omit<Partial<HeadendOptions>, 'logger' | 'now'>;
+export type WorkerSyncOptions = Omit<SyncWiringOptions, 'logger'>;
 
 /** RuntimeOptions minus what stays on the main thread (vault, logger). */
 export interface WorkerRuntimeOptions {
@@ -46,7 +47,7 @@ export type WorkerToHost =
   | { kind: 'reply'; id: number; ok: true; value: unknown }
   | { kind: 'reply'; id: number; ok: false; message: string }
   | { kind: 'event'; channel: EventChannel; payload: unknown }
-  | { kind: 'log'; level: 'warn' | 'error'; message: string };
+  | { kind: 'log'; record: LogRecord };
 
 export function isWorkerToHost(value: unknown): value is WorkerToHost {
   return value !== null && typeof value === 'object' && typeof (value as { kind?: unknown }).kind === 'string';

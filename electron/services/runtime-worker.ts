@@ -1,5 +1,5 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { Logger } from './service-registry';
+import { createLogger, logLevelFromEnv } from '../logging/logger';
 import { callStoreProbe } from './runtime-handle';
 import { errorMessage, isHostToWorker, type HostToWorker, type WorkerCall, type WorkerData, type WorkerToHost } from './runtime-protocol';
 import { startRuntime, type Runtime } from './runtime';
@@ -12,10 +12,8 @@ import { remoteVault } from './vault-channel';
 
 function serve(port: MessagePort, data: WorkerData): void {
   const post = (message: WorkerToHost) => port.postMessage(message);
-  const logger: Logger = {
-    warn: (message) => post({ kind: 'log', level: 'warn', message }),
-    error: (message) => post({ kind: 'log', level: 'error', message }),
-  };
+  // Lines are redacted here, before they cross; the host prints them.
+  const logger = createLogger({ level: logLevelFromEnv(), sink: (record) => post({ kind: 'log', record }) });
   let runtime: Runtime | null = null;
   let closing = false;
 

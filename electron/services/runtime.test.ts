@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startRuntime } from './runtime';
 import { inProcessHandle } from './runtime-handle';
+import { silentLogger } from '../logging/logger';
 
 // The embedded sandbox has its own login; a password saved for the real
 // head-end must not be sent to it.
@@ -22,7 +23,7 @@ describe('runtime in embedded mode', () => {
         mode: 'browser',
         version: '0.0.0-test',
         dataDir: dir,
-        logger: { warn: () => {}, error: () => {} },
+        logger: silentLogger,
         passphrase: 'a desk passphrase',
         headend: { seedSize: 'tiny', processingDelayMs: 50, processingIntervalMs: 50 },
         sync: { idleMs: 100, statusPollMs: 200 },

@@ -11,7 +11,8 @@ import { openStore, type Store } from '../store/store';
 import { BulkService } from './bulk-service';
 import { PassphraseVault, SealedPassword, type CredentialVault } from './credential-vault';
 import { DeskLock } from './desk-lock';
-import { consoleLogger, EventHub, ServiceRegistry, type Logger } from './service-registry';
+import { consoleLogger, type Logger } from '../logging/logger';
+import { EventHub, ServiceRegistry } from './service-registry';
 import { createHandlers, type SyncControl } from './handlers';
 import { PinKeyring } from './pin-keyring';
 import { QueryAnswerReader } from './query-answer-reader';
@@ -68,7 +69,7 @@ function forgetKeyFileVault(dataDir: string, password: SealedPassword): void {
 }
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const logger = options.logger ?? consoleLogger;
+  const logger = options.logger ?? consoleLogger();
   preparePrivateDir(options.dataDir);
   const store = openStore(path.join(options.dataDir, STORE_FILE));
   const events = new EventHub(logger);
@@ -94,7 +95,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const headendOptions = (): HeadendOptions => ({
     dataDir: path.join(options.dataDir, 'sandbox-headend'),
     seedSize: 'small',
-    log: (line) => logger.warn(`sandbox: ${line}`),
+    logger: logger.child({ component: 'sandbox' }),
     ...options.headend,
     ...(headendPorts ?? {}),
   });
@@ -149,7 +150,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }, options.changeCoalesceMs ?? 100);
   };
   const answers = new QueryAnswerReader(store, (provider) => wired?.clients[provider] ?? null, (ids) => ids.forEach(noteChanged), {
-    log: (m) => logger.warn(`query answers: ${m}`),
+    logger: logger.child({ component: 'query answers' }),
   });
 
   // The last failure stays on the status bar after the link recovers.
@@ -170,7 +171,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     withFailure(wired ? toIpcSyncStatus(wired.engine.status()) : { online: false, providers: {}, running: false, pending: 0, lastSyncAt: null, lastError: 'sync is not running' });
 
   async function startSync(): Promise<void> {
-    wired = wireSync(store, endpoints(), { idleMs: 1000, statusPollMs: 1000, ...options.sync, log: (m) => logger.warn(`sync: ${m}`) });
+    wired = wireSync(store, endpoints(), { idleMs: 1000, statusPollMs: 1000, ...options.sync, logger: logger.child({ component: 'sync' }) });
     stopEngineEvents = wired.engine.onChange((event) => {
       if (event.type === 'request-changed') noteChanged(event.requestId);
       else if (event.type === 'status-changed') {

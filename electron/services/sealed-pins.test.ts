@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { LocalState } from '../../shared/domain/local-request';
 import { startRuntime, STORE_FILE } from './runtime';
 import { inProcessHandle, type RuntimeHandle } from './runtime-handle';
+import { silentLogger } from '../logging/logger';
 
 // The canary: a queued PIN rests in no file of the data folder, as text or as
 // bytes, neither while it waits nor after it is sent. Also: a locked desk keeps
@@ -13,7 +14,7 @@ import { inProcessHandle, type RuntimeHandle } from './runtime-handle';
 const PASSPHRASE = 'correct horse battery staple';
 const SUBSCRIPTION = 'S60507';
 const CARD = 'smrt20000054';
-const quiet = { warn: () => {}, error: () => {} };
+const quiet = silentLogger;
 
 const dirs: string[] = [];
 afterAll(() => {

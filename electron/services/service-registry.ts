@@ -8,6 +8,7 @@ import {
   type ParsedInput,
 } from '../../shared/ipc/contract';
 import { fail, IpcFailure, type IpcResult } from '../../shared/ipc/result';
+import { consoleLogger, type Logger } from '../logging/logger';
 
 // The main-process side of the contract: one handler per channel, every input
 // and output checked against the contract, every failure an IpcResult. The
@@ -20,21 +21,11 @@ export type CommandHandlers = {
 
 export type EventListener = (channel: EventChannel, payload: unknown) => void;
 
-export interface Logger {
-  warn(message: string): void;
-  error(message: string): void;
-}
-
-export const consoleLogger: Logger = {
-  warn: (m) => console.warn(m),
-  error: (m) => console.error(m),
-};
-
 /** Fan-out of validated events to every transport (Electron windows, SSE clients). */
 export class EventHub {
   private readonly listeners = new Set<EventListener>();
 
-  constructor(private readonly logger: Logger = consoleLogger) {}
+  constructor(private readonly logger: Logger = consoleLogger()) {}
 
   emit<E extends EventChannel>(channel: E, payload: EventPayload<E>): void {
     const parsed = parseEventPayload(channel, payload);
@@ -66,7 +57,7 @@ export class ServiceRegistry {
   constructor(
     private readonly handlers: CommandHandlers,
     readonly events: EventHub,
-    private readonly logger: Logger = consoleLogger,
+    private readonly logger: Logger = consoleLogger(),
   ) {}
 
   /** Validates, runs and validates again. Never throws. */

@@ -1,6 +1,7 @@
 import type { CatalogKind } from '../../shared/domain/catalog';
 import type { Provider } from '../../shared/domain/request-types';
 import type { SyncStatus as IpcSyncStatus } from '../../shared/ipc/app-schemas';
+import type { Logger } from '../logging/logger';
 import type { Store } from '../store/store';
 import type { CatalogStore } from '../sync/catalog-sync';
 import { ConaxHttpClient } from '../sync/conax-http-client';
@@ -27,7 +28,7 @@ export interface SyncWiringOptions {
   idleMs?: number;
   statusPollMs?: number;
   catalogIntervalMs?: number;
-  log?: (message: string) => void;
+  logger?: Logger;
 }
 
 export interface WiredSync {
@@ -73,7 +74,7 @@ export function wireSync(store: Store, endpoints: Endpoints, options: SyncWiring
     statusPollMs: options.statusPollMs,
     // The embedded sandbox (the one with a catalog export) takes a generous window; a real head-end's capacity is unknown.
     ...(endpoints.catalog ? {} : { politeness: { nagravision: REAL_HEADEND_POLITENESS, conax: REAL_HEADEND_POLITENESS } }),
-    log: options.log,
+    logger: options.logger,
   });
   return {
     engine,

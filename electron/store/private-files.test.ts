@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startRuntime, STORE_FILE } from '../services/runtime';
 import { openStore } from './store';
 import { addProducts, makeTempDir, removeTempDir } from './testing/temp-store';
+import { silentLogger } from '../logging/logger';
 
 // Store, WAL and data folder are the operator's account's only, whatever the umask.
 
@@ -45,7 +46,7 @@ describe('private files', () => {
       mode: 'browser',
       version: '0.0.0-test',
       dataDir,
-      logger: { warn: () => {}, error: () => {} },
+      logger: silentLogger,
       headend: { seedSize: 'tiny' },
       sync: { idleMs: 100, statusPollMs: 200 },
     });

@@ -8,6 +8,7 @@ import { headendFieldsOf, nextAttemptAt, type RetryOptions } from './retry-polic
 import { requestChanged, type SyncEvents } from './sync-events';
 import { batchedStore, type BatchResult, type SyncOutcome, type SyncStore } from './sync-store';
 import { canUnsealParams, unsealParams } from '../store/sealed-secrets';
+import { aboutRequest, type Logger } from '../logging/logger';
 
 // Sends due requests from the outbox. The store hands out only the head of
 // each card's queue, so at most one request per smartcard is ever in flight
@@ -58,7 +59,7 @@ export interface DispatcherOptions {
   outcomeBatch?: number;
   /** Least time between two WAL checkpoints after PIN wipes during one drain (default 250 ms). */
   checkpointEveryMs?: number;
-  log?: (message: string) => void;
+  logger?: Logger;
 }
 
 export interface DispatchStats {
@@ -265,7 +266,7 @@ export class Dispatcher {
         this.emit(this.store.markNeedsAttention(head.id, 'RESERVED_UDF', problem));
         stats.rejected += 1;
       } catch (error) {
-        this.options.log?.(`request ${head.id}: ${(error as Error).message}`);
+        this.options.logger?.warn((error as Error).message, aboutRequest(head));
       }
     });
     if (toMark.length === 0) return tasks;
@@ -276,7 +277,7 @@ export class Dispatcher {
     } catch (error) {
       // The group was rolled back: none of them is SENDING, nothing was sent.
       for (const i of toMark) launch[i]!.link.breaker.cancelProbe();
-      this.options.log?.(`${toMark.length} requests not sent: ${(error as Error).message}`);
+      this.options.logger?.warn(`${toMark.length} requests not sent: ${(error as Error).message}`);
       return tasks;
     }
     // Every SENDING below is durable; only now may bytes leave.
@@ -286,7 +287,7 @@ export class Dispatcher {
       if (!result.ok) {
         // Changed meanwhile (an operator discarded or edited it): nothing was sent.
         launch[index]!.link.breaker.cancelProbe();
-        this.options.log?.(`request ${result.id} not sent: ${result.error.message}`);
+        this.options.logger?.warn(`not sent: ${result.error.message}`, { requestId: result.id });
         return;
       }
       this.emit(result.request);
@@ -400,7 +401,7 @@ export class Dispatcher {
   /** The send may have arrived but its outcome could not be recorded: UNKNOWN, or SENDING (UNKNOWN at next start) if even that fails. */
   private markUnknownAfterFailure(id: number, what: string, error: unknown, stats: DispatchStats): void {
     const reason = `${what}: ${(error as Error).message}`;
-    this.options.log?.(`request ${id}: ${reason}`);
+    this.options.logger?.warn(reason, { requestId: id });
     try {
       this.emit(this.store.markUnknown(id, reason));
       stats.unknown += 1;

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CLIENT_UUID_UDF } from '../../shared/domain/client-uuid';
 import { NagravisionTcpClient } from './nagravision-tcp-client';
 import { okEnvelope, startFrameServer, type FrameTestServer } from './testing/frame-test-server';
+import { lineLogger } from '../logging/testing/line-logger';
 
 const examples = JSON.parse(
   readFileSync(new URL('../../shared/domain/fixtures/nagravision-seed-examples.json', import.meta.url), 'utf8'),
@@ -48,8 +49,8 @@ function client(port: number, logs: string[], password = PASSWORD) {
     port,
     destinationId: 'D',
     credentials: { username: 'operator', password, organisation: 'ORG' },
-    session: { log: (m) => logs.push(m) },
-    log: (_l, m) => logs.push(m),
+    session: { logger: lineLogger(logs) },
+    logger: lineLogger(logs),
   });
   cleanups.push(() => c.close());
   return c;

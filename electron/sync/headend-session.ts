@@ -1,4 +1,5 @@
 import { redactSecrets } from '../../shared/domain/secrets';
+import type { Logger } from '../logging/logger';
 import type { Delivery } from './headend-client';
 
 // Login and token refresh, shared by both protocols. The token lives only in
@@ -41,7 +42,7 @@ export interface HeadendSessionOptions {
    */
   maxTokenAgeMs?: number;
   now?: () => number;
-  log?: (message: string) => void;
+  logger?: Logger;
 }
 
 interface Token {
@@ -100,7 +101,7 @@ export class HeadendSession {
     const result = await call(first);
     if (!isUnauthorized(result)) return result;
     this.invalidate(first);
-    this.options.log?.('head-end answered UNAUTHORIZED; logging in again and retrying once');
+    this.options.logger?.info('head-end answered UNAUTHORIZED; logging in again and retrying once');
     const second = await this.token();
     return call(second);
   }
@@ -121,7 +122,7 @@ export class HeadendSession {
     if (result.kind === 'ok') {
       this.logins += 1;
       this.current = { value: result.token, obtainedAt: this.now() };
-      this.options.log?.(`logged in as ${this.credentials.username}`);
+      this.options.logger?.info(`logged in as ${this.credentials.username}`);
       return this.current;
     }
     const transient = result.errorClass === 'transient';

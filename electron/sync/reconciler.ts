@@ -7,6 +7,7 @@ import { headendFieldsOf } from './retry-policy';
 import { requestChanged, type SyncEvents } from './sync-events';
 import type { SyncStore } from './sync-store';
 import { VERIFY_AT_HEADEND } from '../store/sync-transitions';
+import { aboutRequest, type Logger } from '../logging/logger';
 
 // Settles requests whose send may or may not have reached the head-end. The
 // head-end does not deduplicate, so such a request is never resent on a
@@ -47,7 +48,7 @@ export interface ReconcilerOptions {
   /** Most list pages one lookup reads (default 10,000); past it the listing proves nothing. */
   maxPages?: number;
   now: () => number;
-  log?: (message: string) => void;
+  logger?: Logger;
 }
 
 export interface ReconcileStats {
@@ -129,7 +130,7 @@ export class Reconciler {
         const wanted = new Set(group.map((r) => r.client_uuid.toLowerCase()));
         const scan = await this.scan(link.client, first.type, wanted);
         if (scan.proof !== 'failed') link.noteReachable();
-        if (scan.proof !== 'complete') this.options.log?.(`reconcile ${first.provider} ${first.type}: ${scan.proof} listing (${scan.reason})`);
+        if (scan.proof !== 'complete') this.options.logger?.warn(`reconcile ${first.type}: ${scan.proof} listing (${scan.reason})`, { provider: first.provider });
         for (const request of group) {
           const record = scan.found.get(request.client_uuid.toLowerCase());
           if (record || scan.proof === 'complete') {
@@ -164,7 +165,7 @@ export class Reconciler {
     } catch (error) {
       // e.g. an operator discarded it meanwhile: nothing to settle.
       stats.failed += 1;
-      this.options.log?.(`reconcile request ${request.id}: ${(error as Error).message}`);
+      this.options.logger?.warn(`reconcile: ${(error as Error).message}`, aboutRequest(request));
     }
     return false;
   }
@@ -177,7 +178,7 @@ export class Reconciler {
       stats.toOperator += 1;
     } catch (error) {
       stats.failed += 1;
-      this.options.log?.(`reconcile request ${request.id}: ${(error as Error).message}`);
+      this.options.logger?.warn(`reconcile: ${(error as Error).message}`, aboutRequest(request));
     }
   }
 
@@ -247,7 +248,7 @@ export class Reconciler {
       if (uuid === null || !wanted.has(uuid)) continue;
       const seen = found.get(uuid);
       if (seen) {
-        this.options.log?.(`head-end holds request ${uuid} twice (numbers ${String(seen.number)} and ${String(item.number)})`);
+        this.options.logger?.warn(`head-end holds request ${uuid} twice (numbers ${String(seen.number)} and ${String(item.number)})`);
         continue;
       }
       if (typeof item.id !== 'string' || typeof item.number !== 'string') return `the head-end record carrying ${uuid} has no usable id/number`;

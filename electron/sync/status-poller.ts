@@ -6,6 +6,7 @@ import type { HeadendLink } from './headend-link';
 import { headendFieldsOf } from './retry-policy';
 import { requestChanged, type SyncEvents } from './sync-events';
 import type { SyncStore } from './sync-store';
+import { aboutRequest, type Logger } from '../logging/logger';
 
 // Follows acknowledged requests (PENDING at the head-end) until the head-end
 // completes or rejects them. Each is read with show by id, many at a time
@@ -19,7 +20,7 @@ export interface StatusPollerOptions {
   batchSize: number;
   /** show calls in flight per head-end. */
   concurrency: number;
-  log?: (message: string) => void;
+  logger?: Logger;
 }
 
 export interface PollStats {
@@ -81,7 +82,7 @@ export class StatusPoller {
     if (answer.kind !== 'ok') {
       stats.failed += 1;
       if (answer.errorClass === 'transient') link.noteFailure(answer.description);
-      else this.options.log?.(`status of request ${request.id}: ${answer.code}: ${answer.description}`);
+      else this.options.logger?.warn(`status: ${answer.code}: ${answer.description}`, aboutRequest(request));
       return;
     }
     link.noteReachable();
@@ -89,7 +90,7 @@ export class StatusPoller {
     if (foreign !== null) {
       // An answer about a request we never sent changes nothing.
       stats.failed += 1;
-      this.options.log?.(`status of request ${request.id}: ignored an answer naming another request (${foreign})`);
+      this.options.logger?.warn(`status: ignored an answer naming another request (${foreign})`, aboutRequest(request));
       return;
     }
     const state = answer.data.life_cycle_state;
@@ -101,7 +102,7 @@ export class StatusPoller {
       this.events.emit(requestChanged(updated));
     } catch (error) {
       stats.failed += 1;
-      this.options.log?.(`status of request ${request.id}: ${(error as Error).message}`);
+      this.options.logger?.warn(`status: ${(error as Error).message}`, aboutRequest(request));
     }
   }
 }

@@ -19,6 +19,7 @@ import {
   tempDir,
   type Card,
 } from './testing/sync-fixtures';
+import { lineLogger } from '../logging/testing/line-logger';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -49,7 +50,7 @@ function engineFor(store: Store, headends: Partial<Record<'nagravision' | 'conax
     reconcileGraceMs: 2_000, // the clients' request timeout (sync-fixtures)
     retry: { backoff: { baseMs: 10, capMs: 50 }, authRetryMs: 50 },
     breaker: { failureThreshold: 3, openBackoff: { baseMs: 20, capMs: 100 } },
-    log: (m) => logs.push(m),
+    logger: lineLogger(logs),
     ...extra,
   });
   const events: SyncEvent[] = [];

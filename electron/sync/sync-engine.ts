@@ -9,6 +9,7 @@ import { DEFAULT_RETRY, type RetryOptions } from './retry-policy';
 import { StatusPoller } from './status-poller';
 import { SyncEvents, type SyncListener, type SyncEngineStatus } from './sync-events';
 import type { SyncStore } from './sync-store';
+import type { Logger } from '../logging/logger';
 
 // The sync engine: one loop that, pass after pass, checks each head-end,
 // settles unknown outcomes, sends what is due, follows acknowledged requests
@@ -40,8 +41,8 @@ export interface SyncEngineOptions {
   retry?: RetryOptions;
   breaker?: CircuitBreakerOptions;
   now?: () => number;
-  /** Diagnostics; messages never hold a secret. */
-  log?: (message: string) => void;
+  /** Diagnostics (redacted by the logger: a declared secret never reaches its sink). */
+  logger?: Logger;
 }
 
 export class SyncEngine {
@@ -61,7 +62,7 @@ export class SyncEngine {
 
   constructor(private readonly options: SyncEngineOptions) {
     this.now = options.now ?? Date.now;
-    this.events = new SyncEvents((error) => options.log?.(`a sync listener failed: ${String(error)}`));
+    this.events = new SyncEvents((error) => options.logger?.error(`a sync listener failed: ${String(error)}`));
     for (const [provider, client] of Object.entries(options.headends) as [Provider, HeadendClient][]) {
       this.links.set(provider, new HeadendLink(provider, client, this.now, options.breaker ?? DEFAULT_BREAKER_OPTIONS));
     }
@@ -75,16 +76,16 @@ export class SyncEngine {
       claimBatch: options.claimBatch ?? Math.max(maxInFlight * 2, 64),
       retry,
       now: this.now,
-      log: options.log,
+      logger: options.logger,
     });
     this.reconciler = new Reconciler(options.store, this.links, this.events, {
       graceMs,
       pageSize: options.reconcilePageSize ?? 1000,
       maxPerPass: 5_000,
       now: this.now,
-      log: options.log,
+      logger: options.logger,
     });
-    this.poller = new StatusPoller(options.store, this.links, this.events, { batchSize: 500, concurrency: maxInFlight, log: options.log });
+    this.poller = new StatusPoller(options.store, this.links, this.events, { batchSize: 500, concurrency: maxInFlight, logger: options.logger });
   }
 
   onChange(listener: SyncListener): () => void {
@@ -153,7 +154,7 @@ export class SyncEngine {
   private async runPass(): Promise<void> {
     while (this.pass) await this.pass.catch(() => undefined);
     this.pass = this.onePass()
-      .catch((error: unknown) => this.options.log?.(`sync pass failed: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) => this.options.logger?.error(`sync pass failed: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => {
         this.pass = null;
       });
@@ -166,7 +167,7 @@ export class SyncEngine {
     // nothing is in flight now: a SENDING left behind (a crash, or markUnknown
     // failing after a lost answer) is an unknown outcome, to be reconciled.
     const recovered = this.options.store.recoverInterruptedSends?.() ?? 0;
-    if (recovered > 0) this.options.log?.(`${recovered} requests left SENDING are now UNKNOWN (to be looked up, never resent blindly)`);
+    if (recovered > 0) this.options.logger?.warn(`${recovered} requests left SENDING are now UNKNOWN (to be looked up, never resent blindly)`);
     await this.checkLinks();
     const reconciled = await this.reconciler.run();
     const sent = await this.dispatcher.drain();
@@ -203,7 +204,7 @@ export class SyncEngine {
     if (now - this.lastCatalog < (catalog.intervalMs ?? 5 * 60_000)) return;
     this.lastCatalog = now;
     const stats = await syncCatalog(catalog.fetch, store as CatalogStore, { pageSize: catalog.pageSize ?? 1000 });
-    for (const error of stats.errors) this.options.log?.(`catalog sync: ${error}`);
+    for (const error of stats.errors) this.options.logger?.warn(`catalog sync: ${error}`);
   }
 
   private emitStatus(force: boolean): void {

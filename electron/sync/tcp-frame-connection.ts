@@ -2,6 +2,7 @@ import net from 'node:net';
 import { encodeFrame, FrameDecoder, DEFAULT_MAX_FRAME_BYTES } from '../protocol/frame-codec';
 import { fullJitterDelay, type BackoffOptions } from './backoff';
 import { TransportError } from './headend-client';
+import type { Logger } from '../logging/logger';
 
 // One persistent TCP connection carrying length-prefixed JSON frames
 // (docs/protocol.md): requests are pipelined up to a window, each tagged with a
@@ -28,7 +29,7 @@ export interface TcpFrameConnectionOptions {
   /** Reconnect by itself after a loss (default true). */
   autoReconnect?: boolean;
   maxFrameBytes?: number;
-  log?: (level: 'info' | 'warn', message: string) => void;
+  logger?: Logger;
 }
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'closed';
@@ -74,7 +75,7 @@ export class TcpFrameConnection {
   private lastError: string | null = null;
   private flushScheduled = false;
   private readonly listeners = new Set<(state: ConnectionState, reason: string | null) => void>();
-  private readonly o: Required<Omit<TcpFrameConnectionOptions, 'log'>> & Pick<TcpFrameConnectionOptions, 'log'>;
+  private readonly o: Required<Omit<TcpFrameConnectionOptions, 'logger'>> & Pick<TcpFrameConnectionOptions, 'logger'>;
 
   constructor(options: TcpFrameConnectionOptions) {
     this.o = {
@@ -192,7 +193,7 @@ export class TcpFrameConnection {
       this.lastError = null;
       this.lastReceivedAt = Date.now();
       this.startHeartbeat(socket);
-      this.o.log?.('info', `connected to ${this.o.host}:${this.o.port}`);
+      this.o.logger?.info(`connected to ${this.o.host}:${this.o.port}`);
       this.emit(null);
       this.flush();
     });
@@ -229,7 +230,7 @@ export class TcpFrameConnection {
     if (!pending) {
       // An answer to a request that already timed out: its outcome is settled
       // as unknown and will be reconciled, so the late answer is only noted.
-      this.o.log?.('warn', `answer with sequence_number ${seq} matches no request in flight (late or stray); ignored`);
+      this.o.logger?.warn(`answer with sequence_number ${seq} matches no request in flight (late or stray); ignored`);
       return;
     }
     this.inFlight.delete(seq);
@@ -343,7 +344,7 @@ export class TcpFrameConnection {
     const delay = fullJitterDelay(this.failedConnects, this.o.reconnectBackoff);
     this.nextConnectAt = Date.now() + delay;
     this.state = 'idle';
-    this.o.log?.('warn', `connection to ${this.o.host}:${this.o.port} lost: ${reason}; reconnecting in ${delay} ms`);
+    this.o.logger?.warn(`connection to ${this.o.host}:${this.o.port} lost: ${reason}; reconnecting in ${delay} ms`);
     this.emit(reason);
     if (this.o.autoReconnect) {
       this.reconnectTimer = setTimeout(() => {

@@ -9,6 +9,7 @@ import { SyncEngine } from './sync-engine';
 import { SyncEvents } from './sync-events';
 import { ScriptedHeadend } from './testing/scripted-headend';
 import { nagravisionInput, tempDir } from './testing/sync-fixtures';
+import { lineLogger } from '../logging/testing/line-logger';
 
 // Unknown outcomes, never resent blindly (the head-end does not deduplicate).
 // A lookup proves a request absent only when the head-end's records can show
@@ -40,7 +41,7 @@ function setup(graceMs = 0) {
   const retry = { backoff: { baseMs: 100, capMs: 1_000 }, authRetryMs: 1_000, random: () => 1 };
   const dispatcher = new Dispatcher(store, links, events, { maxInFlightPerHeadend: 3, claimBatch: 4, retry, now });
   const logs: string[] = [];
-  const reconciler = new Reconciler(store, links, events, { graceMs, pageSize: 1000, maxPerPass: 1000, now, log: (m) => logs.push(m) });
+  const reconciler = new Reconciler(store, links, events, { graceMs, pageSize: 1000, maxPerPass: 1000, now, logger: lineLogger(logs) });
   return { store, headend, dispatcher, reconciler, logs, clock, links, events, now, file };
 }
 
