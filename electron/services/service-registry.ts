@@ -1,4 +1,4 @@
-import { isCommandChannel, isEventChannel, type CommandChannel, type EventChannel } from '../../shared/ipc/channels';
+import { isCommandChannel, type CommandChannel, type EventChannel } from '../../shared/ipc/channels';
 import {
   parseCommandInput,
   parseCommandOutput,
@@ -64,10 +64,6 @@ export class ServiceRegistry {
   async dispatch(channel: string, rawInput: unknown): Promise<IpcResult<unknown>> {
     if (!isCommandChannel(channel)) return fail('UNKNOWN_CHANNEL', `unknown channel ${channel.slice(0, 64)}`);
     return this.run(channel, rawInput);
-  }
-
-  isEventChannel(name: string): name is EventChannel {
-    return isEventChannel(name);
   }
 
   private async run<C extends CommandChannel>(channel: C, rawInput: unknown): Promise<IpcResult<CommandOutput<C>>> {

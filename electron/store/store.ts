@@ -86,7 +86,7 @@
  *   Secrets (passwords, tokens) are stored here ONLY as ciphertext produced by
  *   the shell's safeStorage (base64); never hand the store a secret in clear.
  * backup(keep?) → online backup into <file>.backups/ (also taken before each migration; backups.ts restores).
- * verifyAudit() → the whole hash chain checked; exportAudit('csv' | 'json') → the history with its chain.
+ * verifyAudit() → the whole hash chain checked (scripts/audit-verify.ts also exports it with its chain).
  * integrityCheck() → ['ok'] when sound.  close(): closes (checkpoints the WAL) and frees the lock.
  */
 import type { CatalogKind, CatalogRows, StoredCatalogRow } from '../../shared/domain/catalog';
@@ -97,7 +97,7 @@ import { CardKeyResolver, type CardKind } from './card-key';
 import * as catalog from './catalog';
 import { enqueue, type EnqueueInput, type EnqueueOptions, type EnqueueResult } from './enqueue';
 import type Database from 'better-sqlite3';
-import { chainTail, exportAudit, verifyAuditChain, type AuditReport, type ChainAnchor } from './audit-chain';
+import { chainTail, verifyAuditChain, type AuditReport, type ChainAnchor } from './audit-chain';
 import { StoreDamagedError, StoreInputError } from './errors';
 import { checkBeforeOpen, readMarker, storeIdOf, writeMarker } from './store-marker';
 import { backupBeforeMigration, DEFAULT_BACKUPS_KEPT, nextBackupFile, rotateBackups } from './backups';
@@ -357,10 +357,6 @@ export class Store {
   /** The whole history's hash chain checked (audit-chain.ts). */
   verifyAudit(): AuditReport {
     return verifyAuditChain(this.ctx.db, { anchor: this.anchor });
-  }
-  /** The history with its chain, CSV or JSON, piece by piece. */
-  exportAudit(format: 'csv' | 'json'): Generator<string> {
-    return exportAudit(this.ctx.db, format);
   }
 
   /** PRAGMA integrity_check: ['ok'] when the file is sound. */

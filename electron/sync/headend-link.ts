@@ -89,10 +89,6 @@ export class HeadendLink {
     this.nextRetryAt = null;
   }
 
-  setNextRetryAt(at: number | null): void {
-    this.nextRetryAt = at;
-  }
-
   status(): HeadendStatus {
     return {
       connected: this.online && this.client.connected,

@@ -71,10 +71,6 @@ export class HeadendSession {
     return this.logins;
   }
 
-  get hasToken(): boolean {
-    return this.current !== null;
-  }
-
   /** A usable token, logging in once for all concurrent callers when needed. */
   async token(): Promise<string> {
     const current = this.current;

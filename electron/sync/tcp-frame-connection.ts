@@ -105,10 +105,6 @@ export class TcpFrameConnection {
     return this.o.requestTimeoutMs;
   }
 
-  get inFlightCount(): number {
-    return this.inFlight.size;
-  }
-
   onStateChange(listener: (state: ConnectionState, reason: string | null) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
