@@ -28,7 +28,7 @@ import {
   conaxClient,
   conaxInput,
   nagravisionClient,
-  type Endpoints,
+  type SandboxEndpoints,
   nagravisionInput,
   sandboxCards,
   tempDir,
@@ -82,11 +82,11 @@ async function pool(count: number, width: number, job: (i: number) => Promise<vo
 }
 
 /** The sandbox as its own process; resolves with where it listens. */
-async function sandboxProcess(dataDir: string, seedSize: string): Promise<{ endpoints: Endpoints; child: ChildProcess }> {
+async function sandboxProcess(dataDir: string, seedSize: string): Promise<{ endpoints: SandboxEndpoints; child: ChildProcess }> {
   const cli = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../electron/headend/headend-cli.ts');
   const child = spawn(process.execPath, ['--import', 'tsx', cli, '--seed-size', seedSize, '--data-dir', dataDir, '--processing-delay-ms', '3600000'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
-  const endpoints = await new Promise<Endpoints>((resolve, reject) => {
+  const endpoints = await new Promise<SandboxEndpoints>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`sandbox did not start within 60 s: ${out}`)), 60_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
@@ -224,7 +224,7 @@ async function rawHttpEcho(port: number, body: Record<string, unknown>): Promise
   return result;
 }
 
-async function engineDrain(endpoints: Endpoints, cards: Card[], provider: 'nagravision' | 'conax'): Promise<{ rate: number; ms: number }> {
+async function engineDrain(endpoints: SandboxEndpoints, cards: Card[], provider: 'nagravision' | 'conax'): Promise<{ rate: number; ms: number }> {
   const dir = tempDir();
   const store = openStore(path.join(dir, 'bench.sqlite'));
   const client: HeadendClient = provider === 'nagravision' ? nagravisionClient(endpoints, { maxInFlight: WINDOW, requestTimeoutMs: 30_000 }) : conaxClient(endpoints, 30_000);
@@ -255,7 +255,7 @@ async function engineDrain(endpoints: Endpoints, cards: Card[], provider: 'nagra
   }
 }
 
-async function printEngineDrains(endpoints: Endpoints, cards: Card[], bare: { tcp?: number; http?: number }): Promise<void> {
+async function printEngineDrains(endpoints: SandboxEndpoints, cards: Card[], bare: { tcp?: number; http?: number }): Promise<void> {
   const tcp = await engineDrain(endpoints, cards, 'nagravision');
   const overHttp = await engineDrain(endpoints, cards, 'conax');
   const what = `${size.engine.toLocaleString('en-US')} queued over ${cards.length.toLocaleString('en-US')} cards`;

@@ -1,5 +1,6 @@
 // Reads and changes the catalog and card state. Every change bumps the item's
 // revision and updated_date so the catalog export can serve "what changed".
+import type { CatalogKind } from '../../shared/domain/catalog';
 import { formatLocalDateTime } from '../../shared/domain/dates';
 import { nextRevision, prepared, type Db } from './headend-db';
 
@@ -50,9 +51,6 @@ export interface CardMessageRow {
   request_number: string;
   shown_date: string;
 }
-
-export const CATALOG_KINDS = ['subscriptions', 'smartcards', 'stbs', 'services'] as const;
-export type CatalogKind = (typeof CATALOG_KINDS)[number];
 
 type Identifier = Record<string, unknown>;
 const ITEM_KEYS = ['id', 'serial_number', 'alternative_code'] as const;

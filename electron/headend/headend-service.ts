@@ -10,7 +10,8 @@ import { loginRequestSchema, releaseTokenRequestSchema } from '../../shared/doma
 import { findRequestDefinition, parseWireBody } from '../../shared/domain/request-catalog';
 import { NAGRAVISION_TYPES, type Provider } from '../../shared/domain/request-types';
 import type { Session, TokenStore } from './auth-tokens';
-import { CATALOG_KINDS, type CatalogKind, type CatalogRepo } from './catalog-repo';
+import { CATALOG_KINDS, type CatalogKind } from '../../shared/domain/catalog';
+import type { CatalogRepo } from './catalog-repo';
 import { fail, invalid, invalidField, ok, type Answer } from './envelope';
 import type { GroupCommit } from './group-commit';
 import { getMeta, type Db } from './headend-db';

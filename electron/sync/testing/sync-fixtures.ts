@@ -25,17 +25,17 @@ export interface Card {
   subscription_number: string;
 }
 
-export interface Endpoints {
+export interface SandboxEndpoints {
   tcpPort: number;
   baseUrl: string;
   destinationId: string;
 }
 
-export function endpointsOf(h: RunningHeadend): Endpoints {
+export function endpointsOf(h: RunningHeadend): SandboxEndpoints {
   return { tcpPort: h.tcpPort, baseUrl: h.baseUrl, destinationId: h.destinationId };
 }
 
-export function nagravisionClient(e: Endpoints, extra: Partial<TcpFrameConnectionOptions> = {}): NagravisionTcpClient {
+export function nagravisionClient(e: SandboxEndpoints, extra: Partial<TcpFrameConnectionOptions> = {}): NagravisionTcpClient {
   return new NagravisionTcpClient({
     host: '127.0.0.1',
     port: e.tcpPort,
@@ -51,7 +51,7 @@ export function nagravisionClient(e: Endpoints, extra: Partial<TcpFrameConnectio
   });
 }
 
-export function conaxClient(e: Endpoints, timeoutMs = 2_000): ConaxHttpClient {
+export function conaxClient(e: SandboxEndpoints, timeoutMs = 2_000): ConaxHttpClient {
   return new ConaxHttpClient({ baseUrl: e.baseUrl, credentials: SANDBOX_CREDENTIALS, timeoutMs, maxSockets: 32 });
 }
 
