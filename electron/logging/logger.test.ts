@@ -60,6 +60,13 @@ describe('the logger never lets a declared secret reach its sink', () => {
     expect(printed()).not.toMatch(/[ZYXW]q\d+x\d/);
   });
 
+  it('takes a quoted value whole, escaped quotes included', () => {
+    const { logger, records, printed } = collect();
+    logger.warn(String.raw`body {"password":"q\"uote-7788","unit":"U1"} and token='it\'s-5566'`);
+    expect(printed()).not.toMatch(/7788|5566/);
+    expect(records[0]!.message).toBe(`body {"password":${REDACTED},"unit":"U1"} and token=${REDACTED}`);
+  });
+
   it('leaves text that only mentions a secret field alone', () => {
     const { logger, records } = collect();
     logger.warn('PIN must be exactly 4 digits', { field: 'pin' });

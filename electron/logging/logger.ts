@@ -67,7 +67,7 @@ const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 // `pin: 1234`, `pin=1234`, `"pin":"1234"`, `'pin': '1 2'`: the name, an optional
 // closing quote, `:` or `=`, then a quoted value or a bare word.
 const SECRET_IN_TEXT = new RegExp(
-  `(\\b(?:${SECRET_FIELD_NAMES.map(escape).join('|')})\\b["']?\\s*[:=]\\s*)(?:"[^"]*"|'[^']*'|[^\\s"',;&}\\])]+)`,
+  `(\\b(?:${SECRET_FIELD_NAMES.map(escape).join('|')})\\b["']?\\s*[:=]\\s*)(?:"(?:[^"\\\\]|\\\\.)*"|'(?:[^'\\\\]|\\\\.)*'|[^\\s"',;&}\\])]+)`,
   'gi',
 );
 
