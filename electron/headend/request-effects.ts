@@ -53,7 +53,7 @@ export class RequestEffects {
         this.catalog.setPinState(this.cardOf(definition, params).id, effect.state);
         return { response: null };
       case 'query':
-        if (effect.answer === 'active_subscriptions') {
+        if (definition.answer === 'active_subscriptions') {
           const card = this.cardOf(definition, params);
           const services = this.catalog.entitlements(card.id).map((s) => ({ code: s.code, name: s.name, ca_id: s.ca_id }));
           return { response: { smartcard_ca_id: card.ca_id, services } };

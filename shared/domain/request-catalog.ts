@@ -25,8 +25,8 @@ export type CardEffect =
   /** pair-or-unpair: with stb_identifier pairs, without unpairs; create: a new pairing of the sets; extend: the sets join the card's pairing. */
   | { kind: 'pairing'; change: 'pair-or-unpair' | 'create' | 'extend' }
   | { kind: 'pin'; state: PinState }
-  /** Changes nothing; the head-end answers what it knows in `response`. */
-  | { kind: 'query'; answer: 'active_subscriptions' | 'pairing_status' }
+  /** Changes nothing; the head-end tells what it knows (see `answer`). */
+  | { kind: 'query' }
   /** Shows something on the subscriber's screen; changes no card fact. */
   | { kind: 'message'; message: 'fingerprint' | 'mail' | 'bark' | 'repeating_bark' };
 
@@ -45,7 +45,12 @@ export interface RequestDefinition {
   params: z.ZodType<Record<string, unknown>>;
   target: CardTarget;
   effect: CardEffect;
+  /** What a completed request tells, kept as its answer and shown on its card (query-answer.ts); absent: nothing. */
+  answer?: AnswerKind;
 }
+
+/** The kinds of answer a completed request may tell (query-answer.ts holds their schemas). */
+export type AnswerKind = 'active_subscriptions' | 'pairing_status' | 'fingerprint_displayed';
 
 /** A row whose target names a field its own params schema has (checked by the compiler). */
 const def = <const D extends RequestDefinition>(d: D & { target: { field: keyof z.input<D['params']> } }): D => d;
@@ -74,10 +79,10 @@ export const REQUEST_DEFINITIONS = [
   def({ provider: 'conax', method: 'add_to_existing_pairing', type: 'ADD_TO_EXISTING_PAIRING', processName: null, label: 'Add to existing pairing', documented: true, params: conax.addToExistingPairingParams, target: BY_CA_ID, effect: { kind: 'pairing', change: 'extend' } }),
   def({ provider: 'conax', method: 'update_ca_pin_to_default_value', type: 'UPDATE_CA_PIN_TO_DEFAULT_VALUE', processName: null, label: 'Reset PIN to default', documented: true, params: conax.updateCaPinToDefaultValueParams, target: BY_CA_ID, effect: { kind: 'pin', state: 'default' } }),
   def({ provider: 'conax', method: 'update_ca_pin_to_given_value', type: 'UPDATE_CA_PIN_TO_GIVEN_VALUE', processName: null, label: 'Set PIN', documented: true, params: conax.updateCaPinToGivenValueParams, target: BY_CA_ID, effect: { kind: 'pin', state: 'custom' } }),
-  def({ provider: 'conax', method: 'get_active_subscriptions', type: 'GET_ACTIVE_SUBSCRIPTIONS', processName: null, label: 'Query active subscriptions', documented: false, params: conax.getActiveSubscriptionsParams, target: BY_CARD, effect: { kind: 'query', answer: 'active_subscriptions' } }),
-  def({ provider: 'conax', method: 'get_pairing_status_for_card', type: 'GET_PAIRING_STATUS_FOR_CARD', processName: null, label: 'Query pairing of card', documented: false, params: conax.getPairingStatusForCardParams, target: BY_CARD, effect: { kind: 'query', answer: 'pairing_status' } }),
-  def({ provider: 'conax', method: 'get_pairing_status_for_pairing_module', type: 'GET_PAIRING_STATUS_FOR_PAIRING_MODULE', processName: null, label: 'Query pairing of STB', documented: false, params: conax.getPairingStatusForPairingModuleParams, target: BY_STB, effect: { kind: 'query', answer: 'pairing_status' } }),
-  def({ provider: 'conax', method: 'display_fingerprint', type: 'DISPLAY_FINGERPRINT', processName: null, label: 'Display fingerprint', documented: false, params: conax.displayFingerprintParams, target: BY_CARD, effect: { kind: 'message', message: 'fingerprint' } }),
+  def({ provider: 'conax', method: 'get_active_subscriptions', type: 'GET_ACTIVE_SUBSCRIPTIONS', processName: null, label: 'Query active subscriptions', documented: false, params: conax.getActiveSubscriptionsParams, target: BY_CARD, effect: { kind: 'query' }, answer: 'active_subscriptions' }),
+  def({ provider: 'conax', method: 'get_pairing_status_for_card', type: 'GET_PAIRING_STATUS_FOR_CARD', processName: null, label: 'Query pairing of card', documented: false, params: conax.getPairingStatusForCardParams, target: BY_CARD, effect: { kind: 'query' }, answer: 'pairing_status' }),
+  def({ provider: 'conax', method: 'get_pairing_status_for_pairing_module', type: 'GET_PAIRING_STATUS_FOR_PAIRING_MODULE', processName: null, label: 'Query pairing of STB', documented: false, params: conax.getPairingStatusForPairingModuleParams, target: BY_STB, effect: { kind: 'query' }, answer: 'pairing_status' }),
+  def({ provider: 'conax', method: 'display_fingerprint', type: 'DISPLAY_FINGERPRINT', processName: null, label: 'Display fingerprint', documented: false, params: conax.displayFingerprintParams, target: BY_CARD, effect: { kind: 'message', message: 'fingerprint' }, answer: 'fingerprint_displayed' }),
   def({ provider: 'conax', method: 'send_mail_message_to_client', type: 'SEND_MAIL_MESSAGE_TO_CLIENT', processName: null, label: 'Send mail message', documented: false, params: conax.sendMailMessageToClientParams, target: BY_CARD, effect: { kind: 'message', message: 'mail' } }),
   def({ provider: 'conax', method: 'send_bark_message_to_client', type: 'SEND_BARK_MESSAGE_TO_CLIENT', processName: null, label: 'Send bark message', documented: false, params: conax.sendBarkMessageToClientParams, target: BY_CARD, effect: { kind: 'message', message: 'bark' } }),
   def({ provider: 'conax', method: 'send_repeating_bark_message_to_client', type: 'SEND_REPEATING_BARK_MESSAGE_TO_CLIENT', processName: null, label: 'Send repeating bark message', documented: false, params: conax.sendRepeatingBarkMessageToClientParams, target: BY_CARD, effect: { kind: 'message', message: 'repeating_bark' } }),
