@@ -174,8 +174,10 @@ export function secretFieldsOf(definition: Pick<RequestDefinition, 'params'>): s
 }
 
 /** Whether a request's params have a secret field set (sealed, clear or already redacted): its wipe must reach the disk. */
-export function holdsSecret(request: { provider: string; method: string; params: Record<string, unknown> }): boolean {
-  const definition = findRequestDefinition(request.provider, request.method);
+export function holdsSecret(
+  request: { provider: string; method: string; params: Record<string, unknown> },
+  definition: Pick<RequestDefinition, 'params'> | undefined = findRequestDefinition(request.provider, request.method),
+): boolean {
   return definition !== undefined && secretFieldsOf(definition).some((name) => request.params[name] !== undefined);
 }
 
