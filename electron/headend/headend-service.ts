@@ -125,11 +125,11 @@ export class HeadendService {
             type: definition.type,
             priority: object.priority as string,
             due_ms: dueMs,
-            params: storableParams(params),
+            params: storableParams(definition, params),
             object,
           },
           transport,
-          cardRefs(params, catalog),
+          cardRefs(definition, params, catalog),
         );
         // process_immediately: processed in the same group, so the answer is the processed request
         return params.process_immediately === true ? processor.processNowNumber(number) : object;

@@ -1,10 +1,11 @@
 // What processing a request does to the card state, and why a head-end refuses
 // one. Every check runs before any change, and the caller runs this in a
 // transaction, so a refused request changes nothing.
-import {
-  DEFAULT_DISPLAY_DURATION_SECONDS,
-} from '../../shared/domain/conax-requests';
+import { DEFAULT_DISPLAY_DURATION_SECONDS } from '../../shared/domain/conax-requests';
+import { findRequestDefinition, requestKindOf, type CardEffect, type RequestDefinition } from '../../shared/domain/request-catalog';
+import { targetOf } from '../../shared/domain/request-fields';
 import type { CatalogRepo, SmartcardRow, StbRow, ServiceRow } from './catalog-repo';
+import { sandboxKindOf } from './sandbox-kinds';
 
 type Params = Record<string, unknown>;
 
@@ -37,80 +38,76 @@ const describe = (identifier: Params) =>
 export class RequestEffects {
   constructor(private readonly catalog: CatalogRepo) {}
 
-  apply(type: string, params: Params, requestNumber: string): EffectResult {
-    switch (type) {
-      case 'ADD_ENHANCED_LIST_OF_PRODUCTS':
-      case 'ADD_SUBSCRIPTIONS': {
-        const card = this.cardOf(params);
-        const services = this.services(params);
-        this.catalog.addEntitlements(card.id, services.map((s) => s.id));
+  /** Processes a stored request: what its kind's effect (request-catalog.ts) does to the head-end's cards. */
+  apply(request: { provider: string; method: string; type: string }, params: Params, requestNumber: string): EffectResult {
+    const definition = findRequestDefinition(request.provider, request.method);
+    if (!definition) throw new Rejection('FEATURE_NOT_AVAILABLE', `request type ${request.type} is not supported by this head-end`);
+    const effect: CardEffect = definition.effect;
+    switch (effect.kind) {
+      case 'products':
+        return effect.change === 'add' ? this.addProducts(definition, params) : this.cancelProducts(definition, params);
+      case 'pairing':
+        if (effect.change === 'pair-or-unpair') return this.pairNagravision(definition, params, requestNumber);
+        return effect.change === 'create' ? this.createPairing(params, requestNumber) : this.addToPairing(definition, params);
+      case 'pin':
+        this.catalog.setPinState(this.cardOf(definition, params).id, effect.state);
         return { response: null };
-      }
-      case 'CANCEL_LIST_OF_PRODUCTS':
-      case 'CANCEL_SUBSCRIPTIONS': {
-        const card = this.cardOf(params);
-        const services = this.services(params);
-        const held = new Set(this.catalog.entitlements(card.id).map((s) => s.id));
-        const missing = services.filter((s) => !held.has(s.id));
-        if (missing.length > 0) {
-          throw new Rejection(
-            'INPUT_VALIDATION_ERROR',
-            `smartcard ${card.serial_number} does not have service ${missing.map((s) => s.code).join(', ')}`,
-          );
+      case 'query':
+        if (definition.answer === 'active_subscriptions') {
+          const card = this.cardOf(definition, params);
+          const services = this.catalog.entitlements(card.id).map((s) => ({ code: s.code, name: s.name, ca_id: s.ca_id }));
+          return { response: { smartcard_ca_id: card.ca_id, services } };
         }
-        this.catalog.removeEntitlements(card.id, services.map((s) => s.id));
-        return { response: null };
-      }
-      case 'PAIR_SMARTCARD_AND_STB':
-        return this.pairNagravision(params, requestNumber);
-      case 'CREATE_PAIRING':
-        return this.createPairing(params, requestNumber);
-      case 'ADD_TO_EXISTING_PAIRING':
-        return this.addToPairing(params);
-      case 'UPDATE_CA_PIN_TO_DEFAULT_VALUE':
-        this.catalog.setPinState(this.cardOf(params).id, 'default');
-        return { response: null };
-      case 'UPDATE_CA_PIN_TO_GIVEN_VALUE':
-        this.catalog.setPinState(this.cardOf(params).id, 'custom');
-        return { response: null };
-      case 'CLEAR_CA_PIN':
-        this.catalog.setPinState(this.cardOf(params).id, 'cleared');
-        return { response: null };
-      case 'GET_ACTIVE_SUBSCRIPTIONS': {
-        const card = this.cardOf(params);
-        const services = this.catalog.entitlements(card.id).map((s) => ({ code: s.code, name: s.name, ca_id: s.ca_id }));
-        return { response: { smartcard_ca_id: card.ca_id, services } };
-      }
-      case 'GET_PAIRING_STATUS_FOR_CARD':
-        return { response: this.pairingStatus(this.cardOf(params).pairing_id) };
-      case 'GET_PAIRING_STATUS_FOR_PAIRING_MODULE': {
-        const stb = this.stbOf(params.stb_identifier as Params, 'stb_identifier');
-        return { response: this.pairingStatus(stb.pairing_id) };
-      }
-      case 'DISPLAY_FINGERPRINT':
-      case 'SEND_MAIL_MESSAGE_TO_CLIENT':
-      case 'SEND_BARK_MESSAGE_TO_CLIENT':
-      case 'SEND_REPEATING_BARK_MESSAGE_TO_CLIENT':
-        return this.showMessage(type, params, requestNumber);
-      default:
-        throw new Rejection('FEATURE_NOT_AVAILABLE', `request type ${type} is not supported by this head-end`);
+        return { response: this.pairingStatus(this.pairingOfTarget(definition, params)) };
+      case 'message':
+        return this.showMessage(definition, effect.message, params, requestNumber);
     }
   }
 
-  /** The request's card, checked: known, a smartcard, managed, of the named subscription. */
-  private cardOf(params: Params): SmartcardRow {
+  private addProducts(definition: RequestDefinition, params: Params): EffectResult {
+    const card = this.cardOf(definition, params);
+    const services = this.services(params);
+    this.catalog.addEntitlements(card.id, services.map((s) => s.id));
+    return { response: null };
+  }
+
+  private cancelProducts(definition: RequestDefinition, params: Params): EffectResult {
+    const card = this.cardOf(definition, params);
+    const services = this.services(params);
+    const held = new Set(this.catalog.entitlements(card.id).map((s) => s.id));
+    const missing = services.filter((s) => !held.has(s.id));
+    if (missing.length > 0) {
+      throw new Rejection(
+        'INPUT_VALIDATION_ERROR',
+        `smartcard ${card.serial_number} does not have service ${missing.map((s) => s.code).join(', ')}`,
+      );
+    }
+    this.catalog.removeEntitlements(card.id, services.map((s) => s.id));
+    return { response: null };
+  }
+
+  /** The pairing of the request's target: an STB's, or a card's. */
+  private pairingOfTarget(definition: RequestDefinition, params: Params): string | null {
+    const target = targetOf(definition, params);
+    if (target?.card === 'stb' && 'identifier' in target) return this.stbOf(target.identifier, definition.target.field).pairing_id;
+    return this.cardOf(definition, params).pairing_id;
+  }
+
+  /** The request's card (its kind's target), checked: known, a smartcard, managed, of the named subscription. */
+  private cardOf(definition: RequestDefinition, params: Params): SmartcardRow {
+    const target = targetOf(definition, params);
     let card: SmartcardRow | undefined;
     let named: string;
-    if (params.smartcard_identifier && typeof params.smartcard_identifier === 'object') {
-      const identifier = params.smartcard_identifier as Params;
-      named = describe(identifier);
-      card = this.catalog.smartcard(identifier);
-      if (!card && this.catalog.stb(identifier)) {
-        throw new Rejection('INPUT_VALIDATION_ERROR', `smartcard_identifier (${named}) names an STB, not a smartcard`);
+    if (target !== null && 'identifier' in target) {
+      named = describe(target.identifier);
+      card = this.catalog.smartcard(target.identifier);
+      if (!card && this.catalog.stb(target.identifier)) {
+        throw new Rejection('INPUT_VALIDATION_ERROR', `${definition.target.field} (${named}) names an STB, not a smartcard`);
       }
     } else {
-      named = `ca_id ${String(params.smartcard_ca_id)}`;
-      card = this.catalog.smartcardByCaId(String(params.smartcard_ca_id));
+      const caId = target === null ? 'undefined' : target.caId;
+      named = `ca_id ${caId}`;
+      card = this.catalog.smartcardByCaId(caId);
     }
     if (!card) throw new Rejection('CLIENT_NOT_FOUND', `smartcard (${named}) is not known to the head-end`);
     this.checkCard(card, params);
@@ -174,8 +171,8 @@ export class RequestEffects {
     }
   }
 
-  private pairNagravision(params: Params, requestNumber: string): EffectResult {
-    const card = this.cardOf(params);
+  private pairNagravision(definition: RequestDefinition, params: Params, requestNumber: string): EffectResult {
+    const card = this.cardOf(definition, params);
     if (!params.stb_identifier) {
       if (card.pairing_id === null) {
         throw new Rejection('INPUT_VALIDATION_ERROR', `smartcard ${card.serial_number} is not paired with any STB`);
@@ -219,10 +216,8 @@ export class RequestEffects {
     return { response: null };
   }
 
-  private addToPairing(params: Params): EffectResult {
-    const owner = this.catalog.smartcardByCaId(String(params.smartcard_ca_id));
-    if (!owner) throw new Rejection('CLIENT_NOT_FOUND', `smartcard (ca_id ${String(params.smartcard_ca_id)}) is not known to the head-end`);
-    this.checkCard(owner, params);
+  private addToPairing(definition: RequestDefinition, params: Params): EffectResult {
+    const owner = this.cardOf(definition, params);
     if (owner.pairing_id === null) {
       throw new Rejection('INPUT_VALIDATION_ERROR', `smartcard ${owner.serial_number} has no pairing to add to`);
     }
@@ -243,18 +238,11 @@ export class RequestEffects {
     };
   }
 
-  private showMessage(type: string, params: Params, requestNumber: string): EffectResult {
-    const card = this.cardOf(params);
-    const needsModernCard = type === 'DISPLAY_FINGERPRINT' || type === 'SEND_REPEATING_BARK_MESSAGE_TO_CLIENT';
-    if (needsModernCard && card.legacy === 1) {
-      throw new Rejection('FEATURE_NOT_AVAILABLE', `smartcard ${card.serial_number} does not support ${type}`);
+  private showMessage(definition: RequestDefinition, kind: Extract<CardEffect, { kind: 'message' }>['message'], params: Params, requestNumber: string): EffectResult {
+    const card = this.cardOf(definition, params);
+    if (sandboxKindOf(requestKindOf(definition)).legacyCards === 'refused' && card.legacy === 1) {
+      throw new Rejection('FEATURE_NOT_AVAILABLE', `smartcard ${card.serial_number} does not support ${definition.type}`);
     }
-    const kind = {
-      DISPLAY_FINGERPRINT: 'fingerprint',
-      SEND_MAIL_MESSAGE_TO_CLIENT: 'mail',
-      SEND_BARK_MESSAGE_TO_CLIENT: 'bark',
-      SEND_REPEATING_BARK_MESSAGE_TO_CLIENT: 'repeating_bark',
-    }[type]!;
     this.catalog.addMessage(card.id, {
       kind,
       message_text: typeof params.message_text === 'string' ? params.message_text : null,

@@ -5,35 +5,13 @@
 import crypto from 'node:crypto';
 import { UDF_FIELDS, DEFAULT_PRIORITY } from '../../shared/domain/common-fields';
 import { formatLocalDateTime, parseLocalDateTime } from '../../shared/domain/dates';
-import type { RequestDefinition } from '../../shared/domain/request-catalog';
+import { requestKindOf, type RequestDefinition } from '../../shared/domain/request-catalog';
+import { paramFieldsOf, targetOf, withoutSecrets } from '../../shared/domain/request-fields';
 import type { CatalogRepo, SmartcardRow } from './catalog-repo';
 import type { Session } from './auth-tokens';
+import { sandboxKindOf } from './sandbox-kinds';
 
 type Params = Record<string, unknown>;
-
-/** One element kind of parameters_set; '*' kinds repeat once per named item. */
-type ParamKind = 'blank' | 'dist' | 'stb_dist' | 'smartcard' | 'stb' | 'pin' | 'services*' | 'smartcards*' | 'stbs*';
-
-// Nagravision: the element order of the six seed examples, kept as the seed shows them.
-const NAGRA_TEMPLATES: Record<string, ParamKind[]> = {
-  ADD_ENHANCED_LIST_OF_PRODUCTS: ['services*', 'blank', 'dist', 'blank', 'smartcard'],
-  CANCEL_LIST_OF_PRODUCTS: ['blank', 'dist', 'blank', 'smartcard', 'services*'],
-  PAIR_SMARTCARD_AND_STB: ['dist', 'smartcard', 'stb_dist', 'blank', 'stb'],
-  UPDATE_CA_PIN_TO_DEFAULT_VALUE: ['dist', 'blank', 'blank', 'smartcard'],
-  UPDATE_CA_PIN_TO_GIVEN_VALUE: ['blank', 'dist', 'blank', 'pin', 'smartcard'],
-  CLEAR_CA_PIN: ['blank', 'smartcard', 'blank', 'dist'],
-};
-// Conax: the seed shows no answer; ours carry the same kinds of elements.
-const CONAX_TEMPLATES: Record<string, ParamKind[]> = {
-  ADD_SUBSCRIPTIONS: ['dist', 'smartcard', 'services*'],
-  CANCEL_SUBSCRIPTIONS: ['dist', 'smartcard', 'services*'],
-  CREATE_PAIRING: ['dist', 'smartcards*', 'stbs*'],
-  ADD_TO_EXISTING_PAIRING: ['dist', 'smartcard', 'smartcards*', 'stbs*'],
-  UPDATE_CA_PIN_TO_DEFAULT_VALUE: ['dist', 'smartcard'],
-  UPDATE_CA_PIN_TO_GIVEN_VALUE: ['dist', 'pin', 'smartcard'],
-  GET_PAIRING_STATUS_FOR_PAIRING_MODULE: ['dist', 'stb'],
-};
-const CONAX_DEFAULT_TEMPLATE: ParamKind[] = ['dist', 'smartcard'];
 
 /** Ids drawn per call to the system's random source; one call then serves this many ids. */
 const IDS_PER_DRAW = 256;
@@ -63,22 +41,20 @@ function unitId(unit: string): string {
 }
 
 /**
- * The params as stored: without the PIN and without anything derived from it.
- * The sandbox never checks PINs (only the card's pin_state changes), and a hash
- * of a 4-digit PIN is reversed by 10,000 guesses, so it would be the PIN in clear.
+ * The params as stored: without their secrets (the PIN) and without anything
+ * derived from them. The sandbox never checks PINs (only the card's pin_state
+ * changes), and a hash of a 4-digit PIN is reversed by 10,000 guesses, so it
+ * would be the PIN in clear.
  */
-export function storableParams(params: Params): Params {
-  const { pin: _pin, ...rest } = params;
-  return rest;
+export function storableParams(definition: RequestDefinition, params: Params): Params {
+  return withoutSecrets(definition, params);
 }
 
-/** The card a request is about (for the received log and effects); CA id or identifier. */
-export function resolveCard(params: Params, catalog: CatalogRepo): SmartcardRow | undefined {
-  if (params.smartcard_identifier && typeof params.smartcard_identifier === 'object') {
-    return catalog.smartcard(params.smartcard_identifier as Params);
-  }
-  if (typeof params.smartcard_ca_id === 'string') return catalog.smartcardByCaId(params.smartcard_ca_id);
-  return undefined;
+/** The smartcard a request acts on (its kind's target), if the catalog knows it. */
+export function resolveCard(definition: RequestDefinition, params: Params, catalog: CatalogRepo): SmartcardRow | undefined {
+  const target = targetOf(definition, params);
+  if (target === null || target.card !== 'smartcard') return undefined;
+  return 'caId' in target ? catalog.smartcardByCaId(target.caId) : catalog.smartcard(target.identifier);
 }
 
 export interface CardRef {
@@ -87,21 +63,21 @@ export interface CardRef {
   ref: string;
 }
 
-/** Every card a request names, in the order it names them. */
-export function cardRefs(params: Params, catalog: CatalogRepo): CardRef[] {
+/** Every card a request names (each field that picks from the smartcards), in the order it names them. */
+export function cardRefs(definition: RequestDefinition, params: Params, catalog: CatalogRepo): CardRef[] {
   const refs: CardRef[] = [];
   const byIdentifier = (identifier: Params) => {
     const value = Object.entries(identifier).find(([k, v]) => k !== 'ca_id' && typeof v === 'string')?.[1];
     const card = catalog.smartcard(identifier) ?? (typeof identifier.ca_id === 'string' ? catalog.smartcardByCaId(identifier.ca_id) : undefined);
     refs.push({ card, ref: String(value ?? identifier.ca_id) });
   };
-  if (params.smartcard_identifier && typeof params.smartcard_identifier === 'object') {
-    byIdentifier(params.smartcard_identifier as Params);
+  for (const field of paramFieldsOf(definition)) {
+    if (field.catalog !== 'smartcards') continue;
+    const value = params[field.name];
+    if (typeof value === 'string') refs.push({ card: catalog.smartcardByCaId(value), ref: value });
+    else if (Array.isArray(value)) for (const e of value) byIdentifier(e as Params);
+    else if (value !== null && typeof value === 'object') byIdentifier(value as Params);
   }
-  if (typeof params.smartcard_ca_id === 'string') {
-    refs.push({ card: catalog.smartcardByCaId(params.smartcard_ca_id), ref: params.smartcard_ca_id });
-  }
-  if (Array.isArray(params.smartcard_set)) for (const e of params.smartcard_set) byIdentifier(e as Params);
   return refs;
 }
 
@@ -170,11 +146,11 @@ export function buildPendingRequest(input: CreationInput): { object: Params; due
 }
 
 function parametersSet(definition: RequestDefinition, params: Params, catalog: CatalogRepo, distributorId: string) {
-  const template =
-    definition.provider === 'nagravision'
-      ? NAGRA_TEMPLATES[definition.type]!
-      : (CONAX_TEMPLATES[definition.type] ?? CONAX_DEFAULT_TEMPLATE);
-  const card = resolveCard(params, catalog);
+  const template = sandboxKindOf(requestKindOf(definition)).parameters;
+  const card = resolveCard(definition, params, catalog);
+  const target = targetOf(definition, params);
+  // A card the catalog does not know is still named by the CA id the request gave, if it gave one.
+  const namedCaId = target !== null && 'caId' in target ? target.caId : null;
   const stb = params.stb_identifier ? catalog.stb(params.stb_identifier as Params) : undefined;
   const services: Params[] = Array.isArray(params.services_set)
     ? (params.services_set as { service_identifier: Params }[]).map((s) => s.service_identifier)
@@ -198,13 +174,13 @@ function parametersSet(definition: RequestDefinition, params: Params, catalog: C
         push({ stb_sub_provisioning_distributor_id: distributorId });
         break;
       case 'smartcard':
-        push({ smartcard_ca_id: card?.ca_id ?? (typeof params.smartcard_ca_id === 'string' ? params.smartcard_ca_id : null) });
+        push({ smartcard_ca_id: card?.ca_id ?? namedCaId });
         break;
       case 'stb':
         push({ stb_ca_id: stb?.ca_id ?? null });
         break;
-      case 'pin':
-        // The PIN is never echoed.
+      case 'secret':
+        // A secret (the PIN) is never echoed.
         push({ ca_pin: null });
         break;
       case 'services*':

@@ -98,7 +98,7 @@ export class RequestProcessor {
     }
     try {
       this.db.transaction(() => {
-        const { response } = this.effects.apply(r.type, r.params, String(r.number));
+        const { response } = this.effects.apply(r, r.params, String(r.number));
         finish({
           life_cycle_state: 'COMPLETED',
           reference_number: `REF${String(r.number).padStart(10, '0')}`,

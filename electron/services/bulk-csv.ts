@@ -1,5 +1,6 @@
 import Papa from 'papaparse';
-import { findRequestDefinition, REQUEST_DEFINITIONS } from '../../shared/domain/request-catalog';
+import { findRequestDefinition } from '../../shared/domain/request-catalog';
+import { ALL_PARAM_FIELDS, preferredKey } from '../../shared/domain/request-fields';
 import { fieldErrors, type FieldError } from '../../shared/domain/validation';
 import { CLIENT_UUID_UDF, reservedUdfProblem } from '../../shared/domain/client-uuid';
 
@@ -10,7 +11,8 @@ import { CLIENT_UUID_UDF, reservedUdfProblem } from '../../shared/domain/client-
 //   services_set / smartcard_set / stb_set   entries separated by ";", an entry's keys by "|":
 //                                            "code:Gold;code:Silver", "serial_number:SC1|ca_id:0001;serial_number:SC2"
 // Empty cells are absent fields. Rows are validated with the method's params
-// schema, exactly like Compose.
+// schema, exactly like Compose; how a cell is read follows from its field's
+// shape, as the shared field reader reads the schemas (request-fields.ts).
 
 export interface CsvRow {
   /** 1-based line in the file; the header is line 1. */
@@ -26,19 +28,7 @@ export interface ParsedCsv {
   fileErrors: string[];
 }
 
-const SET_FIELDS = new Set(['services_set', 'smartcard_set', 'stb_set']);
-const BOOLEAN_FIELDS = new Set(['process_immediately']);
-const NUMBER_FIELDS = new Set(['display_duration', 'repetition_interval', 'number_of_repetitions', 'udf_float_1', 'udf_float_2', 'udf_float_3', 'udf_float_4']);
-
-function topLevelFields(): Set<string> {
-  const names = new Set<string>();
-  for (const d of REQUEST_DEFINITIONS) {
-    const shape = (d.params as unknown as { shape?: Record<string, unknown> }).shape;
-    if (shape) Object.keys(shape).forEach((k) => names.add(k));
-  }
-  return names;
-}
-const KNOWN_FIELDS = topLevelFields();
+const isSet = (field: string) => ['identifier-list', 'services'].includes(ALL_PARAM_FIELDS.get(field)?.shape ?? '');
 
 function parseSet(field: string, cell: string): unknown[] {
   return cell
@@ -49,11 +39,11 @@ function parseSet(field: string, cell: string): unknown[] {
       const identifier: Record<string, string> = {};
       for (const pair of entry.split('|')) {
         const colon = pair.indexOf(':');
-        // A bare value names the entry by its first identifier key.
-        const key = colon < 0 ? (field === 'services_set' ? 'code' : 'serial_number') : pair.slice(0, colon).trim();
+        // A bare value names the entry by the key operators usually have (a service's code, a card's serial number).
+        const key = colon < 0 ? preferredKey(ALL_PARAM_FIELDS.get(field)?.keys) : pair.slice(0, colon).trim();
         identifier[key] = (colon < 0 ? pair : pair.slice(colon + 1)).trim();
       }
-      return field === 'services_set' ? { service_identifier: identifier } : identifier;
+      return ALL_PARAM_FIELDS.get(field)?.shape === 'services' ? { service_identifier: identifier } : identifier;
     });
 }
 
@@ -77,8 +67,8 @@ export function checkHeaders(headers: readonly string[]): string[] {
   for (const header of headers) {
     if (header === 'provider' || header === 'method') continue;
     const top = header.split('.')[0]!;
-    if (!KNOWN_FIELDS.has(top)) errors.push(`unknown column "${header}"`);
-    else if (header.includes('.') && SET_FIELDS.has(top)) errors.push(`column "${header}": write ${top} as one column`);
+    if (!ALL_PARAM_FIELDS.has(top)) errors.push(`unknown column "${header}"`);
+    else if (header.includes('.') && isSet(top)) errors.push(`column "${header}": write ${top} as one column`);
   }
   const duplicates = headers.filter((h, i) => headers.indexOf(h) !== i);
   if (duplicates.length > 0) errors.push(`duplicate column(s): ${[...new Set(duplicates)].join(', ')}`);
@@ -97,10 +87,13 @@ export function rowToBody(record: Record<string, string>): Record<string, unknow
       const target = current !== null && typeof current === 'object' ? (current as Record<string, unknown>) : {};
       target[key] = cell;
       body[top] = target;
-    } else if (SET_FIELDS.has(top)) body[top] = parseSet(top, cell);
-    else if (BOOLEAN_FIELDS.has(top)) body[top] = parseBoolean(cell);
-    else if (NUMBER_FIELDS.has(top)) body[top] = parseNumber(cell);
-    else body[top] = cell;
+    } else {
+      const shape = ALL_PARAM_FIELDS.get(top)?.shape;
+      if (isSet(top)) body[top] = parseSet(top, cell);
+      else if (shape === 'boolean') body[top] = parseBoolean(cell);
+      else if (shape === 'number') body[top] = parseNumber(cell);
+      else body[top] = cell;
+    }
   }
   return body;
 }

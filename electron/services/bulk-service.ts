@@ -21,8 +21,9 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Record<strin
 }
 
 /** The card a row names, as written (the confirmation counts distinct cards). */
-function cardNameOf(params: Record<string, unknown>): string {
-  const card = cardIdentityOf(params);
+function cardNameOf(row: { provider: string; method: string; params: Record<string, unknown> }): string {
+  const definition = findRequestDefinition(row.provider, row.method);
+  const card = definition ? cardIdentityOf(definition, row.params) : null;
   return card ? `${card.kind}:${card.field}:${card.value}` : 'none';
 }
 const MAX_ERROR_ROWS = 5000;
@@ -57,7 +58,7 @@ export class BulkService {
         .map((r) => ({ line: r.line, provider: r.provider, method: r.method, errors: r.errors })),
       fileErrors,
       byType: countBy(validRows, (r) => findRequestDefinition(r.provider, r.method)?.type ?? r.method),
-      cards: new Set(validRows.map((r) => cardNameOf(r.params))).size,
+      cards: new Set(validRows.map(cardNameOf)).size,
     };
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LocalRequest } from '../../shared/domain/local-request';
+import { findRequestDefinition, type RequestKind } from '../../shared/domain/request-catalog';
 import type { QueryResult } from '../../shared/ipc/request-schemas';
 import { cardFacts, type CardCatalogFacts } from './card-facts';
 
@@ -7,8 +8,9 @@ import { cardFacts, type CardCatalogFacts } from './card-facts';
 
 const catalog: CardCatalogFacts = { updated_at: 1000, entitlements: ['Bronze'], pairing: { pairing_id: 'PAIR-1' }, paired_stb_id: null, pin_state: 'default' };
 
-function completed(id: number, type: string, finishedAt: number, params: Record<string, unknown>): LocalRequest {
-  return { id, type, local_state: 'COMPLETED', finished_at: finishedAt, params } as unknown as LocalRequest;
+function completed(id: number, kind: RequestKind, finishedAt: number, params: Record<string, unknown>): LocalRequest {
+  const definition = findRequestDefinition(...(kind.split('/') as [string, string]))!;
+  return { id, provider: definition.provider, method: definition.method, type: definition.type, local_state: 'COMPLETED', finished_at: finishedAt, params } as unknown as LocalRequest;
 }
 
 const activeAnswer = (id: number, at: number, codes: string[]): QueryResult => ({
@@ -36,17 +38,17 @@ describe('cardFacts', () => {
 
   it('applies requests completed after the newest fact, and only those', () => {
     const requests = [
-      completed(1, 'ADD_ENHANCED_LIST_OF_PRODUCTS', 900, { services_set: [{ service_identifier: { code: 'Old' } }] }),
-      completed(2, 'ADD_ENHANCED_LIST_OF_PRODUCTS', 3000, { services_set: [{ service_identifier: { code: 'Gold' } }] }),
-      completed(3, 'CANCEL_LIST_OF_PRODUCTS', 3100, { services_set: [{ service_identifier: { code: 'Movies 1' } }] }),
-      completed(4, 'CLEAR_CA_PIN', 3200, {}),
-      completed(5, 'PAIR_SMARTCARD_AND_STB', 3300, { stb_identifier: { serial_number: 'dc1' } }),
+      completed(1, 'nagravision/add_enhanced_list_of_products', 900, { services_set: [{ service_identifier: { code: 'Old' } }] }),
+      completed(2, 'nagravision/add_enhanced_list_of_products', 3000, { services_set: [{ service_identifier: { code: 'Gold' } }] }),
+      completed(3, 'nagravision/cancel_list_of_products', 3100, { services_set: [{ service_identifier: { code: 'Movies 1' } }] }),
+      completed(4, 'nagravision/clear_pin', 3200, {}),
+      completed(5, 'nagravision/pair_smartcard_decoder', 3300, { stb_identifier: { serial_number: 'dc1' } }),
     ];
     const facts = cardFacts(catalog, [activeAnswer(7, 2000, ['Movies 1'])], requests);
     expect(facts.services).toMatchObject({ source: 'completed-request', request_id: 3, at: 3100, items: [{ code: 'Gold', name: null }] });
     expect(facts.pin).toMatchObject({ state: 'cleared', request_id: 4 });
     expect(facts.pairing).toMatchObject({ paired: true, stbs: ['dc1'], request_id: 5 });
-    const unpaired = cardFacts(catalog, [], [completed(6, 'PAIR_SMARTCARD_AND_STB', 4000, {})]);
+    const unpaired = cardFacts(catalog, [], [completed(6, 'nagravision/pair_smartcard_decoder', 4000, {})]);
     expect(unpaired.pairing).toMatchObject({ paired: false, stbs: [], pairing_id: null });
   });
 

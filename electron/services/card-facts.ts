@@ -1,4 +1,5 @@
 import { identifierKey } from '../../shared/domain/identifiers';
+import { findRequestDefinition } from '../../shared/domain/request-catalog';
 import type { LocalRequest } from '../../shared/domain/local-request';
 import type { CardView } from '../../shared/ipc/card-schemas';
 import type { QueryResult } from '../../shared/ipc/request-schemas';
@@ -53,12 +54,6 @@ function stbsOf(params: Record<string, unknown>): string[] {
   });
 }
 
-const PIN_BY_TYPE: Record<string, string> = {
-  UPDATE_CA_PIN_TO_DEFAULT_VALUE: 'default',
-  UPDATE_CA_PIN_TO_GIVEN_VALUE: 'custom',
-  CLEAR_CA_PIN: 'cleared',
-};
-
 function startingFacts(catalog: CardCatalogFacts | null, answers: readonly QueryResult[]): Headend {
   const at = catalog?.updated_at ?? null;
   const source = catalog ? ('catalog' as const) : ('none' as const);
@@ -106,41 +101,46 @@ export function cardFacts(catalog: CardCatalogFacts | null, answers: readonly Qu
   for (const r of completed) {
     const at = r.finished_at!;
     const told = { at, source: 'completed-request' as const, request_id: r.id };
-    switch (r.type) {
-      case 'ADD_ENHANCED_LIST_OF_PRODUCTS':
-      case 'ADD_SUBSCRIPTIONS':
-      case 'CANCEL_LIST_OF_PRODUCTS':
-      case 'CANCEL_SUBSCRIPTIONS': {
+    // What the request did follows from its kind's effect (request-catalog.ts).
+    const effect = findRequestDefinition(r.provider, r.method)?.effect;
+    switch (effect?.kind) {
+      case 'products': {
         if ((facts.services.at ?? 0) >= at) break;
-        const adding = r.type.startsWith('ADD');
         const items = [...(facts.services.items ?? [])];
         for (const code of servicesOf(r.params)) {
           const i = items.findIndex((s) => s.code === code);
-          if (adding && i < 0) items.push({ code, name: null });
-          if (!adding && i >= 0) items.splice(i, 1);
+          if (effect.change === 'add' && i < 0) items.push({ code, name: null });
+          if (effect.change === 'cancel' && i >= 0) items.splice(i, 1);
         }
         facts.services = { ...told, items };
         break;
       }
-      case 'PAIR_SMARTCARD_AND_STB':
-        // Without stb_identifier it unpairs the card (nagravision-requests.ts).
+      case 'pairing':
         if ((facts.pairing.at ?? 0) >= at) break;
-        facts.pairing = r.params.stb_identifier
-          ? { ...facts.pairing, ...told, paired: true, stbs: stbsOf(r.params) }
-          : { ...facts.pairing, ...told, paired: false, pairing_id: null, stbs: [], smartcards: [] };
+        if (effect.change === 'pair-or-unpair') {
+          // Without stb_identifier it unpairs the card (nagravision-requests.ts).
+          facts.pairing = r.params.stb_identifier
+            ? { ...facts.pairing, ...told, paired: true, stbs: stbsOf(r.params) }
+            : { ...facts.pairing, ...told, paired: false, pairing_id: null, stbs: [], smartcards: [] };
+        } else {
+          facts.pairing = {
+            ...facts.pairing,
+            ...told,
+            paired: true,
+            stbs: [...new Set([...(effect.change === 'extend' ? facts.pairing.stbs : []), ...stbsOf(r.params)])],
+          };
+        }
         break;
-      case 'CREATE_PAIRING':
-      case 'ADD_TO_EXISTING_PAIRING':
-        if ((facts.pairing.at ?? 0) >= at) break;
-        facts.pairing = {
-          ...facts.pairing,
-          ...told,
-          paired: true,
-          stbs: [...new Set([...(r.type === 'ADD_TO_EXISTING_PAIRING' ? facts.pairing.stbs : []), ...stbsOf(r.params)])],
-        };
+      case 'pin':
+        if ((facts.pin.at ?? 0) < at) facts.pin = { ...told, state: effect.state };
+        break;
+      case 'query':
+      case 'message':
+      case undefined:
+        // Queries tell through their answers (startingFacts); messages change no fact.
         break;
       default:
-        if (PIN_BY_TYPE[r.type] && (facts.pin.at ?? 0) < at) facts.pin = { ...told, state: PIN_BY_TYPE[r.type]! };
+        effect satisfies never;
     }
   }
   return facts;

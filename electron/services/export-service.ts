@@ -26,7 +26,7 @@ export function exportRequests(store: Store, filter: RequestFilter, searchCardKe
       if (++rows > EXPORT_MAX_ROWS) throw new IpcFailure('INVALID_INPUT', `more than ${EXPORT_MAX_ROWS} requests match: narrow the filter (dates, state) and export again`);
       lines.push(
         csvLine([
-          r.id, isoTime(r.created_at), r.provider, r.method, r.type, cardLabelOf(r.params, r.card_key), r.card_key, r.local_state, r.life_cycle_state,
+          r.id, isoTime(r.created_at), r.provider, r.method, r.type, cardLabelOf(r), r.card_key, r.local_state, r.life_cycle_state,
           r.number, r.reference_number, r.error_code, r.error_description, r.last_error, r.attempts, r.priority, r.scheduled_date, r.operator, isoTime(r.finished_at),
         ]),
       );

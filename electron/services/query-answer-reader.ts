@@ -1,4 +1,4 @@
-import { isQueryType, parseQueryResponse } from '../../shared/domain/query-answer';
+import { answerKindOf, isQueryType, parseQueryResponse } from '../../shared/domain/query-answer';
 import type { Provider } from '../../shared/domain/request-types';
 import type { Logger } from '../logging/logger';
 import type { Store } from '../store/store';
@@ -79,7 +79,8 @@ export class QueryAnswerReader {
   }
 
   private async read(provider: Provider, type: Parameters<typeof parseQueryResponse>[0], headendId: string | null, executed: string | null) {
-    if (type === 'DISPLAY_FINGERPRINT') return parseQueryResponse(type, null, executed);
+    // A fingerprint's answer is that it was shown: nothing to fetch.
+    if (answerKindOf(type) === 'fingerprint_displayed') return parseQueryResponse(type, null, executed);
     if (headendId === null) return { ok: false as const, message: 'the head-end gave this query no id, so its result cannot be read' };
     const client = this.clientFor(provider);
     if (!client) return 'later' as const;

@@ -1,7 +1,8 @@
 import { identifierKey } from '../../shared/domain/identifiers';
 import type { LocalRequest, LocalState, RequestEvent } from '../../shared/domain/local-request';
 import { findRequestDefinition } from '../../shared/domain/request-catalog';
-import { redactSecrets, secretFieldNames } from '../../shared/domain/secrets';
+import { redactAnyBody, secretFieldsOf, targetOf } from '../../shared/domain/request-fields';
+import { redactSecrets } from '../../shared/domain/secrets';
 import type { QueryResult, RequestDetail, RequestSummary } from '../../shared/ipc/request-schemas';
 
 // Store rows → what crosses IPC. Bodies are redacted here whatever the store
@@ -26,20 +27,19 @@ function firstValue(value: unknown): string | null {
   return null;
 }
 
-/** The card as the operator named it, for lists (the card_key may be a catalog id). */
-export function cardLabelOf(params: Record<string, unknown>, cardKey: string): string {
-  const named =
-    firstValue(params.smartcard_identifier) ??
-    (typeof params.smartcard_ca_id === 'string' ? `CA ${params.smartcard_ca_id}` : null) ??
-    (Array.isArray(params.smartcard_set) ? firstValue(params.smartcard_set[0]) : null);
-  if (named) return named;
-  const stb = firstValue(params.stb_identifier);
-  return stb ? `STB ${stb}` : cardKey;
+/** The card as the operator named it (its kind's target field), for lists: the card_key may be a catalog id. */
+export function cardLabelOf(r: Pick<LocalRequest, 'provider' | 'method' | 'params' | 'card_key'>): string {
+  const definition = findRequestDefinition(r.provider, r.method);
+  const target = definition ? targetOf(definition, r.params) : null;
+  if (target === null) return r.card_key;
+  const named = 'caId' in target ? `CA ${target.caId}` : firstValue(target.identifier);
+  if (named === null) return r.card_key;
+  return target.card === 'stb' ? `STB ${named}` : named;
 }
 
 export function redactBody(provider: string, method: string, params: Record<string, unknown>): Record<string, unknown> {
   const definition = findRequestDefinition(provider, method);
-  return redactSecrets(params, definition ? secretFieldNames(definition.params) : []);
+  return redactSecrets(params, definition ? secretFieldsOf(definition) : []);
 }
 
 export function toSummary(r: LocalRequest): RequestSummary {
@@ -51,7 +51,7 @@ export function toSummary(r: LocalRequest): RequestSummary {
     local_state: r.local_state,
     life_cycle_state: r.life_cycle_state,
     card_key: r.card_key,
-    card_label: cardLabelOf(r.params, r.card_key),
+    card_label: cardLabelOf(r),
     subscription: subscriptionKey(r.params),
     priority: r.priority,
     scheduled_date: r.scheduled_date,
@@ -95,7 +95,7 @@ export function toDetail(r: LocalRequest, events: readonly RequestEvent[], resul
       : null,
     result,
     replacedBy,
-    events: events.map((e) => ({ id: e.id, kind: e.kind, actor: e.actor, at: e.at, detail: e.detail === null ? null : redactSecrets(e.detail) })),
+    events: events.map((e) => ({ id: e.id, kind: e.kind, actor: e.actor, at: e.at, detail: e.detail === null ? null : redactAnyBody(e.detail) })),
     actions: {
       retry: RETRYABLE.includes(r.local_state),
       discard: DISCARDABLE.includes(r.local_state),

@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import type { RequestDefinition } from '../../shared/domain/request-catalog';
+import { targetOf } from '../../shared/domain/request-fields';
 import type { StoreContext } from './store-context';
 
 // Commands for one smartcard must reach the head-end in the order the operator
@@ -20,9 +22,7 @@ export interface CardIdentity {
 
 const IDENTIFIER_FIELDS = ['id', 'serial_number', 'alternative_code'] as const;
 
-function identifierOf(value: unknown): { field: string; value: string } | null {
-  if (value === null || typeof value !== 'object') return null;
-  const record = value as Record<string, unknown>;
+function identifierOf(record: Record<string, unknown>): { field: string; value: string } | null {
   for (const field of IDENTIFIER_FIELDS) {
     const v = record[field];
     if (typeof v === 'string') return { field, value: v };
@@ -30,20 +30,13 @@ function identifierOf(value: unknown): { field: string; value: string } | null {
   return typeof record.ca_id === 'string' ? { field: 'ca_id', value: record.ca_id } : null;
 }
 
-/** Which card a request is ordered by: smartcard_identifier, smartcard_ca_id, first of smartcard_set, else the STB. */
-export function cardIdentityOf(params: Record<string, unknown>): CardIdentity | null {
-  const fromIdentifier = identifierOf(params.smartcard_identifier);
-  if (fromIdentifier) return { kind: 'smartcard', ...fromIdentifier };
-  if (typeof params.smartcard_ca_id === 'string') {
-    return { kind: 'smartcard', field: 'ca_id', value: params.smartcard_ca_id };
-  }
-  if (Array.isArray(params.smartcard_set)) {
-    const first = identifierOf(params.smartcard_set[0]);
-    if (first) return { kind: 'smartcard', ...first };
-  }
-  const stb = identifierOf(params.stb_identifier);
-  if (stb) return { kind: 'stb', ...stb };
-  return null;
+/** Which card a request is ordered by: the card its kind's target field names (request-catalog.ts). */
+export function cardIdentityOf(definition: Pick<RequestDefinition, 'target'>, params: Record<string, unknown>): CardIdentity | null {
+  const target = targetOf(definition, params);
+  if (target === null) return null;
+  if ('caId' in target) return { kind: target.card, field: 'ca_id', value: target.caId };
+  const named = identifierOf(target.identifier);
+  return named ? { kind: target.card, ...named } : null;
 }
 
 const PREFIX: Record<CardKind, string> = { smartcard: '', stb: 'stb:' };

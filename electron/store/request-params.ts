@@ -2,7 +2,8 @@ import { DEFAULT_PRIORITY, type Priority } from '../../shared/domain/common-fiel
 import { parseLocalDateTime } from '../../shared/domain/dates';
 import { findRequestDefinition, type RequestDefinition } from '../../shared/domain/request-catalog';
 import { providerSchema } from '../../shared/domain/request-types';
-import { redactSecrets, SECRET_FIELD_NAMES, secretFieldNames } from '../../shared/domain/secrets';
+import { secretFieldsOf } from '../../shared/domain/request-fields';
+import { redactSecrets, SECRET_FIELD_NAMES } from '../../shared/domain/secrets';
 import { fieldErrors, type FieldError } from '../../shared/domain/validation';
 import { cardIdentityOf, type CardIdentity } from './card-key';
 import { sealFields, type SecretSealer } from './sealed-secrets';
@@ -18,17 +19,6 @@ export interface ValidatedParams {
   scheduledAt: number | null;
   card: CardIdentity | null;
   searchText: string;
-}
-
-const secretFieldsByDefinition = new Map<RequestDefinition, string[]>();
-
-export function secretFieldsOf(definition: RequestDefinition): string[] {
-  let fields = secretFieldsByDefinition.get(definition);
-  if (!fields) {
-    fields = secretFieldNames(definition.params);
-    secretFieldsByDefinition.set(definition, fields);
-  }
-  return fields;
 }
 
 /** The params with every secret (the PIN) replaced; what is kept once the head-end has the request. */
@@ -84,7 +74,7 @@ export function validateParams(definition: RequestDefinition, params: unknown): 
     priority: (data.priority as Priority | undefined) ?? DEFAULT_PRIORITY,
     scheduledDate,
     scheduledAt: scheduledDate === null ? null : parseLocalDateTime(scheduledDate).getTime(),
-    card: cardIdentityOf(data),
+    card: cardIdentityOf(definition, data),
     searchText: searchTextOf(definition, data),
   };
 }

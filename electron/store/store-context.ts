@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { redactSecrets } from '../../shared/domain/secrets';
+import { redactAnyBody } from '../../shared/domain/request-fields';
 import type { LocalRequest, RequestEvent, RequestEventKind } from '../../shared/domain/local-request';
 import type { SealerSource } from './request-params';
 import { UuidV7Generator } from './uuid-v7';
@@ -37,7 +37,7 @@ export class StoreContext {
   event(requestId: number, kind: RequestEventKind, actor: string, detail: Record<string, unknown> | null, at = this.now()): void {
     const tail = this.sql('SELECT id, hash FROM request_event_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
     const link = { id: (tail?.id ?? 0) + 1, prev_hash: tail?.hash ?? GENESIS };
-    const row = { ...link, request_id: requestId, kind, actor, at, detail: detail === null ? null : JSON.stringify(redactSecrets(detail)) };
+    const row = { ...link, request_id: requestId, kind, actor, at, detail: detail === null ? null : JSON.stringify(redactAnyBody(detail)) };
     this.sql('INSERT INTO request_event_log (id, request_id, kind, actor, at, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
       row.id,
       row.request_id,

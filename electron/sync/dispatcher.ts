@@ -1,6 +1,7 @@
 import type { LocalRequest } from '../../shared/domain/local-request';
 import type { Provider } from '../../shared/domain/request-types';
 import { reservedUdfProblem } from '../../shared/domain/client-uuid';
+import { holdsSecret } from '../../shared/domain/request-fields';
 import { crashPoint } from './crash-points';
 import type { SubmitOutcome } from './headend-client';
 import type { HeadendLink } from './headend-link';
@@ -382,7 +383,7 @@ export class Dispatcher {
       case 'acknowledged':
         stats.acknowledged += 1;
         // PIN hygiene: the transition wiped it in the same commit; the WAL still holds it until a checkpoint (see checkpointIfDue).
-        if (request.secrets_wiped || request.params.pin !== undefined) this.checkpointDue = true;
+        if (request.secrets_wiped || holdsSecret(request)) this.checkpointDue = true;
         break;
       case 'rejected':
         stats.rejected += 1;

@@ -1,6 +1,7 @@
 import type { LocalRequest } from '../../shared/domain/local-request';
 import type { Provider } from '../../shared/domain/request-types';
 import { CLIENT_UUID_UDF, clientUuidOf } from '../../shared/domain/client-uuid';
+import { holdsSecret } from '../../shared/domain/request-fields';
 import type { HeadendClient, PartialRequest } from './headend-client';
 import type { HeadendLink } from './headend-link';
 import { headendFieldsOf } from './retry-policy';
@@ -155,7 +156,7 @@ export class Reconciler {
       if (record) {
         const settled = this.store.markReconciled(request.id, { found: true, fields: headendFieldsOf(record) });
         stats.found += 1;
-        const wiped = request.params.pin !== undefined;
+        const wiped = holdsSecret(request);
         if (wiped) this.store.wipeSecrets(request.id, 'sync');
         this.events.emit(requestChanged(settled));
         return wiped;

@@ -1,22 +1,29 @@
 import { z } from 'zod';
+import { REQUEST_DEFINITIONS, type AnswerKind } from './request-catalog';
 import { describeFieldErrors, fieldErrors } from './validation';
 
 // What a query request found out. The head-end completes query types with
 // their result as JSON text in the request's `response` (docs/protocol.md §6);
 // CA Desk parses it once, stores it with the request and shows it on the
-// request and on the card. DISPLAY_FINGERPRINT has no result: what the
-// operator needs is that, and when, the card showed it.
+// request and on the card. Which types tell what is the `answer` column of
+// the request kinds table (request-catalog.ts). A fingerprint has no result:
+// what the operator needs is that, and when, the card showed it.
 
-export const QUERY_TYPES = [
-  'GET_ACTIVE_SUBSCRIPTIONS',
-  'GET_PAIRING_STATUS_FOR_CARD',
-  'GET_PAIRING_STATUS_FOR_PAIRING_MODULE',
-  'DISPLAY_FINGERPRINT',
-] as const;
-export type QueryType = (typeof QUERY_TYPES)[number];
+type Row = (typeof REQUEST_DEFINITIONS)[number];
+export type QueryType = Extract<Row, { answer: AnswerKind }>['type'];
+
+const ANSWER_OF_TYPE = new Map<string, AnswerKind>(REQUEST_DEFINITIONS.flatMap((d) => ('answer' in d ? [[d.type, d.answer] as const] : [])));
+
+/** The request types whose completion tells an answer. */
+export const QUERY_TYPES = [...ANSWER_OF_TYPE.keys()] as QueryType[];
 
 export function isQueryType(type: string): type is QueryType {
-  return (QUERY_TYPES as readonly string[]).includes(type);
+  return ANSWER_OF_TYPE.has(type);
+}
+
+/** What a completed query of this type tells. */
+export function answerKindOf(type: QueryType): AnswerKind {
+  return ANSWER_OF_TYPE.get(type)!;
 }
 
 const text = z.string().max(512).nullable().optional().transform((v) => v ?? null);
@@ -51,15 +58,14 @@ export type QueryAnswer = z.infer<typeof queryAnswerSchema>;
 
 export type ParsedQueryAnswer = { ok: true; answer: QueryAnswer } | { ok: false; message: string };
 
-const KIND: Record<Exclude<QueryType, 'DISPLAY_FINGERPRINT'>, QueryAnswer['kind']> = {
-  GET_ACTIVE_SUBSCRIPTIONS: 'active_subscriptions',
-  GET_PAIRING_STATUS_FOR_CARD: 'pairing_status',
-  GET_PAIRING_STATUS_FOR_PAIRING_MODULE: 'pairing_status',
-};
+// The table's answer kinds and the schemas here are the same set (checked by the compiler).
+const sameKinds: [AnswerKind, QueryAnswer['kind']] extends [QueryAnswer['kind'], AnswerKind] ? true : false = true;
+void sameKinds;
 
 /** Reads a completed query's `response` text; a missing or malformed one is a clear message, never a guess. */
 export function parseQueryResponse(type: QueryType, response: string | null | undefined, executedDate: string | null = null): ParsedQueryAnswer {
-  if (type === 'DISPLAY_FINGERPRINT') return { ok: true, answer: { kind: 'fingerprint_displayed', executed_date: executedDate } };
+  const kind = answerKindOf(type);
+  if (kind === 'fingerprint_displayed') return { ok: true, answer: { kind, executed_date: executedDate } };
   if (response === null || response === undefined || response.trim() === '') {
     return { ok: false, message: 'the head-end completed the query but sent no result' };
   }
@@ -70,7 +76,7 @@ export function parseQueryResponse(type: QueryType, response: string | null | un
     return { ok: false, message: 'the head-end result is not JSON' };
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, message: 'the head-end result is not an object' };
-  const parsed = queryAnswerSchema.safeParse({ ...raw, kind: KIND[type] });
+  const parsed = queryAnswerSchema.safeParse({ ...raw, kind });
   if (!parsed.success) return { ok: false, message: `the head-end result is malformed: ${describeFieldErrors(fieldErrors(parsed.error))}` };
   return { ok: true, answer: parsed.data };
 }

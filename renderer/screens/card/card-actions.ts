@@ -1,3 +1,5 @@
+import type { RequestKind } from '../../../shared/domain/request-catalog';
+import type { Provider } from '../../../shared/domain/request-types';
 import type { CardView } from '../../../shared/ipc/card-schemas';
 import type { Route } from '../../app/router';
 
@@ -29,20 +31,21 @@ function prefillOf(v: CardView): Record<string, unknown> {
 
 export function cardActions(v: CardView): CardAction[] {
   const prefill = prefillOf(v);
-  const to = (label: string, provider: 'nagravision' | 'conax', method: string): CardAction => ({
-    label,
-    route: { screen: 'compose', provider, method, prefill },
-  });
-  if (v.identity.kind === 'stb') return [to('Query pairing of this STB', 'conax', 'get_pairing_status_for_pairing_module')];
+  // Kinds of the request table (a name it lacks fails to compile).
+  const to = (label: string, kind: RequestKind): CardAction => {
+    const [provider, method] = kind.split('/') as [Provider, string];
+    return { label, route: { screen: 'compose', provider, method, prefill } };
+  };
+  if (v.identity.kind === 'stb') return [to('Query pairing of this STB', 'conax/get_pairing_status_for_pairing_module')];
   return [
-    to('Query active subscriptions', 'conax', 'get_active_subscriptions'),
-    to('Query pairing', 'conax', 'get_pairing_status_for_card'),
-    to('Add services', 'nagravision', 'add_enhanced_list_of_products'),
-    to('Cancel services', 'nagravision', 'cancel_list_of_products'),
-    to('Pair with an STB', 'nagravision', 'pair_smartcard_decoder'),
-    to('Reset PIN to default', 'nagravision', 'set_pin_to_default_value'),
-    to('Clear PIN', 'nagravision', 'clear_pin'),
-    to('Send a message', 'conax', 'send_mail_message_to_client'),
-    to('Display fingerprint', 'conax', 'display_fingerprint'),
+    to('Query active subscriptions', 'conax/get_active_subscriptions'),
+    to('Query pairing', 'conax/get_pairing_status_for_card'),
+    to('Add services', 'nagravision/add_enhanced_list_of_products'),
+    to('Cancel services', 'nagravision/cancel_list_of_products'),
+    to('Pair with an STB', 'nagravision/pair_smartcard_decoder'),
+    to('Reset PIN to default', 'nagravision/set_pin_to_default_value'),
+    to('Clear PIN', 'nagravision/clear_pin'),
+    to('Send a message', 'conax/send_mail_message_to_client'),
+    to('Display fingerprint', 'conax/display_fingerprint'),
   ];
 }

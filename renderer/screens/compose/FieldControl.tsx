@@ -2,7 +2,8 @@ import type { CatalogItem } from '../../../shared/ipc/app-schemas';
 import { PRIORITIES } from '../../../shared/domain/common-fields';
 import { CatalogCombobox } from './CatalogCombobox';
 import type { FieldModel } from './field-model';
-import { defaultKey, INCOMPLETE_DATE, type FormValue, type IdentifierValue } from './form-values';
+import { preferredKey } from '../../../shared/domain/request-fields';
+import { INCOMPLETE_DATE, type FormValue, type IdentifierValue } from './form-values';
 
 // One form field, chosen by its kind; every control is labelled, points at its
 // error with aria-describedby, and says when it is required.
@@ -18,7 +19,7 @@ export const fieldDomId = (name: string) => `field-${name}`;
 const errorId = (name: string) => `field-${name}-error`;
 
 function pickedIdentifier(item: CatalogItem, current: IdentifierValue, keys: readonly string[]): IdentifierValue {
-  const key = keys.includes(current.key) && item.identifier[current.key] ? current.key : defaultKey(keys.filter((k) => item.identifier[k]));
+  const key = keys.includes(current.key) && item.identifier[current.key] ? current.key : preferredKey(keys.filter((k) => item.identifier[k]));
   const next: IdentifierValue = { key, value: item.identifier[key] ?? '' };
   if (current.ca_id !== undefined || item.ca_id) next.ca_id = item.ca_id ?? undefined;
   return next;
@@ -108,7 +109,7 @@ export function FieldControl({ field, value, onChange, errors }: Props) {
               </button>
             </div>
           ))}
-          <button type="button" className="button small" onClick={() => onChange([...list, { key: defaultKey(field.keys), value: '' }])}>
+          <button type="button" className="button small" onClick={() => onChange([...list, { key: preferredKey(field.keys), value: '' }])}>
             Add {field.label.toLowerCase().replace(/s$/, '')}
           </button>
         </div>
@@ -131,7 +132,7 @@ export function FieldControl({ field, value, onChange, errors }: Props) {
         />
       );
       break;
-    case 'pin':
+    case 'secret':
       control = <input {...common} type="password" inputMode="numeric" autoComplete="off" maxLength={12} value={String(value)} onChange={(e) => onChange(e.target.value)} />;
       break;
     case 'message':

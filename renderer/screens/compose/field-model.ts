@@ -1,25 +1,12 @@
-import { z } from 'zod';
 import type { CatalogKind } from '../../../shared/domain/catalog';
 import type { RequestDefinition } from '../../../shared/domain/request-catalog';
-import { CLIENT_UUID_UDF } from '../../../shared/domain/client-uuid';
+import { paramFieldsOf, type FieldShape } from '../../../shared/domain/request-fields';
 
-// Reads a request's params schema into the list of fields the form shows, so
-// Compose asks for exactly what the chosen action takes, with the schema's
-// own required/optional rules and limits (no second copy of the API here).
+// The fields the form shows for a request kind, as the shared field reader
+// reads its params schema: Compose asks for exactly what the chosen action
+// takes, with the schema's own required/optional rules and limits.
 
-export type FieldKind =
-  | 'identifier'
-  | 'identifier-list'
-  | 'services'
-  | 'ca-id'
-  | 'pin'
-  | 'message'
-  | 'number'
-  | 'boolean'
-  | 'datetime'
-  | 'date'
-  | 'priority'
-  | 'text';
+export type FieldKind = FieldShape;
 
 export interface FieldModel {
   name: string;
@@ -35,101 +22,23 @@ export interface FieldModel {
   maxLength?: number;
   /** Common optional fields (priority, scheduling) and UDFs. */
   group: 'main' | 'options' | 'advanced';
-}
-
-const CATALOG_BY_FIELD: Record<string, CatalogKind> = {
-  subscription_identifier: 'subscriptions',
-  smartcard_identifier: 'smartcards',
-  stb_identifier: 'stbs',
-  service_identifier: 'services',
-  smartcard_set: 'smartcards',
-  stb_set: 'stbs',
-  services_set: 'services',
-  smartcard_ca_id: 'smartcards',
-};
-
-const LABELS: Record<string, string> = {
-  subscription_identifier: 'Subscription',
-  smartcard_identifier: 'Smartcard',
-  stb_identifier: 'STB (set-top box)',
-  service_identifier: 'Service',
-  services_set: 'Services',
-  smartcard_set: 'Smartcards',
-  stb_set: 'STBs',
-  smartcard_ca_id: 'Smartcard CA id (names the pairing)',
-  pin: 'New PIN',
-  message_text: 'Message text',
-  display_duration: 'Display duration (seconds)',
-  repetition_interval: 'Repeat every (seconds)',
-  number_of_repetitions: 'Number of repetitions',
-  process_immediately: 'Process immediately',
-  scheduled_date: 'Scheduled date',
-  priority: 'Priority',
-};
-
-function unwrapOptional(schema: z.ZodType): { inner: z.ZodType; optional: boolean } {
-  let inner = schema;
-  let optional = false;
-  while (inner instanceof z.ZodOptional || inner instanceof z.ZodDefault || inner instanceof z.ZodNullable) {
-    optional = true;
-    inner = inner.unwrap() as z.ZodType;
-  }
-  return { inner, optional };
-}
-
-function objectKeys(schema: z.ZodType): string[] {
-  const { inner } = unwrapOptional(schema);
-  return inner instanceof z.ZodObject ? Object.keys(inner.shape as Record<string, unknown>) : [];
-}
-
-function humanise(name: string): string {
-  const udf = /^udf_(string|float|date)_(\d)$/.exec(name);
-  if (udf) return `UDF ${udf[1]} ${udf[2]}`;
-  return name.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
-}
-
-function kindOf(name: string, inner: z.ZodType): FieldKind {
-  if (name === 'pin') return 'pin';
-  if (name === 'priority') return 'priority';
-  if (name === 'message_text') return 'message';
-  if (name === 'smartcard_ca_id') return 'ca-id';
-  if (name === 'services_set') return 'services';
-  if (name === 'scheduled_date') return 'datetime';
-  if (name.startsWith('udf_date_')) return 'date';
-  if (inner instanceof z.ZodObject) return 'identifier';
-  if (inner instanceof z.ZodArray) return 'identifier-list';
-  if (inner instanceof z.ZodBoolean) return 'boolean';
-  if (inner instanceof z.ZodNumber) return 'number';
-  return 'text';
+  /** For secrets: whether a stored value is one the operator could have typed (a redacted one is not). */
+  accepts?: (value: string) => boolean;
 }
 
 export function fieldsOf(definition: RequestDefinition): FieldModel[] {
-  const { inner } = unwrapOptional(definition.params);
-  if (!(inner instanceof z.ZodObject)) return [];
-  const shape = inner.shape as Record<string, z.ZodType>;
-  // The sync engine tags requests with our UUID in this UDF; operators cannot use it.
-  return Object.entries(shape).filter(([name]) => name !== CLIENT_UUID_UDF).map(([name, schema]) => {
-    const { inner: field, optional } = unwrapOptional(schema);
-    const kind = kindOf(name, field);
-    const model: FieldModel = {
-      name,
-      kind,
-      required: !optional,
-      label: LABELS[name] ?? humanise(name),
-      group: name.startsWith('udf_') ? 'advanced' : ['process_immediately', 'scheduled_date', 'priority'].includes(name) ? 'options' : 'main',
-    };
-    const catalog = CATALOG_BY_FIELD[name];
-    if (catalog) model.catalog = catalog;
-    if (kind === 'identifier') model.keys = objectKeys(field).filter((k) => k !== 'ca_id');
-    if (kind === 'identifier-list' && field instanceof z.ZodArray) {
-      const elementKeys = objectKeys(field.element as z.ZodType);
-      model.keys = elementKeys.filter((k) => k !== 'ca_id');
-      model.withCaId = elementKeys.includes('ca_id');
-    }
-    if (kind === 'services') model.keys = ['id', 'code', 'alternative_code'];
-    if (field instanceof z.ZodString && typeof field.maxLength === 'number') model.maxLength = field.maxLength;
-    return model;
-  });
+  // Reserved fields (the client-UUID UDF the sync engine fills) are not the operator's to give.
+  return paramFieldsOf(definition)
+    .filter((f) => !f.reserved)
+    .map((f) => {
+      const model: FieldModel = { name: f.name, kind: f.shape, required: f.required, label: f.label, group: f.group };
+      if (f.catalog) model.catalog = f.catalog;
+      if (f.keys) model.keys = f.keys;
+      if (f.withCaId !== undefined) model.withCaId = f.withCaId;
+      if (f.maxLength !== undefined) model.maxLength = f.maxLength;
+      if (f.secret) model.accepts = (value) => f.schema.safeParse(value).success;
+      return model;
+    });
 }
 
 /** Which field an error path belongs to: its first segment. */

@@ -1,3 +1,4 @@
+import { preferredKey } from '../../../shared/domain/request-fields';
 import type { FieldModel } from './field-model';
 
 // The form keeps values in the shape inputs need (strings, key/value pairs)
@@ -12,24 +13,16 @@ export interface IdentifierValue {
 export type FormValue = string | boolean | IdentifierValue | IdentifierValue[];
 export type FormValues = Record<string, FormValue>;
 
-/** Preferred identifier key per field, the one operators usually have at hand. */
-const PREFERRED_KEYS = ['serial_number', 'number', 'code', 'id', 'alternative_code'];
-
-export function defaultKey(keys: readonly string[] | undefined): string {
-  const list = keys ?? [];
-  return PREFERRED_KEYS.find((k) => list.includes(k)) ?? list[0] ?? 'id';
-}
-
 export function initialValues(fields: readonly FieldModel[]): FormValues {
   const values: FormValues = {};
   for (const f of fields) {
     switch (f.kind) {
       case 'identifier':
-        values[f.name] = { key: defaultKey(f.keys), value: '' };
+        values[f.name] = { key: preferredKey(f.keys), value: '' };
         break;
       case 'identifier-list':
       case 'services':
-        values[f.name] = f.required ? [{ key: defaultKey(f.keys), value: '' }] : [];
+        values[f.name] = f.required ? [{ key: preferredKey(f.keys), value: '' }] : [];
         break;
       case 'boolean':
         values[f.name] = false;
@@ -110,7 +103,7 @@ export function toBody(fields: readonly FieldModel[], values: FormValues): Recor
 
 function identifierValueOf(value: unknown, keys: readonly string[] | undefined): IdentifierValue {
   const record = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-  const key = Object.keys(record).find((k) => k !== 'ca_id' && typeof record[k] === 'string') ?? defaultKey(keys);
+  const key = Object.keys(record).find((k) => k !== 'ca_id' && typeof record[k] === 'string') ?? preferredKey(keys);
   const out: IdentifierValue = { key, value: typeof record[key] === 'string' ? (record[key] as string) : '' };
   if (typeof record.ca_id === 'string') out.ca_id = record.ca_id;
   return out;
@@ -135,8 +128,8 @@ export function fromBody(fields: readonly FieldModel[], body: Record<string, unk
       case 'boolean':
         values[f.name] = v === true;
         break;
-      case 'pin':
-        values[f.name] = typeof v === 'string' && /^\d+$/.test(v) ? v : '';
+      case 'secret':
+        values[f.name] = typeof v === 'string' && f.accepts?.(v) === true ? v : '';
         break;
       default:
         values[f.name] = typeof v === 'string' || typeof v === 'number' ? String(v) : '';
