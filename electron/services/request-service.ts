@@ -98,7 +98,7 @@ export class RequestService {
     const keys = Object.keys(filter).filter((k) => filter[k as keyof RequestFilter] !== undefined);
     if (keys.some((k) => k !== 'states')) return null;
     const counts = this.store.countByState();
-    const states = filter.states ?? LOCAL_STATES;
+    const states: readonly LocalState[] = filter.states ?? LOCAL_STATES;
     return states.reduce((sum, s) => sum + (counts[s] ?? 0), 0);
   }
 
