@@ -20,10 +20,6 @@ export const rejectionClosed = (table: string) =>
   `EXISTS (SELECT 1 FROM request_event_log l WHERE l.request_id = ${table}.id AND l.kind IN (${sqlList(REJECTION_CLOSING_KINDS)}))`;
 const REJECTION_CLOSED = rejectionClosed('r');
 
-/** SQL: row `table` (an alias of requests) is an open attention item. */
-export const openAttention = (table: string) =>
-  `(${table}.local_state IN (${sqlList(ATTENTION_HELD_STATES)}) OR (${table}.local_state IN (${sqlList(ATTENTION_UNTIL_CLOSED_STATES)}) AND NOT ${rejectionClosed(table)}))`;
-
 export const RESOLUTION_KINDS = ['retried', 'edited', 'cancelled', 'discarded', 'verified', 'replaced'] as const;
 
 /** Open items: held requests and rejections not closed. */

@@ -1,4 +1,4 @@
-import { DEFAULT_CARD_ORDER } from '../../shared/domain/life-cycle';
+import { DEFAULT_CARD_ORDER, OUTBOX_LOCAL_STATES } from '../../shared/domain/life-cycle';
 import type { Provider } from '../../shared/domain/request-types';
 import { type CircuitBreakerOptions, DEFAULT_BREAKER_OPTIONS } from './circuit-breaker';
 import { syncCatalog, type CatalogFetch, type CatalogStore } from './catalog-sync';
@@ -136,7 +136,7 @@ export class SyncEngine {
     return {
       running: this.running,
       perHeadend,
-      pendingCount: counts.QUEUED + counts.SENDING + counts.UNKNOWN + counts.RETRY_WAIT + counts.NEEDS_ATTENTION,
+      pendingCount: OUTBOX_LOCAL_STATES.reduce((sum, state) => sum + counts[state], 0),
       awaitingHeadendCount: counts.ACKNOWLEDGED,
     };
   }
