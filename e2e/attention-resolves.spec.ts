@@ -8,19 +8,20 @@ import { expectState, fillIdentifier, openCompose, queue } from './helpers';
 
 test.use({ viewport: { width: 1366, height: 768 } });
 
-async function rejectedRequest(page: import('@playwright/test').Page): Promise<number> {
+async function rejectedRequest(page: import('@playwright/test').Page, smartcardSerial: string): Promise<number> {
   await openCompose(page, 'Conax', 'ADD_SUBSCRIPTIONS');
   await fillIdentifier(page, 'Subscription', 'number', FIXTURE.subscriptionNumber);
   await fillIdentifier(page, 'Service', 'code', FIXTURE.otherService);
-  await fillIdentifier(page, 'Smartcard', 'serial_number', FIXTURE.unmanagedSmartcardSerial);
+  await fillIdentifier(page, 'Smartcard', 'serial_number', smartcardSerial);
   const id = await queue(page);
   await expectState(page, id, 'REJECTED');
   return id;
 }
 
 test('a rejection is counted, resolved by a corrected copy or a check, and links to its copy', async ({ console: page }) => {
-  const first = await rejectedRequest(page);
-  const second = await rejectedRequest(page);
+  // Two cards: a card's later requests wait behind its open rejection.
+  const first = await rejectedRequest(page, FIXTURE.unmanagedSmartcardSerial);
+  const second = await rejectedRequest(page, FIXTURE.legacySmartcardSerial);
   const badge = page.getByRole('navigation', { name: 'Screens' }).locator('.badge-attention');
   await expect(badge).toHaveText('2');
   await expect(page).toHaveTitle(/^\(2\) CA Desk/);

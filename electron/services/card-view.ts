@@ -1,3 +1,4 @@
+import { LOCAL_STATE_TABLE } from '../../shared/domain/life-cycle';
 import { summarizeQueryAnswer } from '../../shared/domain/query-answer';
 import type { CardView } from '../../shared/ipc/card-schemas';
 import type { QueryResult } from '../../shared/ipc/request-schemas';
@@ -8,8 +9,6 @@ import { findCard } from './card-lookup';
 import { toSummary } from './request-view';
 
 // cards.get: the card desk for whatever the operator typed or linked.
-
-const NOT_FINISHED = new Set(['QUEUED', 'SENDING', 'UNKNOWN', 'RETRY_WAIT', 'ACKNOWLEDGED', 'NEEDS_ATTENTION']);
 
 export function toQueryResult(stored: StoredQueryAnswer): QueryResult {
   return {
@@ -53,7 +52,7 @@ export function cardView(store: Store, typed: string): CardView {
       answers,
       requests,
     ),
-    onItsWay: requests.filter((r) => NOT_FINISHED.has(r.local_state)).reverse().map(toSummary),
+    onItsWay: requests.filter((r) => !LOCAL_STATE_TABLE[r.local_state].finished).reverse().map(toSummary),
     answers,
     requests: requests.map(toSummary),
   };

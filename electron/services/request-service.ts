@@ -1,4 +1,4 @@
-import { LOCAL_STATES } from '../../shared/domain/local-request';
+import { LOCAL_STATES, type LocalState } from '../../shared/domain/local-request';
 import { IpcFailure } from '../../shared/ipc/result';
 import type { EnqueueItem, EnqueueOutput, ListOutput, RequestFilter } from '../../shared/ipc/request-schemas';
 import type { AttentionResolved, Counts, RequestDetail, Stats } from '../../shared/ipc/request-schemas';
@@ -98,7 +98,7 @@ export class RequestService {
     const keys = Object.keys(filter).filter((k) => filter[k as keyof RequestFilter] !== undefined);
     if (keys.some((k) => k !== 'states')) return null;
     const counts = this.store.countByState();
-    const states = filter.states ?? LOCAL_STATES;
+    const states: readonly LocalState[] = filter.states ?? LOCAL_STATES;
     return states.reduce((sum, s) => sum + (counts[s] ?? 0), 0);
   }
 

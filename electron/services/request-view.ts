@@ -1,5 +1,6 @@
 import { identifierKey } from '../../shared/domain/identifiers';
-import type { LocalRequest, LocalState, RequestEvent } from '../../shared/domain/local-request';
+import { REJECTION_CLOSING_KINDS, transitionAllowed } from '../../shared/domain/life-cycle';
+import type { LocalRequest, RequestEvent } from '../../shared/domain/local-request';
 import { findRequestDefinition } from '../../shared/domain/request-catalog';
 import { redactAnyBody, secretFieldsOf, targetOf } from '../../shared/domain/request-fields';
 import { redactSecrets } from '../../shared/domain/secrets';
@@ -70,13 +71,6 @@ export function toSummary(r: LocalRequest): RequestSummary {
   };
 }
 
-const RETRYABLE: readonly LocalState[] = ['NEEDS_ATTENTION', 'RETRY_WAIT'];
-const DISCARDABLE: readonly LocalState[] = ['QUEUED', 'RETRY_WAIT', 'NEEDS_ATTENTION', 'UNKNOWN'];
-const EDITABLE: readonly LocalState[] = ['QUEUED', 'RETRY_WAIT', 'NEEDS_ATTENTION'];
-// Offered once the lookups have given up (VERIFY_AT_HEADEND): while UNKNOWN the
-// head-end may still be creating the request (store/operator-actions.ts).
-const VERIFIABLE: readonly LocalState[] = ['NEEDS_ATTENTION'];
-
 export function toDetail(r: LocalRequest, events: readonly RequestEvent[], result: QueryResult | null = null, replacedBy: number | null = null): RequestDetail {
   const answered = r.headend_id !== null || r.number !== null || r.error_code !== null;
   return {
@@ -96,12 +90,20 @@ export function toDetail(r: LocalRequest, events: readonly RequestEvent[], resul
     result,
     replacedBy,
     events: events.map((e) => ({ id: e.id, kind: e.kind, actor: e.actor, at: e.at, detail: e.detail === null ? null : redactAnyBody(e.detail) })),
-    actions: {
-      retry: RETRYABLE.includes(r.local_state),
-      discard: DISCARDABLE.includes(r.local_state),
-      edit: EDITABLE.includes(r.local_state) && !r.outcome_unknown,
-      verify: VERIFIABLE.includes(r.local_state) && r.outcome_unknown,
-      close: r.local_state === 'REJECTED' && !events.some((e) => e.kind === 'verified' || e.kind === 'replaced'),
-    },
+    actions: actionsFor(r, events),
+  };
+}
+
+/** What the operator may do now, as the store's transitions allow it (shared/domain/life-cycle.ts). */
+function actionsFor(r: LocalRequest, events: readonly RequestEvent[]): RequestDetail['actions'] {
+  const facts = { ...r, rejectionOpen: !events.some((e) => (REJECTION_CLOSING_KINDS as readonly string[]).includes(e.kind)) };
+  return {
+    retry: transitionAllowed('retry', facts),
+    discard: transitionAllowed('discard', facts),
+    edit: transitionAllowed('edit', facts),
+    // Both answers are offered together, once the lookups have given up:
+    // "it did not arrive" is the narrower of the two (not while UNKNOWN).
+    verify: transitionAllowed('confirmNotArrived', facts),
+    close: transitionAllowed('close', facts),
   };
 }

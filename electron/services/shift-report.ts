@@ -1,3 +1,4 @@
+import { LOCAL_STATES, LOCAL_STATE_TABLE, type LocalState } from '../../shared/domain/life-cycle';
 import type { ShiftReport } from '../../shared/ipc/report-schemas';
 import type { Store } from '../store/store';
 import { toSummary } from './request-view';
@@ -8,8 +9,9 @@ import { toSummary } from './request-view';
 
 const PAGE = 5000;
 const MAX_LISTED = 500;
-const FAILED = new Set(['REJECTED', 'NEEDS_ATTENTION', 'UNKNOWN']);
-const PENDING = ['QUEUED', 'SENDING', 'UNKNOWN', 'RETRY_WAIT', 'ACKNOWLEDGED', 'NEEDS_ATTENTION'] as const;
+// Failures: what needs (or needed) an operator; pending: what is not finished (life-cycle.ts).
+const FAILED: readonly LocalState[] = LOCAL_STATES.filter((state) => LOCAL_STATE_TABLE[state].attention !== 'no');
+const PENDING: readonly LocalState[] = LOCAL_STATES.filter((state) => !LOCAL_STATE_TABLE[state].finished);
 
 export async function shiftReport(store: Store, operator: string, from: number, to: number, now = Date.now()): Promise<ShiftReport> {
   const byState: Record<string, number> = {};
@@ -23,7 +25,7 @@ export async function shiftReport(store: Store, operator: string, from: number, 
       total += 1;
       byState[r.local_state] = (byState[r.local_state] ?? 0) + 1;
       byType[r.type] = (byType[r.type] ?? 0) + 1;
-      if (FAILED.has(r.local_state) && failures.length < MAX_LISTED) failures.push(toSummary(r));
+      if (FAILED.includes(r.local_state) && failures.length < MAX_LISTED) failures.push(toSummary(r));
     }
     if (page.length < PAGE) break;
     afterId = page[page.length - 1]!.id;

@@ -1,18 +1,23 @@
-import type { LocalRequest } from '../../shared/domain/local-request';
+import type { LocalRequest, LocalState } from '../../shared/domain/local-request';
+import { ATTENTION_HELD_STATES, ATTENTION_UNTIL_CLOSED_STATES, REJECTION_CLOSING_KINDS, TRANSITIONS, transitionRefusal } from '../../shared/domain/life-cycle';
 import { InvalidTransitionError, StoreInputError } from './errors';
+import { rebuildHead } from './outbox';
 import { readRequest } from './transition';
 import { requestColumnsOf, toLocalRequest, type StoreContext } from './store-context';
 
-// The attention inbox. An item is open while its request needs an operator:
-// NEEDS_ATTENTION or UNKNOWN (held in the outbox), or REJECTED by the head-end
-// and not yet closed. It is resolved by retry, edit or discard (the request
-// moves on), by verification (the operator checked a rejection: nothing to
-// do) or by a corrected copy queued in its place (the item links to it).
+// The attention inbox. An item is open while its request needs an operator
+// (shared/domain/life-cycle.ts, `attention`): NEEDS_ATTENTION or UNKNOWN (held
+// in the outbox), or REJECTED by the head-end and not yet closed; either way
+// its card's later requests wait (claimDue). It is resolved by retry, edit or
+// discard (the request moves on), by verification (the operator checked a
+// rejection: nothing to do) or by a corrected copy queued in its place (the
+// item links to it, and the copy takes its place in the card's queue).
 
-/** SQL true when a REJECTED request was closed (verified or replaced). */
+const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+
 /** SQL: the rejection in row `table` (an alias of requests) was closed — verified or replaced. */
 export const rejectionClosed = (table: string) =>
-  `EXISTS (SELECT 1 FROM request_event_log l WHERE l.request_id = ${table}.id AND l.kind IN ('verified', 'replaced'))`;
+  `EXISTS (SELECT 1 FROM request_event_log l WHERE l.request_id = ${table}.id AND l.kind IN (${sqlList(REJECTION_CLOSING_KINDS)}))`;
 const REJECTION_CLOSED = rejectionClosed('r');
 
 export const RESOLUTION_KINDS = ['retried', 'edited', 'cancelled', 'discarded', 'verified', 'replaced'] as const;
@@ -21,8 +26,8 @@ export const RESOLUTION_KINDS = ['retried', 'edited', 'cancelled', 'discarded', 
 export function countOpenAttention(ctx: StoreContext): number {
   return ctx
     .sql(
-      `SELECT (SELECT count(*) FROM requests WHERE local_state IN ('NEEDS_ATTENTION', 'UNKNOWN'))
-            + (SELECT count(*) FROM requests r WHERE r.local_state = 'REJECTED' AND NOT ${REJECTION_CLOSED})`,
+      `SELECT (SELECT count(*) FROM requests WHERE local_state IN (${sqlList(ATTENTION_HELD_STATES)}))
+            + (SELECT count(*) FROM requests r WHERE r.local_state IN (${sqlList(ATTENTION_UNTIL_CLOSED_STATES)}) AND NOT ${REJECTION_CLOSED})`,
     )
     .pluck()
     .get() as number;
@@ -31,9 +36,12 @@ export function countOpenAttention(ctx: StoreContext): number {
 function closeRejection(ctx: StoreContext, id: number, operator: string, kind: 'verified' | 'replaced', detail: Record<string, unknown>): LocalRequest {
   if (operator.length === 0 || operator.length > 128) throw new StoreInputError('operator must be a text of 1 to 128 characters');
   const request = readRequest(ctx, id);
-  const closed = ctx.sql(`SELECT ${REJECTION_CLOSED} FROM requests r WHERE r.id = ?`).pluck().get(id) === 1;
-  if (request.local_state !== 'REJECTED' || closed) {
-    throw new InvalidTransitionError(id, request.local_state, kind === 'verified' ? 'verify' : 'replace', ['REJECTED'], closed ? 'this rejection is already closed' : undefined);
+  const action = kind === 'verified' ? 'close' : 'replace';
+  const rejectionOpen = ctx.sql(`SELECT ${REJECTION_CLOSED} FROM requests r WHERE r.id = ?`).pluck().get(id) !== 1;
+  const refusal = transitionRefusal(action, { ...request, rejectionOpen });
+  if (refusal !== null) {
+    const from: readonly LocalState[] = TRANSITIONS[action].from;
+    throw new InvalidTransitionError(id, request.local_state, action, from, from.includes(request.local_state) ? refusal : undefined);
   }
   ctx.event(id, kind, operator, detail);
   return request;
@@ -44,9 +52,19 @@ export function verifyRejection(ctx: StoreContext, id: number, operator: string,
   return ctx.db.transaction(() => closeRejection(ctx, id, operator, 'verified', { reason }))();
 }
 
-/** A corrected copy (`by`) was queued in place of a rejected request. Call inside the enqueue's transaction. */
+/**
+ * A corrected copy (`by`) was queued in place of a rejected request. Call
+ * inside the enqueue's transaction. The copy of a request for the same card
+ * takes the rejection's place in that card's queue, before the requests that
+ * waited behind the rejection, so effects keep the operator's order.
+ */
 export function markReplaced(ctx: StoreContext, id: number, by: number, operator: string): void {
-  closeRejection(ctx, id, operator, 'replaced', { by });
+  const rejected = closeRejection(ctx, id, operator, 'replaced', { by });
+  const copy = readRequest(ctx, by);
+  if (copy.card_key !== rejected.card_key || copy.card_seq < rejected.card_seq) return;
+  ctx.sql('UPDATE requests SET card_seq = ? WHERE id = ?').run(rejected.card_seq, by);
+  ctx.sql('UPDATE outbox SET card_seq = ? WHERE request_id = ?').run(rejected.card_seq, by);
+  rebuildHead(ctx, copy.card_key);
 }
 
 export interface Resolution {

@@ -28,8 +28,39 @@ describe('claimDue', () => {
     store.markSending(a1!);
     expect(due()).toEqual([b1]); // one in flight per card
     store.markAcknowledged(a1!, { headend_id: HEADEND_ID, number: '18570' });
+    expect(due()).toEqual([b1]); // open at the head-end: by default the card waits until it is finished
+    expect(store.claimDue(now, 100, { cardOrder: 'acknowledged' }).map((r) => r.id)).toEqual([b1, a2]);
+    store.markFinal(a1!, 'COMPLETED');
     expect(due()).toEqual([b1, a2]); // oldest first
     expect(() => store.markSending(a3!)).toThrow(InvalidTransitionError); // not the head
+  });
+
+  it('holds a card behind a head-end rejection until an operator closes it', () => {
+    const [a1, a2, b1] = ids([{ serial_number: 'A' }], [{ serial_number: 'A' }], [{ serial_number: 'B' }]);
+    store.markSending(a1!);
+    store.markAcknowledged(a1!, { headend_id: HEADEND_ID, number: '18570' });
+    store.markFinal(a1!, 'REJECTED', { error_code: 'INPUT_VALIDATION_ERROR', error_description: 'no such product' });
+    expect(due()).toEqual([b1]);
+    expect(store.claimDue(now, 100, { cardOrder: 'acknowledged' }).map((r) => r.id)).toEqual([b1]); // in either order
+    expect(store.countOpenAttention()).toBe(1);
+    store.verifyRejection(a1!, 'maria', 'checked: the product was withdrawn');
+    expect(due()).toEqual([a2, b1]);
+    expect(store.countOpenAttention()).toBe(0);
+  });
+
+  it('puts a corrected copy of a rejection in its place, ahead of what waited behind it', () => {
+    const [a1, a2] = ids([{ serial_number: 'A' }], [{ serial_number: 'A' }]);
+    store.markSending(a1!);
+    store.markFinal(a1!, 'REJECTED', { headend_id: HEADEND_ID, number: '18570', error_code: 'INPUT_VALIDATION_ERROR', error_description: 'no such product' });
+    expect(due()).toEqual([]);
+    const copy = store.enqueueReplacing(addProducts({ serial_number: 'A' }), a1!);
+    if (!copy.ok) throw new Error(JSON.stringify(copy.errors));
+    const [c1] = copy.ids;
+    expect(due()).toEqual([c1]);
+    expect(() => store.markSending(a2!)).toThrow(InvalidTransitionError); // not the head
+    store.markSending(c1!);
+    store.markFinal(c1!, 'COMPLETED', { headend_id: headendId(2), number: '18571' });
+    expect(due()).toEqual([a2]);
   });
 
   it('puts EXPRESS heads first, then the oldest', () => {
@@ -72,6 +103,8 @@ describe('claimDue', () => {
     store.markUnknown(a1!, 'timeout again');
     store.markReconciled(a1!, { found: true, fields: { headend_id: HEADEND_ID, number: '1', life_cycle_state: 'PENDING' } });
     expect(store.getRequest(a1!)).toMatchObject({ local_state: 'ACKNOWLEDGED', headend_id: HEADEND_ID, outcome_unknown: false });
+    expect(due()).toEqual([]); // open at the head-end
+    store.markFinal(a1!, 'COMPLETED');
     expect(due()).toEqual([a2]);
   });
 

@@ -1,3 +1,4 @@
+import { LOCAL_STATES, OUTBOX_LOCAL_STATES } from '../../shared/domain/life-cycle';
 import type { LocalRequest, LocalState } from '../../shared/domain/local-request';
 import { findRequestDefinition } from '../../shared/domain/request-catalog';
 import type { FieldError } from '../../shared/domain/validation';
@@ -21,7 +22,7 @@ function checkOperator(operator: unknown): string {
 /** Sends it again: NEEDS_ATTENTION or RETRY_WAIT → QUEUED, or UNKNOWN when a send may have arrived (reconcile first). */
 export function retry(ctx: StoreContext, id: number, operator: string, reason: string): LocalRequest {
   const actor = checkOperator(operator);
-  return transition(ctx, id, 'retry', ['NEEDS_ATTENTION', 'RETRY_WAIT'], (request, now) => {
+  return transition(ctx, id, 'retry', (request, now) => {
     const to: LocalState = request.outcome_unknown ? 'UNKNOWN' : 'QUEUED';
     return {
       to,
@@ -39,7 +40,7 @@ export function retry(ctx: StoreContext, id: number, operator: string, reason: s
  */
 export function discard(ctx: StoreContext, id: number, operator: string, reason: string): LocalRequest {
   const actor = checkOperator(operator);
-  return transition(ctx, id, 'discard', ['QUEUED', 'RETRY_WAIT', 'NEEDS_ATTENTION', 'UNKNOWN'], (request, now) => ({
+  return transition(ctx, id, 'discard', (request, now) => ({
     to: 'DISCARDED',
     set: { finished_at: now },
     outbox: 'remove',
@@ -49,8 +50,6 @@ export function discard(ctx: StoreContext, id: number, operator: string, reason:
 }
 
 export type EditResult = { ok: true; request: LocalRequest } | { ok: false; errors: FieldError[] };
-
-const EDITABLE: readonly LocalState[] = ['QUEUED', 'RETRY_WAIT', 'NEEDS_ATTENTION'];
 
 /**
  * Replaces the params (validated like enqueue) and queues the request again.
@@ -67,10 +66,7 @@ export function edit(ctx: StoreContext, id: number, newParams: unknown, operator
   const json = storedParamsJson(validated, ctx.sealer);
   if (typeof json !== 'string') return { ok: false, errors: [json] };
 
-  const request = transition(ctx, id, 'edit', EDITABLE, (before, now) => {
-    if (before.outcome_unknown) {
-      throw new InvalidTransitionError(id, before.local_state, 'edit', EDITABLE, 'an earlier send may have reached the head-end');
-    }
+  const request = transition(ctx, id, 'edit', (before, now) => {
     const resolver = new CardKeyResolver(ctx);
     const card = resolver.resolve(validated.card, before.client_uuid);
     resolver.rememberUnresolved(card);
@@ -112,7 +108,8 @@ export function edit(ctx: StoreContext, id: number, newParams: unknown, operator
   return { ok: true, request };
 }
 
-const WIPEABLE: readonly LocalState[] = ['ACKNOWLEDGED', 'COMPLETED', 'REJECTED', 'DISCARDED'];
+// Once out of the outbox a request is never sent again (life-cycle.ts).
+const WIPEABLE = LOCAL_STATES.filter((state) => !OUTBOX_LOCAL_STATES.includes(state));
 
 /**
  * Rewrites the stored params with redactSecrets (the PIN becomes "[redacted]")
@@ -137,19 +134,8 @@ export function wipeSecrets(ctx: StoreContext, id: number, actor = 'store'): boo
 // After an unknown outcome that no lookup could settle (the head-end cannot
 // prove absence: reconciler.ts, VERIFY_AT_HEADEND), the operator checks at
 // the head-end and says what they saw. Both are recorded as `reconciled`
-// with the operator as actor, so the history shows who decided.
-const VERIFIABLE: readonly LocalState[] = ['UNKNOWN', 'NEEDS_ATTENTION'];
-// "Send again" only once the lookups have given up (NEEDS_ATTENTION,
-// VERIFY_AT_HEADEND): while a request is UNKNOWN the head-end may still be
-// creating it (the reconciler's grace), and an operator who looks too early
-// sees nothing and would make a duplicate.
-const RESENDABLE: readonly LocalState[] = ['NEEDS_ATTENTION'];
-
-function mustBeUnsettled(request: LocalRequest, action: string): void {
-  if (!request.outcome_unknown) {
-    throw new InvalidTransitionError(request.id, request.local_state, action, VERIFIABLE, 'no send of it has an unknown outcome');
-  }
-}
+// with the operator as actor, so the history shows who decided. Which states
+// allow each (and "send again" not while UNKNOWN): life-cycle.ts TRANSITIONS.
 
 const HEADEND_NUMBER = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
@@ -163,8 +149,7 @@ export function confirmArrived(ctx: StoreContext, id: number, operator: string, 
   if (number !== null && !HEADEND_NUMBER.test(number)) {
     throw new StoreInputError('the head-end number must be 1 to 64 letters, digits, - or _', [{ field: 'number', message: 'not a head-end number' }]);
   }
-  return transition(ctx, id, 'confirmArrived', VERIFIABLE, (request, now) => {
-    mustBeUnsettled(request, 'confirmArrived');
+  return transition(ctx, id, 'confirmArrived', (request, now) => {
     const done = number === null;
     return {
       to: done ? 'COMPLETED' : 'ACKNOWLEDGED',
@@ -186,8 +171,7 @@ export function confirmArrived(ctx: StoreContext, id: number, operator: string, 
 /** "It did not arrive: send again": the operator checked at the head-end; the request is queued as never sent. */
 export function confirmNotArrived(ctx: StoreContext, id: number, operator: string, reason: string): LocalRequest {
   const actor = checkOperator(operator);
-  return transition(ctx, id, 'confirmNotArrived', RESENDABLE, (request, now) => {
-    mustBeUnsettled(request, 'confirmNotArrived');
+  return transition(ctx, id, 'confirmNotArrived', (request, now) => {
     return {
       to: 'QUEUED',
       set: { outcome_unknown: 0, next_attempt_at: null, error_code: null, error_description: null },

@@ -1,3 +1,4 @@
+import { ATTENTION_UNTIL_CLOSED_STATES, DEFAULT_CARD_ORDER, TRANSITIONS, type CardOrder } from '../../shared/domain/life-cycle';
 import { LOCAL_STATES, type LocalRequest, type LocalState, type RequestEvent } from '../../shared/domain/local-request';
 import { rejectionClosed } from './attention';
 import { StoreInputError } from './errors';
@@ -101,7 +102,7 @@ export function listRequestsStatement(query: ListRequestsQuery): { sql: string; 
     args.push(pattern, pattern, search, search.toUpperCase(), search, search.toLowerCase(), search);
     if (query.searchCardKey !== undefined) args.push(query.searchCardKey);
   }
-  if (query.openOnly) where.push(`NOT (local_state = 'REJECTED' AND ${rejectionClosed('requests')})`);
+  if (query.openOnly) where.push(`NOT (local_state IN (${ATTENTION_UNTIL_CLOSED_STATES.map((st) => `'${st}'`).join(', ')}) AND ${rejectionClosed('requests')})`);
   if (query.afterId !== undefined) {
     where.push(desc ? 'id < ?' : 'id > ?');
     args.push(query.afterId);
@@ -173,37 +174,33 @@ export function eventsFor(ctx: StoreContext, requestId: number): RequestEvent[] 
     .map(toRequestEvent);
 }
 
-/**
- * The requests to send next: for each card, only the head of its queue, only
- * when it is due and nothing of that card is being sent or unsettled; a card
- * whose head needs attention waits. EXPRESS heads first, then oldest first.
- * Read-only: the caller marks each one with markSending before sending it.
- */
-/** Which of a card's earlier requests hold its next one. */
+/** Which of a card's earlier requests hold its next one (shared/domain/life-cycle.ts CardOrder). */
 export interface ClaimOptions {
-  /**
-   * 'acknowledged' (default): the next request goes once the head-end has
-   * created the previous one. 'finished': only once the head-end has also
-   * processed it (no ACKNOWLEDGED request of the card left): one open request
-   * per card at the head-end, so effects happen in queue order whatever the
-   * head-end's priorities.
-   */
-  cardOrder?: 'acknowledged' | 'finished';
+  /** Default DEFAULT_CARD_ORDER ('finished'): no request of the card may be ACKNOWLEDGED (open at the head-end). */
+  cardOrder?: CardOrder;
 }
 
+/**
+ * The requests to send next: for each card, only the head of its queue, only
+ * when it is due and nothing earlier of that card holds it — a request being
+ * sent or unsettled, one that needs attention (the head itself, or a rejection
+ * not yet closed: the card waits behind its failed request) and, with
+ * cardOrder 'finished', one still open at the head-end. EXPRESS heads first,
+ * then oldest first. Read-only: the caller marks each one with markSending
+ * before sending it.
+ */
 export function claimDue(ctx: StoreContext, now: Date | number, limit: number, options: ClaimOptions = {}): LocalRequest[] {
   if (!Number.isInteger(limit) || limit < 1) throw new StoreInputError('limit must be a positive integer');
-  const openAtHeadend =
-    options.cardOrder === 'finished'
-      ? `AND NOT EXISTS (SELECT 1 FROM requests ra WHERE ra.card_key = o.card_key AND ra.local_state = 'ACKNOWLEDGED')`
-      : '';
+  const openAtHeadend = (options.cardOrder ?? DEFAULT_CARD_ORDER) === 'finished' ? "rh.local_state = 'ACKNOWLEDGED' OR " : '';
+  const openRejection = `(rh.local_state IN (${ATTENTION_UNTIL_CLOSED_STATES.map((st) => `'${st}'`).join(', ')}) AND NOT ${rejectionClosed('rh')})`;
   const statement = ctx.sql(
     `SELECT ${requestColumnsOf('r')} FROM outbox o CROSS JOIN requests r ON r.id = o.request_id
      WHERE o.is_head = 1 AND o.ready_at IS NOT NULL AND o.ready_at <= ?
-       AND r.local_state IN ('QUEUED', 'RETRY_WAIT')
+       AND r.local_state IN (${TRANSITIONS.markSending.from.map((st) => `'${st}'`).join(', ')})
        AND NOT EXISTS (SELECT 1 FROM outbox b JOIN requests rb ON rb.id = b.request_id
                        WHERE b.card_key = o.card_key AND rb.local_state IN ('SENDING', 'UNKNOWN'))
-       ${openAtHeadend}
+       AND NOT EXISTS (SELECT 1 FROM requests rh
+                       WHERE rh.card_key = o.card_key AND rh.card_seq < o.card_seq AND (${openAtHeadend}${openRejection}))
      ORDER BY o.priority_rank DESC, o.request_id
      LIMIT ?`,
   );

@@ -38,31 +38,32 @@
  *     migrations/004_created_event_from_request.ts)
  *   cardKeyFor('smartcard' | 'stb', identifier) → the card_key to filter by.
  *
- * Sync engine (actor "sync"). LocalState meanings: shared/domain/local-request.ts.
+ * Sync engine (actor "sync"). Which states each transition starts from and
+ * leads to, and what each state means: shared/domain/life-cycle.ts
+ * (TRANSITIONS, LOCAL_STATE_TABLE); the store refuses anything else.
  *   claimDue(now, limit, { cardOrder }?)   read-only: per card only its queue head, when due and
- *                          nothing of that card is SENDING/UNKNOWN (cardOrder 'finished':
- *                          nor ACKNOWLEDGED); a head in NEEDS_ATTENTION holds its card.
- *                          EXPRESS first, then oldest.
- *   markSending(id)                       QUEUED|RETRY_WAIT (head only) → SENDING
+ *                          nothing earlier of that card holds it: SENDING/UNKNOWN, an open
+ *                          rejection (until closed or replaced), and with cardOrder 'finished'
+ *                          (default) an ACKNOWLEDGED request; a head in NEEDS_ATTENTION holds
+ *                          its card. EXPRESS first, then oldest.
+ *   markSending(id)                       (head only) → SENDING
  *   markSendingMany(ids), applyOutcomes([{ id, kind, ... }]) → { id, ok, request | error }[]
  *                          group commit (sync-batch.ts): the same transitions in
  *                          ONE transaction, one savepoint per item.
- *   markAcknowledged(id, headendFields)   SENDING → ACKNOWLEDGED (PIN wiped)
- *   markFinal(id, 'COMPLETED'|'REJECTED', fields?)  SENDING|ACKNOWLEDGED → final (PIN wiped)
- *   markUnknown(id, reason)               SENDING → UNKNOWN
- *   scheduleRetry(id, at, reason)         SENDING|QUEUED|RETRY_WAIT → RETRY_WAIT
- *   markNeedsAttention(id, code, description)  QUEUED|SENDING|UNKNOWN|RETRY_WAIT → NEEDS_ATTENTION
+ *   markAcknowledged(id, headendFields)   → ACKNOWLEDGED (PIN wiped)
+ *   markFinal(id, 'COMPLETED'|'REJECTED', fields?)  → final (PIN wiped)
+ *   markUnknown(id, reason), scheduleRetry(id, at, reason), markNeedsAttention(id, code, description)
  *   markReconciled(id, { found: false } | { found: true, fields })  UNKNOWN → QUEUED | ACKNOWLEDGED | final
  *   pendingHeadendRequests(limit, afterId?)  ACKNOWLEDGED requests, for status polling
  *   recoverInterruptedSends()             SENDING → UNKNOWN (no send may be in flight)
  *   holdOutboxAfterRestore()              every request still to send → NEEDS_ATTENTION, VERIFY_AT_HEADEND
  *   checkpoint()                          wal_checkpoint(TRUNCATE)
  * Operator actions (actor = operator, reason recorded):
- *   retry(id, operator, reason)   NEEDS_ATTENTION|RETRY_WAIT → QUEUED (UNKNOWN if a send may have arrived)
- *   discard(id, operator, reason) QUEUED|RETRY_WAIT|NEEDS_ATTENTION|UNKNOWN → DISCARDED (kept, PIN wiped)
+ *   retry(id, operator, reason)   → QUEUED (UNKNOWN if a send may have arrived)
+ *   discard(id, operator, reason) → DISCARDED (kept, PIN wiped)
  *   edit(id, params, operator, reason) → { ok, request } | { ok: false, errors }  (re-validated; → QUEUED)
- *   confirmArrived(id, operator, number|null, reason)  unsettled UNKNOWN|NEEDS_ATTENTION → ACKNOWLEDGED (number) | COMPLETED
- *   confirmNotArrived(id, operator, reason)             unsettled NEEDS_ATTENTION only → QUEUED (sent again; not while UNKNOWN)
+ *   confirmArrived(id, operator, number|null, reason)  → ACKNOWLEDGED (number) | COMPLETED
+ *   confirmNotArrived(id, operator, reason)             → QUEUED (sent again; not while UNKNOWN)
  *   wipeSecrets(id) → boolean     rewrites params with redactSecrets once the request cannot be sent again
  * Sealed secrets: useSealer(source) makes every later write seal the PIN
  *   (sealed-secrets.ts: only the public key is needed); claimDue leaves out

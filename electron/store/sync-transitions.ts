@@ -4,6 +4,7 @@ import {
   type LocalRequest,
   type LocalState,
 } from '../../shared/domain/local-request';
+import { TRANSITIONS, VERIFY_AT_HEADEND } from '../../shared/domain/life-cycle';
 import { fieldErrors } from '../../shared/domain/validation';
 import { InvalidTransitionError, StoreInputError } from './errors';
 import { readyTime, transition, type Change } from './transition';
@@ -79,7 +80,7 @@ function finished(
 }
 
 export function markSending(ctx: StoreContext, id: number): LocalRequest {
-  return transition(ctx, id, 'markSending', ['QUEUED', 'RETRY_WAIT'], (request) => {
+  return transition(ctx, id, 'markSending', (request) => {
     // claimDue's rule, checked again here: a catalog merge may have re-keyed
     // cards since the claim, putting this head behind a request in flight.
     const head = ctx
@@ -91,10 +92,10 @@ export function markSending(ctx: StoreContext, id: number): LocalRequest {
       )
       .get(id) as { is_head: number; busy: number } | undefined;
     if (head?.is_head !== 1) {
-      throw new InvalidTransitionError(id, request.local_state, 'markSending', ['QUEUED', 'RETRY_WAIT'], 'not the head of its card queue');
+      throw new InvalidTransitionError(id, request.local_state, 'markSending', TRANSITIONS.markSending.from, 'not the head of its card queue');
     }
     if (head.busy === 1) {
-      throw new InvalidTransitionError(id, request.local_state, 'markSending', ['QUEUED', 'RETRY_WAIT'], 'another request of its card is being sent or unsettled');
+      throw new InvalidTransitionError(id, request.local_state, 'markSending', TRANSITIONS.markSending.from, 'another request of its card is being sent or unsettled');
     }
     const attempt = request.attempts + 1;
     return {
@@ -111,7 +112,7 @@ export function markAcknowledged(ctx: StoreContext, id: number, fields: HeadendF
   if (parsed.life_cycle_state !== undefined && parsed.life_cycle_state !== 'PENDING') {
     throw new StoreInputError(`life_cycle_state is ${parsed.life_cycle_state}: use markFinal`);
   }
-  return transition(ctx, id, 'markAcknowledged', ['SENDING'], (request, now) => ({
+  return transition(ctx, id, 'markAcknowledged', (request, now) => ({
     to: 'ACKNOWLEDGED',
     set: acknowledged(parsed, request, now),
     outbox: 'remove',
@@ -128,7 +129,7 @@ export function markFinal(
 ): LocalRequest {
   if (state !== 'COMPLETED' && state !== 'REJECTED') throw new StoreInputError('state must be COMPLETED or REJECTED');
   const parsed = parseHeadend(fields, true);
-  return transition(ctx, id, `mark ${state}`, ['SENDING', 'ACKNOWLEDGED'], (request, now) => ({
+  return transition(ctx, id, 'markFinal', (request, now) => ({
     to: state,
     set: finished(state, parsed, request, now),
     outbox: 'remove',
@@ -138,7 +139,7 @@ export function markFinal(
 }
 
 export function markUnknown(ctx: StoreContext, id: number, reason: string): LocalRequest {
-  return transition(ctx, id, 'markUnknown', ['SENDING'], () => ({
+  return transition(ctx, id, 'markUnknown', () => ({
     to: 'UNKNOWN',
     set: { outcome_unknown: 1, last_error: reason },
     outbox: { readyAt: null },
@@ -149,7 +150,7 @@ export function markUnknown(ctx: StoreContext, id: number, reason: string): Loca
 export function scheduleRetry(ctx: StoreContext, id: number, at: Date | number, reason: string): LocalRequest {
   const when = toMillis(at);
   if (!Number.isFinite(when)) throw new StoreInputError('retry time must be a valid date');
-  return transition(ctx, id, 'scheduleRetry', ['SENDING', 'QUEUED', 'RETRY_WAIT'], (request) => ({
+  return transition(ctx, id, 'scheduleRetry', (request) => ({
     to: 'RETRY_WAIT',
     set: { next_attempt_at: when, last_error: reason },
     outbox: { readyAt: readyTime(request, when) },
@@ -158,7 +159,7 @@ export function scheduleRetry(ctx: StoreContext, id: number, at: Date | number, 
 }
 
 export function markNeedsAttention(ctx: StoreContext, id: number, code: string, description: string): LocalRequest {
-  return transition(ctx, id, 'markNeedsAttention', ['QUEUED', 'SENDING', 'UNKNOWN', 'RETRY_WAIT'], () => ({
+  return transition(ctx, id, 'markNeedsAttention', () => ({
     to: 'NEEDS_ATTENTION',
     set: { error_code: code, error_description: description, last_error: `${code}: ${description}` },
     outbox: { readyAt: null },
@@ -175,7 +176,7 @@ export type ReconcileOutcome = { found: false } | { found: true; fields: Headend
  */
 export function markReconciled(ctx: StoreContext, id: number, outcome: ReconcileOutcome): LocalRequest {
   const parsed = outcome.found ? parseHeadend(outcome.fields, false) : null;
-  return transition(ctx, id, 'markReconciled', ['UNKNOWN'], (request, now) => {
+  return transition(ctx, id, 'markReconciled', (request, now) => {
     if (parsed === null) {
       return {
         to: 'QUEUED',
@@ -196,9 +197,6 @@ export function markReconciled(ctx: StoreContext, id: number, outcome: Reconcile
   });
 }
 
-/** After a crash: a send that was under way has an unknown outcome. */
-/** error_code of a request whose arrival only the operator can settle, by looking at the head-end. */
-export const VERIFY_AT_HEADEND = 'VERIFY_AT_HEADEND';
 
 /**
  * After a backup is restored: every request still to send may have been sent
@@ -208,9 +206,10 @@ export const VERIFY_AT_HEADEND = 'VERIFY_AT_HEADEND';
  */
 export function holdOutboxAfterRestore(ctx: StoreContext): number {
   const reason = 'restored from a backup: it may have been sent after the backup was taken';
-  const ids = ctx.sql("SELECT request_id FROM outbox o JOIN requests r ON r.id = o.request_id WHERE r.local_state IN ('QUEUED', 'RETRY_WAIT', 'SENDING', 'UNKNOWN')").pluck().all() as number[];
+  const held = TRANSITIONS.holdAfterRestore.from.map((state) => `'${state}'`).join(', ');
+  const ids = ctx.sql(`SELECT request_id FROM outbox o JOIN requests r ON r.id = o.request_id WHERE r.local_state IN (${held})`).pluck().all() as number[];
   for (const id of ids) {
-    transition(ctx, id, 'holdAfterRestore', ['QUEUED', 'RETRY_WAIT', 'SENDING', 'UNKNOWN'], () => ({
+    transition(ctx, id, 'holdAfterRestore', () => ({
       to: 'NEEDS_ATTENTION',
       set: { outcome_unknown: 1, error_code: VERIFY_AT_HEADEND, error_description: reason, last_error: reason },
       outbox: { readyAt: null },
@@ -220,10 +219,11 @@ export function holdOutboxAfterRestore(ctx: StoreContext): number {
   return ids.length;
 }
 
+/** After a crash: a send that was under way has an unknown outcome. */
 export function recoverInterruptedSends(ctx: StoreContext): number {
   const ids = ctx.sql("SELECT id FROM requests WHERE local_state = 'SENDING'").pluck().all() as number[];
   for (const id of ids) {
-    transition(ctx, id, 'recover', ['SENDING'], () => ({
+    transition(ctx, id, 'recover', () => ({
       to: 'UNKNOWN',
       set: { outcome_unknown: 1, last_error: 'CA Desk stopped while sending' },
       outbox: { readyAt: null },

@@ -1,4 +1,5 @@
 import type { LocalRequest, LocalState, RequestEventKind } from '../../shared/domain/local-request';
+import { TRANSITIONS, transitionRefusal, type TransitionKind, type TransitionRow } from '../../shared/domain/life-cycle';
 import { findRequestDefinition } from '../../shared/domain/request-catalog';
 import { parseLocalDateTime } from '../../shared/domain/dates';
 import { InvalidTransitionError, RequestNotFoundError } from './errors';
@@ -46,20 +47,27 @@ export function wipedParams(request: LocalRequest): Record<string, string | numb
   return { params: json, secrets_wiped: 1 };
 }
 
+/**
+ * Applies one transition of the life-cycle table (shared/domain/life-cycle.ts):
+ * refused, changing nothing, when the request's state (or a condition of the
+ * row) does not allow it; `build` may refuse further by throwing.
+ */
 export function transition(
   ctx: StoreContext,
   id: number,
-  action: string,
-  allowedFrom: readonly LocalState[],
+  kind: TransitionKind,
   build: (request: LocalRequest, now: number) => Change,
 ): LocalRequest {
+  const row: TransitionRow = TRANSITIONS[kind];
   return ctx.db.transaction(() => {
     const request = readRequest(ctx, id);
-    if (!allowedFrom.includes(request.local_state)) {
-      throw new InvalidTransitionError(id, request.local_state, action, allowedFrom);
+    const refusal = transitionRefusal(kind, request);
+    if (refusal !== null) {
+      throw new InvalidTransitionError(id, request.local_state, kind, row.from, row.from.includes(request.local_state) ? refusal : undefined);
     }
     const now = ctx.now();
     const change = build(request, now);
+    if (!row.to.includes(change.to)) throw new Error(`${kind} may lead only to ${row.to.join(', ')}, not ${change.to}`);
     const wiped = change.wipe ? wipedParams(request) : null;
     const columns: Record<string, string | number | null> = {
       ...change.set,

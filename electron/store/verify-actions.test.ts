@@ -37,9 +37,11 @@ describe('operator verification of an unknown outcome', () => {
     const after = store.confirmArrived(first, 'maria', '18571', 'found it in the CRM');
     expect(after).toMatchObject({ local_state: 'ACKNOWLEDGED', number: '18571', life_cycle_state: 'PENDING', outcome_unknown: false, error_code: null });
     expect(store.pendingHeadendRequests(10).map((r) => r.id)).toEqual([first]);
-    expect(due()).toEqual([second]);
     const event = store.eventsFor(first).at(-1)!;
     expect(event).toMatchObject({ kind: 'reconciled', actor: 'maria', detail: { found: true, by: 'operator', number: '18571', reason: 'found it in the CRM' } });
+    expect(due()).toEqual([]); // open at the head-end: the card goes on once it is finished there
+    store.markFinal(first, 'COMPLETED');
+    expect(due()).toEqual([second]);
   });
 
   it('"it arrived" without a number marks it done (COMPLETED), recorded with the operator', () => {

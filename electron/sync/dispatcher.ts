@@ -1,3 +1,4 @@
+import { DEFAULT_CARD_ORDER, type CardOrder } from '../../shared/domain/life-cycle';
 import type { LocalRequest } from '../../shared/domain/local-request';
 import type { Provider } from '../../shared/domain/request-types';
 import { reservedUdfProblem } from '../../shared/domain/client-uuid';
@@ -46,12 +47,13 @@ export interface DispatcherOptions {
   /** Per head-end limits; a head-end not named gets maxInFlightPerHeadend and no rate limit. */
   politeness?: Partial<Record<Provider, HeadendPoliteness>>;
   /**
-   * When a card's next request may go: once the head-end 'acknowledged' the
-   * previous one (default), or once it 'finished' it (COMPLETED/REJECTED):
-   * one open request per card, effects in queue order whatever the head-end's
-   * priorities, at the cost of a processing round-trip per request of a card.
+   * When a card's next request may go: once the head-end 'finished' the
+   * previous one (COMPLETED/REJECTED; DEFAULT_CARD_ORDER): one open request
+   * per card, effects in queue order whatever the head-end's priorities, at
+   * the cost of a processing round-trip per request of a card; or once it
+   * 'acknowledged' (created) it.
    */
-  cardOrder?: 'acknowledged' | 'finished';
+  cardOrder?: CardOrder;
   /** How many heads to read from the store at a time. */
   claimBatch: number;
   retry: RetryOptions;
@@ -234,7 +236,7 @@ export class Dispatcher {
   private claim(wanted: (head: LocalRequest) => boolean): LocalRequest[] {
     let limit = this.options.claimBatch;
     for (;;) {
-      const due = this.store.claimDue(this.options.now(), limit, { cardOrder: this.options.cardOrder ?? 'acknowledged' });
+      const due = this.store.claimDue(this.options.now(), limit, { cardOrder: this.options.cardOrder ?? DEFAULT_CARD_ORDER });
       const usable = due.filter((r) => wanted(r) && this.links.get(r.provider)?.reachable() === true);
       // Heads of a paused or full head-end must not hide the other's: look further when they fill the batch.
       if (usable.length > 0 || due.length < limit || limit >= this.options.claimBatch * 64) return usable;

@@ -7,7 +7,7 @@ import type { EnqueueInput } from '../store/enqueue';
 import { openStore, type Store } from '../store/store';
 import { SyncEngine } from './sync-engine';
 import { checkInvariants } from './testing/invariants';
-import { conaxClient, conaxInput, endpointsOf, nagravisionClient, nagravisionInput, sandboxCards, tempDir, type Card } from './testing/sync-fixtures';
+import { closeOpenRejections, conaxClient, conaxInput, endpointsOf, nagravisionClient, nagravisionInput, sandboxCards, tempDir, type Card } from './testing/sync-fixtures';
 
 // Under every fault the sandbox can inject, the same promises hold: all
 // requests drain, none reaches the head-end twice, each card keeps its order.
@@ -87,7 +87,11 @@ async function run(scenario: Scenario, cards: Card[]) {
     const c = store.countByState();
     return c.QUEUED + c.SENDING + c.UNKNOWN + c.RETRY_WAIT + c.ACKNOWLEDGED === 0;
   };
-  while (!settled() && Date.now() < deadline) await sleep(20);
+  while (!settled() && Date.now() < deadline) {
+    // As an operator would: a card waits behind the head-end's rejection until it is closed.
+    closeOpenRejections(store);
+    await sleep(20);
+  }
   await engine.stop();
   headend.resetFaults();
   const counts = store.countByState();

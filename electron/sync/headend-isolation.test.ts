@@ -35,7 +35,8 @@ async function setup() {
   cleanups.push(() => conax.close(), () => nagra.close());
   const store = openStore(path.join(dir, 'store.sqlite'));
   cleanups.push(() => store.close());
-  const engine = new SyncEngine({ store, headends: { nagravision: nagra, conax }, idleMs: 20, statusPollMs: 0, reconcileGraceMs: CONAX_DEADLINE_MS });
+  // The hostile head-end never finishes a request: a card goes on once it is created.
+  const engine = new SyncEngine({ store, headends: { nagravision: nagra, conax }, idleMs: 20, statusPollMs: 0, reconcileGraceMs: CONAX_DEADLINE_MS, cardOrder: 'acknowledged' });
   cleanups.push(() => engine.stop());
   return { store, engine, stalled, healthy };
 }

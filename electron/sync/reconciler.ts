@@ -7,7 +7,7 @@ import type { HeadendLink } from './headend-link';
 import { headendFieldsOf } from './retry-policy';
 import { requestChanged, type SyncEvents } from './sync-events';
 import type { SyncStore } from './sync-store';
-import { VERIFY_AT_HEADEND } from '../store/sync-transitions';
+import { VERIFY_AT_HEADEND } from '../../shared/domain/life-cycle';
 import { aboutRequest, type Logger } from '../logging/logger';
 
 // Settles requests whose send may or may not have reached the head-end. The

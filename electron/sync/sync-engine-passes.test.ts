@@ -28,6 +28,8 @@ function setup(): { store: Store; headend: ScriptedHeadend; engine: SyncEngine }
     headends: { nagravision: headend },
     idleMs: 10,
     statusPollMs: 3_600_000,
+    // The scripted head-end never finishes a request: a card goes on once it is created.
+    cardOrder: 'acknowledged',
     maxInFlightPerHeadend: 4,
     reconcileGraceMs: 0,
     breaker: { failureThreshold: 1_000, openBackoff: { baseMs: 1, capMs: 1 } },

@@ -16,6 +16,7 @@ import {
   nagravisionClient,
   nagravisionInput,
   sandboxCards,
+  closeOpenRejections,
   tempDir,
   type Card,
 } from './testing/sync-fixtures';
@@ -68,6 +69,21 @@ async function until(check: () => boolean, timeoutMs = 15_000): Promise<void> {
   }
 }
 
+/**
+ * Runs passes until `check` holds, closing the head-end's rejections as an
+ * operator would (a card waits behind an open one): by default a card's next
+ * request goes only once the head-end has finished the previous one.
+ */
+async function syncUntil(engine: SyncEngine, store: Store, check: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    closeOpenRejections(store);
+    await engine.syncNow();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 function enqueueFor(store: Store, cards: Card[], perCard: number, conaxToo = false): string[] {
   const inputs = [];
   for (let n = 0; n < perCard; n++) {
@@ -86,10 +102,9 @@ describe('SyncEngine against the sandbox', () => {
     const { headend, store, nagra, conax, cards } = await setup();
     const uuids = enqueueFor(store, cards, 5, true);
     const { engine, events, logs } = engineFor(store, { nagravision: nagra, conax });
-    await engine.syncNow();
-    await until(() => {
+    await syncUntil(engine, store, () => {
       const c = store.countByState();
-      return c.QUEUED + c.SENDING + c.UNKNOWN + c.RETRY_WAIT === 0;
+      return c.QUEUED + c.SENDING + c.UNKNOWN + c.RETRY_WAIT + c.ACKNOWLEDGED === 0;
     });
     await until(() => {
       const requests = (headend.state() as { requests: Record<string, number> }).requests;
@@ -192,7 +207,10 @@ describe('SyncEngine against the sandbox', () => {
     expect(engine.status().pendingCount).toBe(uuids.length);
     const back = await startHeadend({ seedSize: 'tiny', tcpPort, dataDir, processingDelayMs: 50 });
     cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }), () => back.close());
-    await until(() => engine.status().pendingCount === 0 && engine.status().perHeadend.nagravision?.lastSync != null);
+    await until(() => {
+      closeOpenRejections(store); // as an operator would: a card waits behind an open rejection
+      return engine.status().pendingCount === 0 && engine.status().perHeadend.nagravision?.lastSync != null;
+    });
     const status = engine.status().perHeadend.nagravision!;
     expect(status.connected).toBe(true);
     expect(status.offlineSince).toBeNull();
@@ -209,8 +227,7 @@ describe('SyncEngine against the sandbox', () => {
     await engine.syncNow();
     await new Promise((r) => setTimeout(r, 250)); // the token expires
     const uuids = enqueueFor(store, cards.slice(2), 2);
-    await engine.syncNow();
-    expect(store.countByState().QUEUED).toBe(0);
+    await syncUntil(engine, store, () => store.countByState().QUEUED === 0);
     expect(nagra.session.loginCount).toBeGreaterThanOrEqual(2); // 2, or more if this machine stalled past 100 ms
     const report = await checkInvariants({ store, headend, nagravision: nagra, enqueued: uuids, cards: cards.map((c) => c.serial_number) });
     expect(report.problems).toEqual([]);
@@ -290,8 +307,7 @@ describe('SyncEngine against the sandbox', () => {
     // process before that pass reads the catalog), so count both passes.
     rows = 0;
     enqueueFor(store, [cards[0]!], 4);
-    await engine.syncNow();
-    await until(() => {
+    await syncUntil(engine, store, () => {
       const requests = (headend.state() as { requests: Record<string, number> }).requests;
       return (requests.PENDING ?? 0) === 0 && (requests.COMPLETED ?? 0) + (requests.REJECTED ?? 0) === 4;
     });

@@ -1,3 +1,4 @@
+import { DEFAULT_CARD_ORDER, OUTBOX_LOCAL_STATES } from '../../shared/domain/life-cycle';
 import type { Provider } from '../../shared/domain/request-types';
 import { type CircuitBreakerOptions, DEFAULT_BREAKER_OPTIONS } from './circuit-breaker';
 import { syncCatalog, type CatalogFetch, type CatalogStore } from './catalog-sync';
@@ -26,7 +27,7 @@ export interface SyncEngineOptions {
   idleMs?: number;
   statusPollMs?: number;
   maxInFlightPerHeadend?: number;
-  /** When a card's next request may go (dispatcher.ts DispatcherOptions.cardOrder; default 'acknowledged'). */
+  /** When a card's next request may go (dispatcher.ts DispatcherOptions.cardOrder; default DEFAULT_CARD_ORDER, 'finished'). */
   cardOrder?: DispatcherOptions['cardOrder'];
   /** Per head-end concurrency and rate (dispatcher.ts HeadendPoliteness); unnamed head-ends get maxInFlightPerHeadend. */
   politeness?: DispatcherOptions['politeness'];
@@ -136,7 +137,7 @@ export class SyncEngine {
     return {
       running: this.running,
       perHeadend,
-      pendingCount: counts.QUEUED + counts.SENDING + counts.UNKNOWN + counts.RETRY_WAIT + counts.NEEDS_ATTENTION,
+      pendingCount: OUTBOX_LOCAL_STATES.reduce((sum, state) => sum + counts[state], 0),
       awaitingHeadendCount: counts.ACKNOWLEDGED,
     };
   }
@@ -182,7 +183,7 @@ export class SyncEngine {
     await this.syncCatalogIfDue(now);
     for (const link of this.links.values()) if (link.status().connected) link.noteSynced();
     // More may be due already (a card's next request, a settled unknown).
-    this.again = sent.sent > 0 || reconciled.absent > 0 || reconciled.found > 0 || (this.options.cardOrder === 'finished' && finished > 0);
+    this.again = sent.sent > 0 || reconciled.absent > 0 || reconciled.found > 0 || ((this.options.cardOrder ?? DEFAULT_CARD_ORDER) === 'finished' && finished > 0);
     this.emitStatus(false);
   }
 

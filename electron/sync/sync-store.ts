@@ -1,3 +1,4 @@
+import type { CardOrder } from '../../shared/domain/life-cycle';
 import type { HeadendFields, LocalRequest } from '../../shared/domain/local-request';
 import type { BatchResult, SyncOutcome } from '../store/sync-batch';
 import type { ReconcileOutcome } from '../store/sync-transitions';
@@ -8,8 +9,8 @@ export type { BatchResult, SyncOutcome };
 // here so the engine states its needs; the real store satisfies it.
 
 export interface SyncStore {
-  /** options.cardOrder 'finished': skip cards with a request still ACKNOWLEDGED (open at the head-end). */
-  claimDue(now: Date | number, limit: number, options?: { cardOrder?: 'acknowledged' | 'finished' }): LocalRequest[];
+  /** options.cardOrder 'finished' (default): skip cards with a request still ACKNOWLEDGED (open at the head-end). */
+  claimDue(now: Date | number, limit: number, options?: { cardOrder?: CardOrder }): LocalRequest[];
   markSending(id: number): LocalRequest;
   /**
    * Group commit (the dispatcher's fast path): markSending / the outcome marks

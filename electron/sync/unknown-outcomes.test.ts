@@ -39,7 +39,8 @@ function setup(graceMs = 0) {
   const links = new Map([['nagravision' as const, new HeadendLink('nagravision', headend, now, { failureThreshold: 1_000, openBackoff: { baseMs: 1, capMs: 1 } })]]);
   const events = new SyncEvents();
   const retry = { backoff: { baseMs: 100, capMs: 1_000 }, authRetryMs: 1_000, random: () => 1 };
-  const dispatcher = new Dispatcher(store, links, events, { maxInFlightPerHeadend: 3, claimBatch: 4, retry, now });
+  // The scripted head-end never finishes a request: a card goes on once it is created.
+  const dispatcher = new Dispatcher(store, links, events, { maxInFlightPerHeadend: 3, claimBatch: 4, retry, now, cardOrder: 'acknowledged' });
   const logs: string[] = [];
   const reconciler = new Reconciler(store, links, events, { graceMs, pageSize: 1000, maxPerPass: 1000, now, logger: lineLogger(logs) });
   return { store, headend, dispatcher, reconciler, logs, clock, links, events, now, file };

@@ -50,6 +50,8 @@ describe('a week offline', () => {
       headends: { nagravision: nagra },
       idleMs: 20,
       statusPollMs: 60_000,
+      // Processing is paused: this measures the sends, so a card goes on once its request is created.
+      cardOrder: 'acknowledged',
       maxInFlightPerHeadend: 256,
       reconcileGraceMs: 10_000, // not shorter than the request timeout
       retry: { backoff: { baseMs: 20, capMs: 200 }, authRetryMs: 200 },

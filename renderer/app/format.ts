@@ -1,5 +1,5 @@
 import { REQUEST_DEFINITIONS } from '../../shared/domain/request-catalog';
-import { LOCAL_STATE_MEANINGS, type LocalState } from '../../shared/domain/local-request';
+import { LOCAL_STATE_TABLE, LOCAL_STATE_VARIANTS } from '../../shared/domain/life-cycle';
 
 // One date format everywhere on screen: the operator's locale (exports use ISO).
 const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
@@ -42,24 +42,16 @@ export function providerLabel(provider: string): string {
   return provider === 'nagravision' ? 'Nagravision' : provider === 'conax' ? 'Conax' : provider;
 }
 
-export const STATE_LABELS: Record<LocalState, string> = {
-  QUEUED: 'Queued',
-  SENDING: 'Sending',
-  UNKNOWN: 'Outcome unknown',
-  RETRY_WAIT: 'Retry wait',
-  ACKNOWLEDGED: 'Pending at head-end',
-  COMPLETED: 'Completed',
-  REJECTED: 'Rejected',
-  NEEDS_ATTENTION: 'Needs attention',
-  DISCARDED: 'Discarded',
-};
-
+/** The operator's word for a local state (shared/domain/life-cycle.ts); an unknown state shows as stored. */
 export function stateLabel(state: string): string {
-  return STATE_LABELS[state as LocalState] ?? state;
+  return (LOCAL_STATE_TABLE as Partial<Record<string, { label: string }>>)[state]?.label ?? state;
 }
 
-export function stateMeaning(state: string): string {
-  return LOCAL_STATE_MEANINGS[state as LocalState] ?? '';
+/** What a state means, in the README's words; a variant (VERIFY_AT_HEADEND) has its own. */
+export function stateMeaning(state: string, errorCode: string | null = null): string {
+  const variant = errorCode === null ? undefined : (LOCAL_STATE_VARIANTS as Partial<Record<string, { state: string; meaning: string }>>)[errorCode];
+  if (variant?.state === state) return variant.meaning;
+  return (LOCAL_STATE_TABLE as Partial<Record<string, { meaning: string }>>)[state]?.meaning ?? '';
 }
 
 /** "serial_number:smrt20000054" → "smrt20000054 (serial number)" */

@@ -3,42 +3,19 @@ import type { Priority } from './common-fields';
 import { headendIdSchema } from './provisioning-request';
 import { lifeCycleStateSchema, type LifeCycleState, type Provider, type RequestType } from './request-types';
 import { localDateTimeSchema } from './dates';
+import { LOCAL_STATES, type LocalState } from './life-cycle';
 
 // A request as the console keeps it locally, from the moment the operator
 // queues it until the head-end has finished it. The head-end's own fields keep
 // the seed's names (headend_id is the seed's `id`, renamed because `id` is our
 // local row id); the local fields are ours.
 
-/** Local states with the one-line meaning the UI shows next to each. */
-export const LOCAL_STATE_MEANINGS = {
-  QUEUED: 'Waiting to be sent.',
-  SENDING: 'A send started; if the app stopped here the outcome is unknown.',
-  UNKNOWN: 'Sent, outcome not known: it must be reconciled with the head-end before any resend.',
-  RETRY_WAIT: 'A transient failure; it will be retried at the next attempt time.',
-  ACKNOWLEDGED: 'The head-end created it (it has an id and a number) and it is PENDING there.',
-  COMPLETED: 'The head-end completed it.',
-  REJECTED: 'The head-end rejected it.',
-  NEEDS_ATTENTION: 'A permanent failure or a stuck request: an operator must retry, edit or discard it.',
-  DISCARDED: 'An operator discarded it; it is kept for the record, never deleted.',
-} as const;
+// The states themselves, their words and their transitions: life-cycle.ts.
+export { FINISHED_LOCAL_STATES, LOCAL_STATES, OUTBOX_LOCAL_STATES, type LocalState } from './life-cycle';
 
-export const LOCAL_STATES = Object.keys(LOCAL_STATE_MEANINGS) as [
-  keyof typeof LOCAL_STATE_MEANINGS,
-  ...(keyof typeof LOCAL_STATE_MEANINGS)[],
-];
 export const localStateSchema = z.enum(LOCAL_STATES, {
   message: `local_state must be one of ${LOCAL_STATES.join(', ')}`,
 });
-export type LocalState = z.infer<typeof localStateSchema>;
-
-/** States of requests still in the outbox: not yet acknowledged by the head-end nor finished. */
-export const OUTBOX_LOCAL_STATES = [
-  'QUEUED',
-  'SENDING',
-  'UNKNOWN',
-  'RETRY_WAIT',
-  'NEEDS_ATTENTION',
-] as const satisfies readonly LocalState[];
 
 /** Kinds of the append-only request history, with what each records. */
 export const REQUEST_EVENT_KIND_MEANINGS = {

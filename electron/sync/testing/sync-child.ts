@@ -41,6 +41,8 @@ async function main(): Promise<void> {
     headends: { nagravision: client },
     idleMs: 10,
     statusPollMs: 3_600_000,
+    // Statuses are never polled here: a card goes on once its request is created.
+    cardOrder: 'acknowledged',
     maxInFlightPerHeadend: 8,
     reconcileGraceMs: 300, // not shorter than the request timeout
     retry: { backoff: { baseMs: 5, capMs: 20 }, authRetryMs: 20 },

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EnqueueInput } from '../../store/enqueue';
+import type { Store } from '../../store/store';
 import type { RunningHeadend } from '../../headend/start-headend';
 import { ConaxHttpClient } from '../conax-http-client';
 import type { HeadendCredentials } from '../headend-session';
@@ -126,4 +127,15 @@ export async function headendUuidCounts(
     }
   }
   return { counts, byHeadendId };
+}
+
+/**
+ * What an operator does with the head-end's rejections in a test that wants
+ * the queue drained: closes each as checked (a card waits behind its open
+ * rejection). Returns how many it closed.
+ */
+export function closeOpenRejections(store: Pick<Store, 'listRequests' | 'verifyRejection'>, operator = 'tester'): number {
+  const open = store.listRequests({ states: ['REJECTED'], openOnly: true, limit: 1000 });
+  for (const r of open) store.verifyRejection(r.id, operator, 'checked in the test: nothing to do');
+  return open.length;
 }

@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { ATTENTION_HELD_STATES, ATTENTION_UNTIL_CLOSED_STATES } from '../../../shared/domain/life-cycle';
 import type { RequestFilter } from '../../../shared/ipc/request-schemas';
 import { useQuery } from '../../app/api-context';
 import { formatTime, requestLabel } from '../../app/format';
@@ -6,10 +7,11 @@ import { routeHref } from '../../app/router';
 import { QueueTable } from '../queue/QueueTable';
 import { useQueueRows } from '../queue/use-queue-rows';
 
-// Two kinds of open trouble: requests stuck on our side (a permanent failure,
-// or a send whose outcome is unknown), which can be edited, retried or
-// discarded; and requests the head-end rejected, which are final there and are
-// closed by resending a corrected copy or by marking them checked. Below, what
+// Two kinds of open trouble (shared/domain/life-cycle.ts, `attention`):
+// requests stuck on our side (a permanent failure, or a send whose outcome is
+// unknown), which can be edited, retried or discarded; and requests the
+// head-end rejected, which are final there and are closed by resending a
+// corrected copy or by marking them checked. Both hold their card's queue. Below, what
 // operators resolved lately, and how, with a link to any corrected copy.
 
 const RESOLUTION_WORDS: Record<string, string> = {
@@ -22,8 +24,8 @@ const RESOLUTION_WORDS: Record<string, string> = {
 };
 
 export function NeedsAttentionScreen() {
-  const stuckFilter = useMemo<RequestFilter>(() => ({ states: ['NEEDS_ATTENTION', 'UNKNOWN'] }), []);
-  const rejectedFilter = useMemo<RequestFilter>(() => ({ states: ['REJECTED'], openOnly: true }), []);
+  const stuckFilter = useMemo<RequestFilter>(() => ({ states: [...ATTENTION_HELD_STATES] }), []);
+  const rejectedFilter = useMemo<RequestFilter>(() => ({ states: [...ATTENTION_UNTIL_CLOSED_STATES], openOnly: true }), []);
   const stuck = useQueueRows(stuckFilter);
   const rejected = useQueueRows(rejectedFilter);
   const resolved = useQuery('attention.resolved', { limit: 50 }, ['requests.changed'], 400);
@@ -42,7 +44,7 @@ export function NeedsAttentionScreen() {
       </section>
       <section aria-labelledby="rejected-title" className="attention-part" data-testid="attention-rejected">
         <h2 id="rejected-title">Rejected by the head-end, open ({rejected.rows.length}{rejected.hasMore ? '+' : ''})</h2>
-        <p className="hint">Open one to read the head-end's reason, then resend a corrected copy or close it as checked.</p>
+        <p className="hint">Open one to read the head-end's reason, then resend a corrected copy (it goes first) or close it as checked: until then its card's later requests wait.</p>
         <QueueTable data={rejected} label="Open rejections" emptyText="No open rejection." />
       </section>
       <section aria-labelledby="resolved-title" className="panel" data-testid="attention-resolved">

@@ -62,7 +62,7 @@ function Detail({ detail, onChanged }: { detail: RequestDetail; onChanged: () =>
     <div className="detail-grid">
       <div className="detail-main">
         <p className="state-meaning" data-testid="request-state" data-state={r.local_state} data-request-id={r.id}>
-          {stateMeaning(r.local_state)}
+          {stateMeaning(r.local_state, r.error_code)}
         </p>
         {r.local_state !== 'COMPLETED' && (r.error_code || r.error_description || r.last_error) ? (
           <div className="problem" role="note" data-testid="request-reason">
