@@ -58,9 +58,9 @@ export class CrmcomClient implements HeadendClient {
   ) {
     connection.acquire();
     this.echoesClientUuid = connection.capabilities.echoesClientUuid;
-    // Absence is provable only by a list that pages (R13+) and shows our UUID on every item.
+    // Only a list that pages (R13+) can show itself complete; before R13 nothing bounds what one answer holds.
     const pages = WIRE[provider].list !== null && CRMCOM_RELEASES[connection.release].offsetPaging;
-    this.listing = pages && this.echoesClientUuid ? 'offset' : 'none';
+    this.listing = pages ? 'offset' : 'none';
     this.requestTimeoutMs = connection.http.timeoutMs;
   }
 
