@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 // Options of the sandbox head-end, with the defaults an operator gets when
 // starting it by hand. Tests pass small catalogs and short delays.
 import { z } from 'zod';
+import { crmcomReleaseSchema, type CrmcomRelease } from '../../shared/domain/crmcom-v4';
 import { faultsSchema, type Faults } from './faults';
 
 export interface SeedSize {
@@ -63,6 +64,14 @@ export interface HeadendOptions {
   controlSecret?: string;
   /** Where the head-end reports connection faults and restarts; never secrets. */
   log?: (line: string) => void;
+  /**
+   * The CRM.COM V4 release the /crmapi/rest/v2 profile behaves as (tokens,
+   * paging, Nagravision bodies). Default R17_3, the newest: what a current
+   * deployment runs. Also settable at run time (POST /sandbox/control/release).
+   */
+  crmcomRelease?: CrmcomRelease;
+  /** The Web API key the CRM.COM V4 profile accepts (default DEFAULT_WEB_API_KEY). */
+  webApiKey?: string;
   /** Clock (ms) of token expiry; tests drive idle and absolute timeouts with it. Default Date.now. */
   now?: () => number;
 }
@@ -88,6 +97,8 @@ export interface ResolvedOptions {
   faults: Faults;
   log: (line: string) => void;
   now: () => number;
+  crmcomRelease: CrmcomRelease;
+  webApiKey: string;
 }
 
 export const DEFAULT_CREDENTIALS: Credentials = {
@@ -95,8 +106,11 @@ export const DEFAULT_CREDENTIALS: Credentials = {
   password: 'sandbox',
   organisation: 'SANDBOX',
 };
+/** CRM.COM V4 profile: the key of POST authentication/web_api_key/token (HTTP Basic user name). */
+export const DEFAULT_WEB_API_KEY = 'SANDBOX-WEB-API-KEY';
 export const DEFAULT_DESTINATION_ID = 'SANDBOX-NAGRA-1';
 export const DEFAULT_SEED = 20150907;
+export const DEFAULT_CRMCOM_RELEASE: CrmcomRelease = 'R17_3';
 export const MAX_RECORDS_PER_PAGE = 1000;
 export const DEFAULT_RECORDS_PER_PAGE = 100;
 
@@ -138,5 +152,7 @@ export function resolveOptions(options: HeadendOptions = {}): ResolvedOptions {
     faults: faultsSchema.parse(options.faults ?? {}),
     log: options.log ?? (() => {}),
     now: options.now ?? Date.now,
+    crmcomRelease: crmcomReleaseSchema.parse(options.crmcomRelease ?? DEFAULT_CRMCOM_RELEASE),
+    webApiKey: options.webApiKey ?? DEFAULT_WEB_API_KEY,
   };
 }

@@ -180,3 +180,11 @@ export function baseUrlProblem(text: string, allowPlainHttp: boolean): string | 
   }
   return null;
 }
+
+/**
+ * The provider parameters that hold a device's CA id, for
+ * provisioning/installed_items/show (parameter_name). The wiki names none
+ * [inferred]: these are the sandbox's names, taken from the Conax bodies'
+ * field names; a real deployment may name them otherwise (a connection setting).
+ */
+export const CRMCOM_CA_ID_PARAMETERS = { smartcard: 'smartcard_ca_id', stb: 'stb_ca_id' } as const;
