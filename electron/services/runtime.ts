@@ -99,6 +99,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     dataDir: path.join(options.dataDir, 'sandbox-headend'),
     seedSize: 'small',
     log: (line) => logger.warn(`sandbox: ${line}`),
+    // The sandbox behaves as the release the settings name, so the client's bodies and paths match it.
+    crmcomRelease: settings.connections().crmcom.release,
     ...options.headend,
     ...(headendPorts ?? {}),
   });
@@ -109,7 +111,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       headend = null;
       return;
     }
-    if (headend) return;
+    if (headend) {
+      headend.setRelease(settings.connections().crmcom.release);
+      return;
+    }
     headend = await startHeadend(headendOptions());
     headendPorts = { tcpPort: headend.tcpPort, httpPort: headend.httpPort };
   }

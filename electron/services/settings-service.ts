@@ -17,9 +17,13 @@ import { VaultLockedError, type SealedPassword, type SettingsStore } from './cre
 const CONNECTIONS_KEY = 'console.connections';
 const INTERVAL_KEY = 'console.sync_interval_seconds';
 
+/**
+ * A new desk trains on the embedded sandbox speaking the CRM.COM V4 profile,
+ * what operators meet on a real server; the TCP gateway stays selectable.
+ */
 export const DEFAULT_CONNECTIONS: ConnectionSettings = {
   mode: 'embedded',
-  profile: 'tcp-gateway',
+  profile: 'crmcom-v4',
   crmcom: DEFAULT_CRMCOM_CONNECTION,
   nagravision: { host: '127.0.0.1', port: 7001, destination_id: 'SANDBOX-NAGRA-1', timeout_ms: 10_000 },
   conax: { base_url: 'http://127.0.0.1:7002', timeout_ms: 10_000 },

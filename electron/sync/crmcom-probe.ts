@@ -46,7 +46,7 @@ export async function probeCrmcom(
     return {
       reachable: true,
       latencyMs,
-      message: `${provider}: logged in to ${HEADEND_PROFILES['crmcom-v4'].label} in ${latencyMs} ms`,
+      message: `${provider} answered in ${latencyMs} ms (logged in to the ${HEADEND_PROFILES['crmcom-v4'].label})`,
       login: 'ok',
       tokenExpiresAt: tokenExpiry(token, Date.now(), options.release, connection.clockSkewMs),
       clockSkewMs: connection.clockSkewMs,
