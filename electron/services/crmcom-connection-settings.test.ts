@@ -69,6 +69,11 @@ describe('a CRM.COM V4 connection in the settings', () => {
       expect(refused).toMatchObject({ ok: true, value: { queued: 0 } });
       expect(JSON.stringify(refused)).toContain('no documented Web API method');
 
+      // A bulk file's rows of such a kind are invalid with the reason, not queued to fail later.
+      const csv = ['provider,method,smartcard_identifier.id,message_text', 'conax,send_mail_message_to_client,C1,hi'].join('\n');
+      const preview = await runtime.dispatch('bulk.preview', { csv });
+      expect(preview).toMatchObject({ ok: true, value: { valid: 0, invalid: 1, rows: [{ errors: [{ field: 'method' }] }] } });
+
       const test = await runtime.dispatch('connections.test', { provider: 'conax' });
       if (!test.ok) throw new Error(test.error.message);
       const result = test.value as { login: string; tokenExpiresAt: number; clockSkewMs: number; capabilities: { capability: string; result: string }[] };

@@ -87,7 +87,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const settings = new SettingsService(store, password, new SealedPassword(store, vault, WEB_API_KEY_KEY));
   const operator = () => settings.connections().login.username || 'operator';
   const requests = new RequestService(store, events, operator, (provider, method) => settings.notSendable(provider, method));
-  const bulk = new BulkService(store, events, operator);
+  const bulk = new BulkService(store, events, operator, (provider, method) => settings.notSendable(provider, method));
 
   let headend: RunningHeadend | null = null;
   let headendPorts: { tcpPort: number; httpPort: number } | null = null;
