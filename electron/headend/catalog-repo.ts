@@ -103,6 +103,17 @@ export class CatalogRepo {
       .get({ v: value }) as SmartcardRow | undefined;
   }
 
+  smartcardsOfSubscription(number: string): SmartcardRow[] {
+    return this.sql('SELECT * FROM smartcards WHERE subscription_number = ? ORDER BY seq').all(number) as SmartcardRow[];
+  }
+  stbsOfSubscription(number: string): StbRow[] {
+    return this.sql('SELECT * FROM stbs WHERE subscription_number = ? ORDER BY seq').all(number) as StbRow[];
+  }
+  /** Services in catalog order; null limit: all of them. */
+  servicesRange(offset: number, limit: number | null): ServiceRow[] {
+    return this.sql('SELECT * FROM services ORDER BY seq LIMIT ? OFFSET ?').all(limit ?? -1, offset) as ServiceRow[];
+  }
+
   entitlements(cardId: string): ServiceRow[] {
     return this.sql(
       'SELECT s.* FROM entitlements e JOIN services s ON s.id = e.service_id WHERE e.smartcard_id = ? ORDER BY s.seq',

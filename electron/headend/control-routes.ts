@@ -2,6 +2,7 @@
 // the sandbox listens on loopback and this is its operator's panel.
 import { z } from 'zod';
 import { fail, invalid, invalidField, ok, type Answer } from './envelope';
+import type { CrmcomRelease } from '../../shared/domain/crmcom-v4';
 import type { Faults } from './faults';
 import type { ReceivedEntry } from './request-store';
 
@@ -23,6 +24,8 @@ export interface ControlApi {
   /** A card's state (services, pairing, PIN state, messages) or undefined. */
   card(key: string): Record<string, unknown> | undefined;
   setProcessingPaused(paused: boolean): void;
+  /** Switches the CRM.COM V4 profile's release (R11, R12, R13, R17_3); throws a ZodError on another value. */
+  setRelease(release: unknown): CrmcomRelease;
   /** Runs one processing run now; returns the numbers processed in order. */
   processNow(): string[];
 }
@@ -76,6 +79,15 @@ export async function handleControl(
       if (!parsed.success) return { answer: invalid(parsed.error) };
       api.setProcessingPaused(parsed.data.paused);
       return { answer: ok({ paused: parsed.data.paused }) };
+    }
+    case 'POST release': {
+      const release = (body as { release?: unknown } | null)?.release;
+      try {
+        return { answer: ok({ release: api.setRelease(release) }) };
+      } catch (error) {
+        if (error instanceof z.ZodError) return { answer: invalid(error, 'release') };
+        throw error;
+      }
     }
     case 'POST process-now':
       return { answer: ok({ processed: api.processNow() }) };

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createLogger, formatRecord, logLevelFromEnv } from '../logging/logger';
-import { SEED_SIZES, type HeadendOptions } from './headend-options';
+import { CRMCOM_RELEASE_IDS, crmcomReleaseSchema, type CrmcomRelease } from '../../shared/domain/crmcom-v4';
+import { DEFAULT_CRMCOM_RELEASE, SEED_SIZES, type HeadendOptions } from './headend-options';
 import { startHeadend, type RunningHeadend } from './start-headend';
 
 const USAGE = `Usage: npm run headend -- [options]
@@ -21,6 +22,8 @@ const USAGE = `Usage: npm run headend -- [options]
   --processing-interval-ms <n>    period of the processing run (default 250)
   --jitter-ms <n>                 random extra delay per TCP answer (default 0)
   --token-idle-timeout-ms <n>     token idle expiry (default 3600000)
+  --crmcom-release R11|R12|R13|R17_3   release the /crmapi/rest/v2 profile behaves as (default R17_3;
+                                  also at run time: POST /sandbox/control/release)
   --latency-ms <n>  --drop-after-frames <n>  --answer-never  --half-close-after-frames <n>
   --garbage-after-frames <n>  --http-drop-after-requests <n>  --reject-rate <0..1>  --fault-limit <n>
                                   fault knobs (also settable at run time: POST /sandbox/control/faults)`;
@@ -51,6 +54,7 @@ export function optionsFromArgs(argv: string[]): HeadendOptions | 'help' {
       'processing-interval-ms': { type: 'string' },
       'jitter-ms': { type: 'string' },
       'token-idle-timeout-ms': { type: 'string' },
+      'crmcom-release': { type: 'string' },
       'latency-ms': { type: 'string' },
       'drop-after-frames': { type: 'string' },
       'answer-never': { type: 'boolean' },
@@ -78,6 +82,10 @@ export function optionsFromArgs(argv: string[]): HeadendOptions | 'help' {
       connectionFaultLimit: int('fault-limit', values['fault-limit']),
     }).filter(([, v]) => v !== undefined),
   );
+  const release = values['crmcom-release'];
+  if (release !== undefined && !crmcomReleaseSchema.safeParse(release).success) {
+    throw new Error(`--crmcom-release must be one of ${CRMCOM_RELEASE_IDS.join(', ')}`);
+  }
   return {
     host: values.host,
     tcpPort: int('tcp-port', values['tcp-port']),
@@ -95,6 +103,7 @@ export function optionsFromArgs(argv: string[]): HeadendOptions | 'help' {
     processingIntervalMs: int('processing-interval-ms', values['processing-interval-ms']),
     answerJitterMs: int('jitter-ms', values['jitter-ms']),
     tokenIdleTimeoutMs: int('token-idle-timeout-ms', values['token-idle-timeout-ms']),
+    crmcomRelease: release as CrmcomRelease | undefined,
     faults,
     logger: createLogger({ level: logLevelFromEnv(), sink: (record) => console.log(`[headend] ${formatRecord(record)}`) }),
   };
@@ -110,6 +119,7 @@ export function startupBanner(headend: RunningHeadend, options: HeadendOptions):
     'CA Desk sandbox head-end running',
     `  Nagravision TCP : ${options.host ?? '127.0.0.1'}:${headend.tcpPort} (destination_id ${headend.destinationId})`,
     `  HTTP            : ${headend.baseUrl} (login, Conax, /sandbox/catalog)`,
+    `  CRM.COM V4      : ${headend.crmcomUrl} (release ${options.crmcomRelease ?? DEFAULT_CRMCOM_RELEASE}; Web API key login too)`,
     `  control         : ${headend.controlUrl} (header X-Sandbox-Control: ${headend.controlSecret})`,
     `  login           : username ${headend.credentials.username}, organisation ${headend.credentials.organisation}, password: ${password}`,
     `  data            : ${headend.dataDir}`,

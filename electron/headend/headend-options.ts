@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 // starting it by hand. Tests pass small catalogs and short delays.
 import { z } from 'zod';
 import { silentLogger, type Logger } from '../logging/logger';
+import { crmcomReleaseSchema, type CrmcomRelease } from '../../shared/domain/crmcom-v4';
 import { faultsSchema, type Faults } from './faults';
 
 export interface SeedSize {
@@ -64,6 +65,14 @@ export interface HeadendOptions {
   controlSecret?: string;
   /** Where the head-end reports connection faults and restarts (redacted: never a secret). */
   logger?: Logger;
+  /**
+   * The CRM.COM V4 release the /crmapi/rest/v2 profile behaves as (tokens,
+   * paging, Nagravision bodies). Default R17_3, the newest: what a current
+   * deployment runs. Also settable at run time (POST /sandbox/control/release).
+   */
+  crmcomRelease?: CrmcomRelease;
+  /** The Web API key the CRM.COM V4 profile accepts (default DEFAULT_WEB_API_KEY). */
+  webApiKey?: string;
   /** Clock (ms) of token expiry; tests drive idle and absolute timeouts with it. Default Date.now. */
   now?: () => number;
 }
@@ -89,6 +98,8 @@ export interface ResolvedOptions {
   faults: Faults;
   logger: Logger;
   now: () => number;
+  crmcomRelease: CrmcomRelease;
+  webApiKey: string;
 }
 
 export const DEFAULT_CREDENTIALS: Credentials = {
@@ -96,8 +107,11 @@ export const DEFAULT_CREDENTIALS: Credentials = {
   password: 'sandbox',
   organisation: 'SANDBOX',
 };
+/** CRM.COM V4 profile: the key of POST authentication/web_api_key/token (HTTP Basic user name). */
+export const DEFAULT_WEB_API_KEY = 'SANDBOX-WEB-API-KEY';
 export const DEFAULT_DESTINATION_ID = 'SANDBOX-NAGRA-1';
 export const DEFAULT_SEED = 20150907;
+export const DEFAULT_CRMCOM_RELEASE: CrmcomRelease = 'R17_3';
 export const MAX_RECORDS_PER_PAGE = 1000;
 export const DEFAULT_RECORDS_PER_PAGE = 100;
 
@@ -139,5 +153,7 @@ export function resolveOptions(options: HeadendOptions = {}): ResolvedOptions {
     faults: faultsSchema.parse(options.faults ?? {}),
     logger: options.logger ?? silentLogger,
     now: options.now ?? Date.now,
+    crmcomRelease: crmcomReleaseSchema.parse(options.crmcomRelease ?? DEFAULT_CRMCOM_RELEASE),
+    webApiKey: options.webApiKey ?? DEFAULT_WEB_API_KEY,
   };
 }

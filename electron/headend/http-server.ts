@@ -1,10 +1,14 @@
 // The HTTP side: login, Conax Web Services, the catalog export and the sandbox
 // control endpoint. Bodies are JSON; GET parameters are query parameters, with
-// nested identifiers JSON-encoded (docs/protocol.md).
+// nested identifiers JSON-encoded (docs/protocol.md). Under /crmapi/rest/v2 the
+// same port speaks the CRM.COM V4 profile (crmcom-profile.ts).
 import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type net from 'node:net';
 import type { Logger } from '../logging/logger';
+import { CRMCOM_PATHS, CRMCOM_V4_BASE_PATH } from '../../shared/domain/crmcom-v4';
+import type { CrmcomV4Profile } from './crmcom-profile';
+import { crmcomEnvelope } from './crmcom-views';
 import { fail, invalidField, type Answer } from './envelope';
 import type { FaultController } from './faults';
 import type { HeadendService } from './headend-service';
@@ -39,6 +43,7 @@ export class HeadendHttpServer {
     private readonly faults: FaultController,
     private readonly control: ControlApi,
     private readonly config: HttpServerConfig,
+    private readonly crmcom: CrmcomV4Profile,
   ) {
     this.server = http.createServer((req, res) => {
       this.handling += 1;
@@ -99,6 +104,8 @@ export class HeadendHttpServer {
       return;
     }
 
+    if (path.startsWith(`${CRMCOM_V4_BASE_PATH}/`)) return this.routeCrmcom(req, res, path, method, query);
+
     let act: (() => Answer | Promise<Answer>) | null = null;
     if (path === '/authentication/token' || path === '/authentication/token/release') {
       if (method !== 'POST') return this.write(res, fail('NOT_FOUND', `use POST for ${path}`, 405));
@@ -131,6 +138,38 @@ export class HeadendHttpServer {
     } catch (error) {
       this.config.logger.error(`http: failed to handle ${method} ${path}: ${String(error)}`);
       answer = fail('SYSTEM_ERROR', 'the head-end failed to handle this request');
+    }
+    return this.answerApi(req, res, answer);
+  }
+
+  /** The CRM.COM V4 profile: its routes, verbs and envelope; the same fault knobs. */
+  private async routeCrmcom(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    path: string,
+    method: string,
+    query: Record<string, unknown>,
+  ): Promise<void> {
+    const route = path.slice(CRMCOM_V4_BASE_PATH.length + 1).replace(/\/$/, '');
+    const verb = this.crmcom.verbOf(route);
+    const refuse = (answer: Answer) => this.write(res, crmcomEnvelope(answer));
+    if (verb === null) return refuse(fail('NOT_FOUND', `no such path: ${path.slice(0, 200)}`));
+    if (verb !== method) return refuse(fail('NOT_FOUND', `use ${verb} for ${route}`, 405));
+    let body: unknown = {};
+    if (verb === 'POST') {
+      const read = await this.readBody(req, route === CRMCOM_PATHS.webApiKeyLogin);
+      if (!read.ok) return this.answerApi(req, res, crmcomEnvelope(read.answer));
+      body = read.body;
+    }
+    let answer: Answer;
+    try {
+      answer = await this.crmcom.handle(
+        { method, route, query, body, authorization: req.headers.authorization },
+        (create) => this.createLate(create),
+      );
+    } catch (error) {
+      this.config.logger.error(`http: failed to handle ${method} ${path}: ${String(error)}`);
+      answer = crmcomEnvelope(fail('SYSTEM_ERROR', 'the head-end failed to handle this request'));
     }
     return this.answerApi(req, res, answer);
   }

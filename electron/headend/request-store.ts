@@ -118,6 +118,27 @@ export class RequestStore {
     return { items: rows.map(toStored), total };
   }
 
+  /** CRM.COM V4 offset paging: `limit` rows after `offset` (null limit: every row, as before R13). */
+  listRange(provider: string, filter: ListFilter, offset: number, limit: number | null): StoredRequest[] {
+    const [column, value] = Object.entries(filter)[0] as [string, string];
+    // column is one of the three list filters, checked by the query schema
+    const rows = this.sql(`SELECT * FROM requests WHERE provider = ? AND ${column} = ? ORDER BY number LIMIT ? OFFSET ?`)
+      .all(provider, value, limit ?? -1, offset) as RequestRow[];
+    return rows.map(toStored);
+  }
+
+  /** A request of any provider (CRM.COM's generic provisioning/provisioning_requests/show, R11+). */
+  findAny(identifier: { id?: string; number?: string }): StoredRequest | undefined {
+    const row = (
+      identifier.id !== undefined
+        ? this.sql('SELECT * FROM requests WHERE id = ?').get(identifier.id)
+        : /^\d{1,15}$/.test(identifier.number ?? '')
+          ? this.sql('SELECT * FROM requests WHERE number = ?').get(Number(identifier.number))
+          : undefined
+    ) as RequestRow | undefined;
+    return row && toStored(row);
+  }
+
   /** Due PENDING requests in processing order: EXPRESS before REGULAR, then by number. */
   due(nowMs: number): StoredRequest[] {
     const rows = this.sql(

@@ -14,6 +14,8 @@ import { getMeta, openHeadendDb, type Db } from './headend-db';
 import { resolveOptions, type HeadendOptions, type ResolvedOptions } from './headend-options';
 import { HeadendService } from './headend-service';
 import { HeadendHttpServer } from './http-server';
+import { CrmcomV4Profile } from './crmcom-profile';
+import { CRMCOM_V4_BASE_PATH, crmcomReleaseSchema, type CrmcomRelease } from '../../shared/domain/crmcom-v4';
 import { RequestProcessor } from './request-processor';
 import { RequestStore, type ReceivedEntry } from './request-store';
 import { seedCatalogIfEmpty } from './seed-catalog';
@@ -24,6 +26,8 @@ export interface RunningHeadend extends Omit<ControlApi, 'setFaults'> {
   httpPort: number;
   /** http://host:port — Conax, login and catalog paths hang off it. */
   baseUrl: string;
+  /** baseUrl + /crmapi/rest/v2: the CRM.COM V4 profile's base URL. */
+  crmcomUrl: string;
   /** baseUrl + /sandbox/control */
   controlUrl: string;
   /** What the control routes require in the X-Sandbox-Control header (per launch unless given). */
@@ -51,6 +55,8 @@ class Headend implements ControlApi {
   private readonly faults: FaultController;
   private readonly distributorId: string;
   private restarting: Promise<void> | null = null;
+  /** The CRM.COM V4 release the /crmapi/rest/v2 profile behaves as; kept across restarts. */
+  private release: CrmcomRelease;
   /** Why the last restart failed (null when it succeeded or none was asked). */
   private lastRestartError: string | null = null;
   tcpPort = 0;
@@ -62,6 +68,7 @@ class Headend implements ControlApi {
     private readonly ownsDataDir: boolean,
   ) {
     this.faults = new FaultController(options.faults);
+    this.release = options.crmcomRelease;
     this.distributorId = crypto.createHash('md5').update(`distributor:${options.destinationId}`).digest('hex').toUpperCase();
   }
 
@@ -72,7 +79,7 @@ class Headend implements ControlApi {
     const catalog = new CatalogRepo(db);
     const store = new RequestStore(db);
     const writes = new GroupCommit(db);
-    const tokens = new TokenStore(o.credentials, o.tokenIdleTimeoutMs, o.tokenAbsoluteTimeoutMs, o.now);
+    const tokens = new TokenStore({ ...o.credentials, webApiKey: o.webApiKey }, o.tokenIdleTimeoutMs, o.tokenAbsoluteTimeoutMs, o.now);
     const wasPaused = this.runtime?.processor.isPaused ?? o.processingPaused;
     const processor = new RequestProcessor(db, store, catalog, this.faults, o.processingIntervalMs, wasPaused, o.logger);
     const service = new HeadendService({
@@ -88,7 +95,12 @@ class Headend implements ControlApi {
       jitterSeed: o.seed,
       logger: o.logger,
     });
-    const http = new HeadendHttpServer(service, this.faults, this, { host: o.host, maxBodyBytes: o.maxBodyBytes, controlSecret: o.controlSecret, logger: o.logger });
+    const crmcom = new CrmcomV4Profile({ service, catalog, store, tokens, release: () => this.release });
+    const http = new HeadendHttpServer(
+      service, this.faults, this,
+      { host: o.host, maxBodyBytes: o.maxBodyBytes, controlSecret: o.controlSecret, logger: o.logger },
+      crmcom,
+    );
     this.runtime = { db, writes, catalog, store, tokens, processor, tcp, http };
     try {
       this.tcpPort = await tcp.listen(this.tcpPort || o.tcpPort);
@@ -150,6 +162,10 @@ class Headend implements ControlApi {
   received(card?: string): ReceivedEntry[] {
     return this.rt.store.received(card);
   }
+  setRelease(release: unknown): CrmcomRelease {
+    this.release = crmcomReleaseSchema.parse(release);
+    return this.release;
+  }
   setProcessingPaused(paused: boolean): void {
     this.rt.processor.setPaused(paused);
   }
@@ -186,6 +202,7 @@ class Headend implements ControlApi {
       tcp_port: this.tcpPort,
       http_port: this.httpPort,
       destination_id: this.options.destinationId,
+      crmcom_release: this.release,
       faults: this.faults.faults,
       processing_paused: rt.processor.isPaused,
       requests: rt.store.counts(),
@@ -214,6 +231,7 @@ export async function startHeadend(options: HeadendOptions = {}): Promise<Runnin
     },
     baseUrl,
     controlUrl: `${baseUrl}/sandbox/control`,
+    crmcomUrl: `${baseUrl}${CRMCOM_V4_BASE_PATH}`,
     controlSecret: resolved.controlSecret,
     destinationId: resolved.destinationId,
     dataDir,
@@ -224,6 +242,7 @@ export async function startHeadend(options: HeadendOptions = {}): Promise<Runnin
     received: (card) => headend.received(card),
     card: (key) => headend.card(key),
     setProcessingPaused: (paused) => headend.setProcessingPaused(paused),
+    setRelease: (release) => headend.setRelease(release),
     processNow: () => headend.processNow(),
     state: () => headend.state(),
     close: () => headend.close(),

@@ -35,13 +35,20 @@ export class BulkService {
     private readonly store: Store,
     private readonly events: EventHub,
     private readonly operator: () => string,
+    /** Why the current connection cannot send a kind (settings-service.ts), or null: such rows are invalid, not queued to fail. */
+    private readonly notSendable: (provider: string, method: string) => string | null = () => null,
   ) {}
 
   private async check(csv: string): Promise<ParsedCsv> {
-    return parseCsv(csv, async (done, total) => {
+    const parsed = await parseCsv(csv, async (done, total) => {
       this.events.emit('bulk.progress', { phase: 'validating', done, total });
       await new Promise((resolve) => setImmediate(resolve));
     });
+    for (const row of parsed.rows) {
+      const why = row.errors.length === 0 ? this.notSendable(row.provider, row.method) : null;
+      if (why !== null) row.errors.push({ field: 'method', message: why });
+    }
+    return parsed;
   }
 
   async preview(csv: string): Promise<BulkPreview> {

@@ -140,12 +140,15 @@ export interface SettingsStore {
 }
 
 const PASSWORD_KEY = 'console.login_password.sealed';
+/** Where the CRM.COM Web API key rests, sealed the same way as the password. */
+export const WEB_API_KEY_KEY = 'console.web_api_key.sealed';
 
-/** The saved login password, sealed; the store only ever sees ciphertext. */
+/** The saved login password (or another login secret under `key`), sealed; the store only ever sees ciphertext. */
 export class SealedPassword {
   constructor(
     private readonly settings: SettingsStore,
     private readonly vault: CredentialVault,
+    private readonly key: string = PASSWORD_KEY,
   ) {}
 
   get protection(): CredentialVault['protection'] {
@@ -153,12 +156,12 @@ export class SealedPassword {
   }
 
   isSaved(): boolean {
-    return this.settings.getSetting(PASSWORD_KEY) !== undefined;
+    return this.settings.getSetting(this.key) !== undefined;
   }
 
   /** The password, or null when none is saved or it cannot be unsealed (locked, or another machine's key). */
   read(): string | null {
-    const sealed = this.settings.getSetting(PASSWORD_KEY);
+    const sealed = this.settings.getSetting(this.key);
     if (sealed === undefined) return null;
     try {
       return this.vault.decrypt(Buffer.from(sealed, 'base64'));
@@ -168,6 +171,6 @@ export class SealedPassword {
   }
 
   save(password: string | null): void {
-    this.settings.setSetting(PASSWORD_KEY, password === null ? null : this.vault.encrypt(password).toString('base64'));
+    this.settings.setSetting(this.key, password === null ? null : this.vault.encrypt(password).toString('base64'));
   }
 }

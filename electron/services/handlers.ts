@@ -1,5 +1,5 @@
 import type { Provider } from '../../shared/domain/request-types';
-import type { AppInfo, SyncReport, SyncStatus } from '../../shared/ipc/app-schemas';
+import type { AppInfo, ConnectionTestResult, SyncReport, SyncStatus } from '../../shared/ipc/app-schemas';
 import type { Store } from '../store/store';
 import type { BulkService } from './bulk-service';
 import type { DeskLock } from './desk-lock';
@@ -22,7 +22,7 @@ export interface SyncControl {
   wake(): void;
   /** The settings changed where or how to connect. */
   reconnect(): Promise<void>;
-  testConnection(provider: Provider): Promise<{ reachable: boolean; latencyMs: number | null; message: string }>;
+  testConnection(provider: Provider): Promise<Omit<ConnectionTestResult, 'provider'>>;
 }
 
 export interface HandlerDeps {
@@ -74,6 +74,7 @@ export function createHandlers(d: HandlerDeps): CommandHandlers {
       return d.settings.view();
     },
     'connections.test': async ({ provider }) => ({ provider, ...(await d.sync.testConnection(provider)) }),
+    'connections.sendable': () => d.settings.sendable(),
     'security.status': () => d.deskLock.status(),
     // Unlocking opens the saved password too: reconnect so the sync engine logs in with it.
     'security.unlock': async ({ passphrase }) => {

@@ -26,17 +26,24 @@ export class RequestService {
     private readonly store: Store,
     private readonly events: EventHub,
     private readonly operator: () => string,
+    /** Why the current connection cannot send this kind (settings-service.ts), or null: refused at entry, not left to fail later. */
+    private readonly notSendable: (provider: EnqueueItem['provider'], method: string) => string | null = () => null,
   ) {}
 
   enqueue(items: readonly EnqueueItem[], batchId: string | null = null): EnqueueOutput {
     // The sync engine tags every request with our UUID in this UDF: refuse it at entry.
-    const reserved = items.map((i) => reservedUdfProblem(i.params));
-    if (reserved.some((p) => p !== null)) {
+    const refused = items.map((i) => {
+      const reserved = reservedUdfProblem(i.params);
+      if (reserved !== null) return { field: CLIENT_UUID_UDF, message: reserved };
+      const unsendable = this.notSendable(i.provider, i.method);
+      return unsendable === null ? null : { field: 'method', message: unsendable };
+    });
+    if (refused.some((p) => p !== null)) {
       return {
         queued: 0,
-        results: reserved.map((problem) => ({
+        results: refused.map((problem) => ({
           ok: false as const,
-          errors: [problem ? { field: CLIENT_UUID_UDF, message: problem } : { field: '', message: 'not queued: another row of this batch is invalid' }],
+          errors: [problem ?? { field: '', message: 'not queued: another row of this batch is invalid' }],
         })),
       };
     }

@@ -1,5 +1,6 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { SANDBOX_BASE_PATH } from '../../shared/domain/headend-profiles';
 import type { Provider } from '../../shared/domain/request-types';
 import type { SyncStatus } from '../../shared/ipc/app-schemas';
 import { describeSync } from '../../shared/ipc/sync-report';
@@ -9,7 +10,7 @@ import { startHeadend, type RunningHeadend } from '../headend/start-headend';
 import { preparePrivateDir } from '../store/private-files';
 import { openStore, type Store } from '../store/store';
 import { BulkService } from './bulk-service';
-import { PassphraseVault, SealedPassword, type CredentialVault } from './credential-vault';
+import { PassphraseVault, SealedPassword, WEB_API_KEY_KEY, type CredentialVault } from './credential-vault';
 import { DeskLock } from './desk-lock';
 import { consoleLogger, type Logger } from '../logging/logger';
 import { EventHub, ServiceRegistry } from './service-registry';
@@ -18,7 +19,10 @@ import { PinKeyring } from './pin-keyring';
 import { QueryAnswerReader } from './query-answer-reader';
 import { RequestService } from './request-service';
 import { SettingsService } from './settings-service';
-import { createClients, toIpcSyncStatus, wireSync, type Endpoints, type SyncWiringOptions, type WiredSync } from './sync-wiring';
+import { createClients, toIpcSyncStatus, wireSync, type ConnectionPlan, type SyncWiringOptions, type WiredSync } from './sync-wiring';
+import { REAL_HEADEND_POLITENESS } from '../sync/dispatcher';
+import { probeCrmcom, type KnownRequest } from '../sync/crmcom-probe';
+import type { CrmcomLogin } from '../sync/crmcom-connection';
 
 // Everything behind the IPC contract, in plain Node: the store in the data
 // folder, the embedded sandbox head-end (unless settings point elsewhere), the
@@ -81,10 +85,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   store.useSealer(() => keyring.sealer());
   const deskLock = new DeskLock(vault, keyring, store);
   if (options.passphrase !== undefined) deskLock.unlock(options.passphrase);
-  const settings = new SettingsService(store, password);
+  const settings = new SettingsService(store, password, new SealedPassword(store, vault, WEB_API_KEY_KEY));
   const operator = () => settings.connections().login.username || 'operator';
-  const requests = new RequestService(store, events, operator);
-  const bulk = new BulkService(store, events, operator);
+  const requests = new RequestService(store, events, operator, (provider, method) => settings.notSendable(provider, method));
+  const bulk = new BulkService(store, events, operator, (provider, method) => settings.notSendable(provider, method));
 
   let headend: RunningHeadend | null = null;
   let headendPorts: { tcpPort: number; httpPort: number } | null = null;
@@ -96,6 +100,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     dataDir: path.join(options.dataDir, 'sandbox-headend'),
     seedSize: 'small',
     logger: logger.child({ component: 'sandbox' }),
+    // The sandbox behaves as the release the settings name, so the client's bodies and paths match it.
+    crmcomRelease: settings.connections().crmcom.release,
     ...options.headend,
     ...(headendPorts ?? {}),
   });
@@ -106,33 +112,69 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       headend = null;
       return;
     }
-    if (headend) return;
+    if (headend) {
+      headend.setRelease(settings.connections().crmcom.release);
+      return;
+    }
     headend = await startHeadend(headendOptions());
     headendPorts = { tcpPort: headend.tcpPort, httpPort: headend.httpPort };
   }
 
-  function endpoints(): Endpoints {
+  /** Where and how to reach the head-ends, from the settings and the profile row they name. */
+  function connectionPlan(): ConnectionPlan {
     const c = settings.connections();
     if (c.mode === 'embedded') {
       if (!headendPorts) throw new Error('the embedded head-end has not started');
+      const credentials = {
+        username: options.headend?.credentials?.username ?? DEFAULT_CREDENTIALS.username,
+        organisation: options.headend?.credentials?.organisation ?? DEFAULT_CREDENTIALS.organisation,
+        // Always the sandbox's own password: a saved one is for the real head-end.
+        password: options.headend?.credentials?.password ?? DEFAULT_CREDENTIALS.password,
+      };
+      const origin = `http://127.0.0.1:${headendPorts.httpPort}`;
       return {
-        nagravision: { host: '127.0.0.1', port: headendPorts.tcpPort, destinationId: options.headend?.destinationId ?? c.nagravision.destination_id, timeoutMs: c.nagravision.timeout_ms },
-        conax: { baseUrl: `http://127.0.0.1:${headendPorts.httpPort}`, timeoutMs: c.conax.timeout_ms },
-        credentials: {
-          username: options.headend?.credentials?.username ?? DEFAULT_CREDENTIALS.username,
-          organisation: options.headend?.credentials?.organisation ?? DEFAULT_CREDENTIALS.organisation,
-          // Always the sandbox's own password: a saved one is for the real head-end.
-          password: options.headend?.credentials?.password ?? DEFAULT_CREDENTIALS.password,
+        profile: c.profile,
+        nagravisionTcp: { host: '127.0.0.1', port: headendPorts.tcpPort, destinationId: options.headend?.destinationId ?? c.nagravision.destination_id, timeoutMs: c.nagravision.timeout_ms },
+        conaxOrigin: { baseUrl: origin, timeoutMs: c.conax.timeout_ms },
+        crmcom: {
+          baseUrl: origin + SANDBOX_BASE_PATH['crmcom-v4'],
+          release: c.crmcom.release,
+          capabilities: settings.capabilities(),
+          login: { method: 'password', ...credentials },
+          timeoutMs: c.crmcom.timeout_ms,
         },
-        catalog: true,
+        credentials,
+        catalogOrigin: origin,
       };
     }
+    const credentials = { username: c.login.username, organisation: c.login.organisation, unit: c.login.unit, password: settings.savedPassword() ?? '' };
+    const login: CrmcomLogin =
+      c.crmcom.login_method === 'web_api_key' ? { method: 'web_api_key', key: settings.savedWebApiKey() ?? '', unit: c.login.unit } : { method: 'password', ...credentials };
     return {
-      nagravision: { host: c.nagravision.host, port: c.nagravision.port, destinationId: c.nagravision.destination_id, timeoutMs: c.nagravision.timeout_ms },
-      conax: { baseUrl: c.conax.base_url, timeoutMs: c.conax.timeout_ms },
-      credentials: { username: c.login.username, organisation: c.login.organisation, unit: c.login.unit, password: settings.savedPassword() ?? '' },
-      catalog: false,
+      profile: c.profile,
+      nagravisionTcp: { host: c.nagravision.host, port: c.nagravision.port, destinationId: c.nagravision.destination_id, timeoutMs: c.nagravision.timeout_ms },
+      conaxOrigin: { baseUrl: c.conax.base_url, timeoutMs: c.conax.timeout_ms },
+      crmcom: {
+        baseUrl: c.crmcom.base_url,
+        release: c.crmcom.release,
+        capabilities: settings.capabilities(),
+        login,
+        allowPlainHttp: c.crmcom.allow_plain_http,
+        caCertificate: c.crmcom.ca_certificate_file ? readFileSync(c.crmcom.ca_certificate_file) : undefined,
+        timeoutMs: c.crmcom.timeout_ms,
+      },
+      credentials,
+      catalogOrigin: null,
+      // A real head-end's capacity is unknown: conservative limits, the operator's own for CRM.COM.
+      politeness:
+        c.profile === 'crmcom-v4' ? { maxInFlight: c.crmcom.politeness.max_in_flight, minSendIntervalMs: c.crmcom.politeness.min_send_interval_ms } : REAL_HEADEND_POLITENESS,
     };
+  }
+
+  /** The newest request of `provider` the head-end numbered, to read back in "Test connection". */
+  function knownRequest(provider: Provider): KnownRequest | null {
+    const sent = store.listRequests({ provider, states: ['ACKNOWLEDGED', 'COMPLETED', 'REJECTED'], limit: 20 }).find((r) => r.number !== null);
+    return sent ? { number: sent.number!, clientUuid: sent.client_uuid } : null;
   }
 
   // Many requests change at once while the queue drains: merge their events.
@@ -171,7 +213,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     withFailure(wired ? toIpcSyncStatus(wired.engine.status()) : { online: false, providers: {}, running: false, pending: 0, lastSyncAt: null, lastError: 'sync is not running' });
 
   async function startSync(): Promise<void> {
-    wired = wireSync(store, endpoints(), { idleMs: 1000, statusPollMs: 1000, ...options.sync, logger: logger.child({ component: 'sync' }) });
+    wired = wireSync(store, connectionPlan(), { idleMs: 1000, statusPollMs: 1000, ...options.sync, logger: logger.child({ component: 'sync' }) });
     stopEngineEvents = wired.engine.onChange((event) => {
       if (event.type === 'request-changed') noteChanged(event.requestId);
       else if (event.type === 'status-changed') {
@@ -210,17 +252,20 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       events.emit('sync.status', status());
     },
     async testConnection(provider: Provider) {
-      const clients = createClients(endpoints());
+      const plan = connectionPlan();
+      if (plan.profile === 'crmcom-v4') return probeCrmcom(plan.crmcom, provider, knownRequest(provider));
+      const clients = createClients(plan);
       const client = clients[provider];
       const started = performance.now();
+      const none = { login: null, tokenExpiresAt: null, clockSkewMs: null, capabilities: [] };
       try {
         const ok = await client.ping();
         const latencyMs = Math.round(performance.now() - started);
         return ok
-          ? { reachable: true, latencyMs, message: `${provider} answered in ${latencyMs} ms` }
-          : { reachable: false, latencyMs: null, message: `${provider} did not answer` };
+          ? { reachable: true, latencyMs, message: `${provider} answered in ${latencyMs} ms`, ...none }
+          : { reachable: false, latencyMs: null, message: `${provider} did not answer`, ...none };
       } finally {
-        await Promise.all([clients.nagravision.close(), clients.conax.close()]);
+        await Promise.all(Object.values(clients).map((c) => c.close()));
       }
     },
   };

@@ -1,18 +1,16 @@
+import { HEADEND_PROFILES } from '../../shared/domain/headend-profiles';
 import { TransportError, type QueryOutcome, type SubmitHooks } from './headend-client';
 import { HttpJsonTransport, type HttpAnswer, type HttpJsonTransportOptions } from './http-json-transport';
 import { ProvisioningApiClient, type ProvisioningApiClientOptions, type RawCaller } from './provisioning-api-client';
 
-// Conax Web Services over HTTP(S) (docs/protocol.md): POST bodies are JSON,
-// GET parameters are query parameters with nested identifiers JSON-encoded.
-// Paths keep the seed's spelling: POST provisioning_request/<method>, GET
-// provisioning_requests/show|list.
+// Conax Web Services over HTTP(S) at the URL's origin (the tcp-gateway
+// profile, docs/protocol.md): POST bodies are JSON, GET parameters are query
+// parameters with nested identifiers JSON-encoded. Paths are the profile row's
+// (shared/domain/headend-profiles.ts): the seed's POST provisioning_request/<method>,
+// GET provisioning_requests/show|list.
 
-export const CONAX_PATHS = {
-  post: (method: string) => `/conax_web_services/provisioning_request/${encodeURIComponent(method)}`,
-  show: '/conax_web_services/provisioning_requests/show',
-  list: '/conax_web_services/provisioning_requests/list',
-  login: '/authentication/token',
-} as const;
+const WIRE = HEADEND_PROFILES['tcp-gateway'].providers.conax;
+const CONAX_PATHS = { post: (method: string) => WIRE.post(method), show: WIRE.show, list: WIRE.list, login: WIRE.login };
 
 function queryString(query: Record<string, unknown>): string {
   const params = new URLSearchParams();

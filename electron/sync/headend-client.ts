@@ -1,4 +1,5 @@
 import type { ProvisioningRequest } from '../../shared/domain/provisioning-request';
+import type { ListingProof } from '../../shared/domain/headend-profiles';
 import type { Provider } from '../../shared/domain/request-types';
 import type { OutcomeClass } from './outcome-classes';
 
@@ -39,6 +40,9 @@ export interface ListFilter {
   /** Paging (sandbox extension, see docs/protocol.md): 1-based page and its size. */
   page?: number;
   records_per_page?: number;
+  /** CRM.COM paging (R13+): rows to skip and page size; the answer is a bare array, short on the last page. */
+  offset?: number;
+  number_of_results?: number;
 }
 
 /** Paging information a paged list answer carries (sandbox extension). */
@@ -83,6 +87,12 @@ export interface HeadendClient {
   readonly connected: boolean;
   /** Whether a created request's answer echoes our UUID (udf_string_8); when false no answer can prove it is ours. */
   readonly echoesClientUuid?: boolean;
+  /**
+   * How a list can prove itself complete, so absence can be concluded
+   * (reconciler.ts). Default 'paging-block'; 'none' hands every unknown
+   * outcome to the operator.
+   */
+  readonly listing?: ListingProof;
   /** How long a submit waits for its answer; the reconcile grace must not be shorter (SyncEngine checks). */
   readonly requestTimeoutMs?: number;
   close(): Promise<void>;

@@ -41,6 +41,11 @@ export interface HeadendSessionOptions {
    * safe for both.
    */
   maxTokenAgeMs?: number;
+  /**
+   * When a token must be replaced (ms on our clock), for a profile whose
+   * tokens say when they die (a JWT's exp); default obtainedAt + maxTokenAgeMs.
+   */
+  tokenExpiry?: (token: string, obtainedAt: number) => number;
   now?: () => number;
   logger?: Logger;
 }
@@ -48,6 +53,7 @@ export interface HeadendSessionOptions {
 interface Token {
   value: string;
   obtainedAt: number;
+  replaceAt: number;
 }
 
 export class HeadendSession {
@@ -74,13 +80,23 @@ export class HeadendSession {
   /** A usable token, logging in once for all concurrent callers when needed. */
   async token(): Promise<string> {
     const current = this.current;
-    if (current && this.now() - current.obtainedAt < this.maxTokenAgeMs) return current.value;
+    if (current && this.now() < current.replaceAt) return current.value;
     if (!this.loggingIn) {
       this.loggingIn = this.doLogin().finally(() => {
         this.loggingIn = null;
       });
     }
     return (await this.loggingIn).value;
+  }
+
+  /** When the current token will be replaced (ms), or null without one. */
+  get tokenReplacedAt(): number | null {
+    return this.current?.replaceAt ?? null;
+  }
+
+  /** The current token without logging in (to release it at shutdown), or null. */
+  peek(): string | null {
+    return this.current?.value ?? null;
   }
 
   /** Forget `token` if it is still the current one (a newer one is kept). */
@@ -117,7 +133,9 @@ export class HeadendSession {
     }
     if (result.kind === 'ok') {
       this.logins += 1;
-      this.current = { value: result.token, obtainedAt: this.now() };
+      const obtainedAt = this.now();
+      const replaceAt = this.options.tokenExpiry?.(result.token, obtainedAt) ?? obtainedAt + this.maxTokenAgeMs;
+      this.current = { value: result.token, obtainedAt, replaceAt };
       this.options.logger?.info(`logged in as ${this.credentials.username}`);
       return this.current;
     }

@@ -7,8 +7,10 @@ import { TransportError } from './headend-client';
 // engine needs from every failure: may the request have reached the server?
 
 export interface HttpJsonTransportOptions {
-  /** e.g. "https://headend.example:8443"; only the origin is used. */
+  /** e.g. "https://headend.example:8443"; only the origin is used unless `keepPath`. */
   baseUrl: string;
+  /** Keep the URL's path as the prefix of every call (CRM.COM lives under /crmapi/rest/v2). */
+  keepPath?: boolean;
   /** Absolute deadline of one exchange, from the call to the last byte of the answer (default 15 s). */
   timeoutMs?: number;
   /** PEM of the CA that signed the head-end's certificate (HTTPS only). */
@@ -23,11 +25,15 @@ export interface HttpAnswer {
   json: unknown;
   /** Why the body could not be read as JSON, when it could not. */
   bodyProblem: string | null;
+  /** The answer's Date header in ms (clock skew), null when absent or unreadable. */
+  serverDate: number | null;
 }
 
 export class HttpJsonTransport {
   private readonly agent: http.Agent;
   private readonly url: URL;
+  /** Prefix of every path: the base URL's path without its trailing slash, or '' (origin only). */
+  readonly basePath: string;
   readonly timeoutMs: number;
   private readonly maxBodyBytes: number;
   private lastOk = false;
@@ -37,6 +43,7 @@ export class HttpJsonTransport {
     if (this.url.protocol !== 'http:' && this.url.protocol !== 'https:') {
       throw new Error(`head-end URL must be http: or https:, got ${this.url.protocol}`);
     }
+    this.basePath = options.keepPath ? this.url.pathname.replace(/\/+$/, '') : '';
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
     const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 16, keepAliveMsecs: 10_000 };
@@ -56,15 +63,16 @@ export class HttpJsonTransport {
   }
 
   /**
-   * One exchange. `path` includes any query string. Throws TransportError;
-   * an HTTP error status is an answer, not an exception.
+   * One exchange. `path` (below the base path) includes any query string.
+   * Throws TransportError; an HTTP error status is an answer, not an exception.
    */
   request(
     method: 'GET' | 'POST',
-    path: string,
+    pathBelowBase: string,
     body?: unknown,
-    options: { timeoutMs?: number; onWritten?: () => void } = {},
+    options: { timeoutMs?: number; onWritten?: () => void; headers?: Record<string, string> } = {},
   ): Promise<HttpAnswer> {
+    const path = this.basePath + pathBelowBase;
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
     const lib = this.secure ? https : http;
@@ -95,6 +103,7 @@ export class HttpJsonTransport {
         agent: this.agent,
         headers: {
           accept: 'application/json',
+          ...options.headers,
           ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
         },
       });
@@ -132,7 +141,8 @@ export class HttpJsonTransport {
           } catch {
             bodyProblem = text.length === 0 ? 'empty body' : 'body is not JSON';
           }
-          settle(null, { status: res.statusCode ?? 0, json, bodyProblem });
+          const date = Date.parse(res.headers.date ?? '');
+          settle(null, { status: res.statusCode ?? 0, json, bodyProblem, serverDate: Number.isNaN(date) ? null : date });
         });
       });
       req.end(payload);

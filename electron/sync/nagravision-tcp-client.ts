@@ -1,3 +1,4 @@
+import { HEADEND_PROFILES } from '../../shared/domain/headend-profiles';
 import type { SubmitHooks } from './headend-client';
 import { ProvisioningApiClient, type ProvisioningApiClientOptions, type RawCaller } from './provisioning-api-client';
 import { TcpFrameConnection, type TcpFrameConnectionOptions } from './tcp-frame-connection';
@@ -8,12 +9,9 @@ import { TcpFrameConnection, type TcpFrameConnectionOptions } from './tcp-frame-
 // The frame's method is the last path segment for provisioning POSTs and the
 // full name for the rest (authentication/token, show, list, ping).
 
-export const NAGRAVISION_TCP_METHODS = {
-  login: 'authentication/token',
-  show: 'show',
-  list: 'list',
-  ping: 'ping',
-} as const;
+const WIRE = HEADEND_PROFILES['tcp-gateway'].providers.nagravision;
+/** Frame methods of the reads (the profile row's), and the liveness frame. */
+const NAGRAVISION_TCP_METHODS = { login: WIRE.login, show: WIRE.show, list: WIRE.list, ping: 'ping' } as const;
 
 class NagravisionTcpCaller implements RawCaller {
   constructor(readonly connection: TcpFrameConnection) {}
@@ -23,7 +21,7 @@ class NagravisionTcpCaller implements RawCaller {
   }
 
   post(method: string, body: Record<string, unknown>, hooks?: SubmitHooks): Promise<unknown> {
-    return this.connection.request(method, body, { onWritten: hooks?.onWritten, closeOnTimeout: true });
+    return this.connection.request(WIRE.post(method), body, { onWritten: hooks?.onWritten, closeOnTimeout: true });
   }
 
   show(query: Record<string, unknown>): Promise<unknown> {

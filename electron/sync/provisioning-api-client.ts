@@ -53,7 +53,8 @@ function isUnauthorized(outcome: { kind: string; errorClass?: string }): boolean
   return outcome.kind === 'auth' || (outcome.kind === 'error' && outcome.errorClass === 'auth');
 }
 
-function classOfTransportError(error: TransportError): OutcomeClass {
+/** What a transport failure of a submit proves (outcome-classes.ts). */
+export function classOfTransportError(error: TransportError): OutcomeClass {
   if (error.delivery === 'not_sent') return error.httpStatus === 429 ? 'rate_limited' : 'not_sent';
   if (error.httpStatus !== undefined && error.httpStatus >= 500) return 'http_5xx';
   if (error.kind === 'timeout') return 'timeout_after_write';

@@ -14,9 +14,9 @@ import { aboutRequest, type Logger } from '../logging/logger';
 // head-end does not deduplicate, so such a request is never resent on a
 // guess: we look for our UUID (shared/domain/client-uuid.ts) in the head-end's list of
 // that request type. Found proves presence. Absence is concluded only from a
-// listing that proves itself complete (see scan); a head-end whose listing
-// cannot (no paging, as a real CRM.COM list; items without the UUID field)
-// hands the request to the operator, who verifies at the head-end and says
+// listing that proves itself complete (see scan, scanByOffset); a head-end
+// whose listing cannot (no list, as CRM.COM's Nagravision; a list before
+// R13 or without paging; no UUID echo) hands the request to the operator, who verifies at the head-end and says
 // whether it arrived (store operator actions confirmArrived /
 // confirmNotArrived). The list API filters by type, life_cycle_state or
 // reference_number only, so the scan reads every request of the type; a
@@ -128,8 +128,13 @@ export class Reconciler {
           stats.failed += group.length;
           continue;
         }
+        const unprovable = absenceUnprovable(link.client);
+        if (unprovable !== null) {
+          for (const request of group) this.toOperator(request, unprovable, stats);
+          continue;
+        }
         const wanted = new Set(group.map((r) => r.client_uuid.toLowerCase()));
-        const scan = await this.scan(link.client, first.type, wanted);
+        const scan = link.client.listing === 'offset' ? await this.scanByOffset(link.client, first.type, wanted) : await this.scan(link.client, first.type, wanted);
         if (scan.proof !== 'failed') link.noteReachable();
         if (scan.proof !== 'complete') this.options.logger?.warn(`reconcile ${first.type}: ${scan.proof} listing (${scan.reason})`, { provider: first.provider });
         for (const request of group) {
@@ -231,6 +236,30 @@ export class Reconciler {
   }
 
   /**
+   * The CRM.COM list (R13+): number_of_results + offset, a bare array, no
+   * totals. Complete once a page comes back shorter than asked; a page longer
+   * than asked proves the server ignores paging. Requests are not deleted, so
+   * a record created meanwhile can only shift others later (seen twice), never
+   * hide one.
+   */
+  private async scanByOffset(client: HeadendClient, type: string, wanted: ReadonlySet<string>): Promise<ScanResult> {
+    const found = new Map<string, PartialRequest>();
+    const size = this.options.pageSize;
+    const maxPages = this.options.maxPages ?? 10_000;
+    for (let page = 0; page < maxPages; page++) {
+      const answer = await client.list({ type, fields_set: RECONCILE_FIELDS, number_of_results: size, offset: page * size });
+      if (answer.kind !== 'ok') return { found, proof: 'failed', reason: `${answer.code}: ${answer.description}` };
+      const { items } = answer.data;
+      if (items.length > size) return { found, proof: 'unverifiable', reason: `asked ${size} records from offset ${page * size}, got ${items.length}` };
+      const problem = this.take(items, wanted, found);
+      if (problem !== null) return { found, proof: 'unverifiable', reason: problem };
+      if (found.size === wanted.size) return { found, proof: 'complete', reason: 'all found' };
+      if (items.length < size) return { found, proof: 'complete', reason: `${page + 1} pages of ${size} read, the last short` };
+    }
+    return { found, proof: 'unverifiable', reason: `more than ${maxPages} pages` };
+  }
+
+  /**
    * Records the wanted UUIDs among `items`; returns why the page proves
    * nothing, or null. A record without the UUID key (a head-end ignoring
    * fields_set or not storing the UDF), or one of ours without a usable
@@ -257,4 +286,11 @@ export class Reconciler {
     }
     return null;
   }
+}
+
+/** Why no listing of this client can prove a request absent, or null when one can. */
+function absenceUnprovable(client: HeadendClient): string | null {
+  if (client.echoesClientUuid === false) return `the ${client.provider} connection does not echo our UUID, so a listing cannot recognise our requests`;
+  if (client.listing === 'none') return `the ${client.provider} connection has no list that can show itself complete`;
+  return null;
 }

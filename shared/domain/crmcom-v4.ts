@@ -139,3 +139,52 @@ export const crmcomAnswerExtrasSchema = z.looseObject({
   provider_error_description: z.string().nullable().optional(),
   sequence_number: z.union([z.string(), z.number()]).nullable().optional(),
 });
+
+/** The Conax PIN methods: their Web API paths are elided in the seed and named nowhere else [absent]. */
+export const CONAX_PIN_METHODS: readonly string[] = ['update_ca_pin_to_default_value', 'update_ca_pin_to_given_value'];
+
+/**
+ * The capability a request kind needs on a real server, or null when the wiki
+ * documents its method. `documented` is the request catalog's flag: Conax kinds
+ * without a documented method are the seven query/message types.
+ */
+export function capabilityNeeded(provider: 'nagravision' | 'conax', method: string, documented: boolean): CrmcomCapability | null {
+  if (provider !== 'conax') return null;
+  if (CONAX_PIN_METHODS.includes(method)) return 'conaxPinMethods';
+  return documented ? null : 'conaxQueryAndMessageMethods';
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
+/** Whether a URL's host is this machine (plain HTTP is acceptable there: nothing crosses a network). */
+export function isLoopbackUrl(url: URL): boolean {
+  return LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname);
+}
+
+/**
+ * Why a CRM.COM base URL may not be used, or null. Plain HTTP to another
+ * machine would carry the password and every token in clear: refused unless
+ * the operator overrides it explicitly.
+ */
+export function baseUrlProblem(text: string, allowPlainHttp: boolean): string | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'must be an http(s) URL';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an http(s) URL';
+  if (url.search || url.hash) return 'must not carry a query or fragment';
+  if (url.protocol === 'http:' && !allowPlainHttp && !isLoopbackUrl(url)) {
+    return 'plain HTTP to another machine sends the password in clear: use https:// or allow plain HTTP explicitly';
+  }
+  return null;
+}
+
+/**
+ * The provider parameters that hold a device's CA id, for
+ * provisioning/installed_items/show (parameter_name). The wiki names none
+ * [inferred]: these are the sandbox's names, taken from the Conax bodies'
+ * field names; a real deployment may name them otherwise (a connection setting).
+ */
+export const CRMCOM_CA_ID_PARAMETERS = { smartcard: 'smartcard_ca_id', stb: 'stb_ca_id' } as const;

@@ -18,10 +18,12 @@ export const pinSchema = z
   .length(PIN_LENGTH, { message: `PIN must be exactly ${PIN_LENGTH} digits` })
   .register(secretRegistry, { secret: true });
 
+// A CRM.COM R12+ token is a JWT whose length grows with its claims (unit name
+// included): bounded generously, never checked for a shape.
 export const tokenSchema = z
   .string()
   .min(1, { message: 'token must not be empty' })
-  .max(256)
+  .max(4096)
   .register(secretRegistry, { secret: true });
 
 export const passwordSchema = z

@@ -3,6 +3,15 @@ import { fieldErrorSchema } from './result';
 import { providerSchema } from '../domain/request-types';
 import { passwordSchema } from '../domain/secrets';
 import { catalogKindSchema } from '../domain/catalog';
+import {
+  baseUrlProblem,
+  CRMCOM_CAPABILITY_IDS,
+  CRMCOM_V4_BASE_PATH,
+  crmcomReleaseSchema,
+  REAL_SERVER_CAPABILITIES,
+  type CrmcomCapability,
+} from '../domain/crmcom-v4';
+import { headendProfileIdSchema } from '../domain/headend-profiles';
 
 // Schemas of the non-request channels: catalog, bulk import, sync, settings.
 
@@ -104,16 +113,64 @@ const httpUrlSchema = z
   .max(2048)
   .refine((v) => /^https?:\/\/[^\s]+$/.test(v), { message: 'must be an http(s) URL' });
 
+const timeoutSchema = z.number().int().min(100).max(120_000);
+
+/** The undocumented calls a CRM.COM connection may use (crmcom-v4.ts CRMCOM_CAPABILITIES), each on or off. */
+export const crmcomCapabilitiesSchema = z.strictObject(
+  Object.fromEntries(CRMCOM_CAPABILITY_IDS.map((id) => [id, z.boolean()])) as Record<CrmcomCapability, z.ZodBoolean>,
+);
+
+/**
+ * A CRM.COM V4 Web API connection (profile crmcom-v4). The password or Web
+ * API key is write-only and sealed (settings.set), never part of these.
+ */
+export const crmcomConnectionSchema = z
+  .strictObject({
+    /** e.g. https://crm.example/crmapi/rest/v2; in embedded mode the sandbox's own URL is used instead. */
+    base_url: z.string().max(2048),
+    release: crmcomReleaseSchema,
+    login_method: z.enum(['password', 'web_api_key']),
+    capabilities: crmcomCapabilitiesSchema,
+    /** Plain HTTP to a non-loopback host sends secrets in clear: only with this explicit override. */
+    allow_plain_http: z.boolean(),
+    /** PEM file of a corporate CA that signed the server's certificate. */
+    ca_certificate_file: z.string().min(1).max(4096).optional(),
+    timeout_ms: timeoutSchema,
+    /** Sends in flight and the pause between two sends: a real server's capacity is unknown. */
+    politeness: z.strictObject({
+      max_in_flight: z.number().int().min(1, { message: 'at least 1 send in flight' }).max(256),
+      min_send_interval_ms: z.number().int().min(0).max(60_000),
+    }),
+  })
+  .superRefine((c, ctx) => {
+    const problem = baseUrlProblem(c.base_url, c.allow_plain_http);
+    if (problem !== null) ctx.addIssue({ code: 'custom', path: ['base_url'], message: `base URL ${problem}` });
+  });
+export type CrmcomConnectionSettings = z.infer<typeof crmcomConnectionSchema>;
+
+export const DEFAULT_CRMCOM_CONNECTION: CrmcomConnectionSettings = {
+  base_url: `https://crm.example${CRMCOM_V4_BASE_PATH}`,
+  release: 'R13',
+  login_method: 'password',
+  capabilities: REAL_SERVER_CAPABILITIES,
+  allow_plain_http: false,
+  timeout_ms: 15_000,
+  politeness: { max_in_flight: 8, min_send_interval_ms: 50 },
+};
+
 /** Where the head-ends are. `embedded` uses the sandbox started with the app. */
 export const connectionSettingsSchema = z.strictObject({
   mode: z.enum(['embedded', 'remote']),
+  /** How to talk to them (shared/domain/headend-profiles.ts); settings saved before profiles existed are the TCP gateway. */
+  profile: headendProfileIdSchema.default('tcp-gateway'),
+  crmcom: crmcomConnectionSchema.default(DEFAULT_CRMCOM_CONNECTION),
   nagravision: z.strictObject({
     host: hostSchema,
     port: portSchema,
     destination_id: z.string().min(1).max(64),
-    timeout_ms: z.number().int().min(100).max(120_000),
+    timeout_ms: timeoutSchema,
   }),
-  conax: z.strictObject({ base_url: httpUrlSchema, timeout_ms: z.number().int().min(100).max(120_000) }),
+  conax: z.strictObject({ base_url: httpUrlSchema, timeout_ms: timeoutSchema }),
   /** Login (POST authentication/token): the password is write-only, see settings.set. */
   login: z.strictObject({
     username: z.string().max(128),
@@ -129,6 +186,8 @@ export const settingsViewSchema = z.object({
   passwordSaved: z.boolean(),
   /** What seals secrets: the OS keychain (Electron safeStorage) or the operator's passphrase (scrypt, in memory only). */
   credentialProtection: z.enum(['os-keychain', 'passphrase']),
+  /** Never the CRM.COM Web API key itself: only whether one is saved. */
+  webApiKeySaved: z.boolean().default(false),
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 
@@ -136,15 +195,40 @@ export const settingsSetInputSchema = z.strictObject({
   connections: connectionSettingsSchema.optional(),
   /** Write-only: saved encrypted, never returned. null forgets it. */
   password: passwordSchema.nullable().optional(),
+  /** Write-only CRM.COM Web API key, sealed like the password. null forgets it. */
+  webApiKey: passwordSchema.nullable().optional(),
 });
 
 export const connectionTestInputSchema = z.strictObject({ provider: providerSchema });
+/** What "Test connection" found about one capability; read-only calls only, nothing is created. */
+export const capabilityProbeSchema = z.object({
+  capability: z.string(),
+  label: z.string(),
+  result: z.enum(['answers', 'does-not-answer', 'untestable']),
+  detail: z.string(),
+});
 export const connectionTestOutputSchema = z.object({
   provider: providerSchema,
   reachable: z.boolean(),
   latencyMs: z.number().nonnegative().nullable(),
   message: z.string(),
+  /** Profiles with a login of their own (CRM.COM): whether it worked, and when the token dies (ms, our clock). */
+  login: z.enum(['ok', 'failed']).nullable().default(null),
+  tokenExpiresAt: z.number().nullable().default(null),
+  /** Server clock minus ours (ms), from the HTTP Date header; null when unknown. */
+  clockSkewMs: z.number().nullable().default(null),
+  capabilities: z.array(capabilityProbeSchema).default([]),
 });
+export type ConnectionTestResult = z.infer<typeof connectionTestOutputSchema>;
+
+/** Which request kinds the current connection can send, and why not (compose hides those). */
+export const sendableKindsOutputSchema = z.object({
+  profile: headendProfileIdSchema,
+  kinds: z.array(
+    z.object({ provider: providerSchema, method: z.string(), sendable: z.boolean(), reason: z.string().nullable() }),
+  ),
+});
+export type SendableKinds = z.infer<typeof sendableKindsOutputSchema>;
 
 export const appInfoSchema = z.object({
   mode: z.enum(['electron', 'browser']),

@@ -28,6 +28,7 @@ export const COMMAND_CHANNELS = [
   'settings.get',
   'settings.set',
   'connections.test',
+  'connections.sendable',
   'security.status',
   'security.unlock',
   'security.lock',

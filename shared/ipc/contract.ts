@@ -52,6 +52,7 @@ export const COMMANDS = {
   'settings.get': command(none, app.settingsViewSchema),
   'settings.set': command(app.settingsSetInputSchema, app.settingsViewSchema, true),
   'connections.test': command(app.connectionTestInputSchema, app.connectionTestOutputSchema),
+  'connections.sendable': command(none, app.sendableKindsOutputSchema),
   'security.status': command(none, app.securityStatusSchema),
   'security.unlock': command(app.securityUnlockInputSchema, app.securityStatusSchema, true),
   'security.lock': command(none, app.securityStatusSchema, true),

@@ -56,6 +56,12 @@ function ComposeForm({ initialProvider, initialMethod, initialBody, fromId, repl
   const [body, setBody] = useState(initialBody);
   const [queued, setQueued] = useState<number | null>(null);
   const definition = findRequestDefinition(provider, method) ?? definitionsOf(provider)[0]!;
+  // Kinds the connection cannot send (a real CRM.COM server without the capability) are not offered; the note says why.
+  const sendable = useQuery('connections.sendable', {});
+  const blocked = new Map((sendable.data?.kinds ?? []).filter((k) => !k.sendable).map((k) => [`${k.provider}/${k.method}`, k.reason ?? '']));
+  const hidden = definitionsOf(provider).filter((d) => blocked.has(`${provider}/${d.method}`));
+  const offered = definitionsOf(provider).filter((d) => d.method === definition.method || !blocked.has(`${provider}/${d.method}`));
+  const currentBlocked = blocked.get(`${provider}/${definition.method}`);
 
   const choose = (nextProvider: Provider, nextMethod: string) => {
     setProvider(nextProvider);
@@ -87,13 +93,30 @@ function ComposeForm({ initialProvider, initialMethod, initialBody, fromId, repl
           Action
         </label>
         <select id="compose-action" value={definition.method} onChange={(e) => choose(provider, e.target.value)}>
-          {definitionsOf(provider).map((d) => (
+          {offered.map((d) => (
             <option key={d.method} value={d.method}>
               {d.label} — {d.type}
               {d.documented ? '' : ' (extension)'}
             </option>
           ))}
         </select>
+        {currentBlocked !== undefined ? (
+          <p className="field-error" role="alert" data-testid="compose-not-sendable">
+            This connection cannot send {definition.label}: {currentBlocked}
+          </p>
+        ) : null}
+        {hidden.length > 0 ? (
+          <details className="hint" data-testid="compose-hidden-kinds">
+            <summary>{hidden.length} actions this connection cannot send</summary>
+            <ul>
+              {hidden.map((d) => (
+                <li key={d.method}>
+                  {d.label}: {blocked.get(`${provider}/${d.method}`)}
+                </li>
+              ))}
+            </ul>
+          </details>
+        ) : null}
       </div>
       <RequestForm
         key={`${provider}/${definition.method}`}

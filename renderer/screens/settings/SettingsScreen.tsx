@@ -1,39 +1,19 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { PROVIDERS, type Provider } from '../../../shared/domain/request-types';
+import { HEADEND_PROFILE_IDS, HEADEND_PROFILES, type ProfileSettingsGroup } from '../../../shared/domain/headend-profiles';
 import { fieldErrors, type FieldError } from '../../../shared/domain/validation';
 import { connectionSettingsSchema, type ConnectionSettings } from '../../../shared/ipc/app-schemas';
 import { useApi, useQuery } from '../../app/api-context';
-import { providerLabel } from '../../app/format';
+import { ConnectionTestPanel } from './ConnectionTestPanel';
+import { CrmcomConnectionFields } from './CrmcomConnectionFields';
 import { DeskLockPanel } from './DeskLockPanel';
+import { TextField as Text } from './TextField';
 
-// Where the head-ends are and how to log in. The password is write-only: the
-// screen can replace or forget it, never read it back.
+// Where the head-ends are, how to talk to them (the profile, one row of
+// shared/domain/headend-profiles.ts: its settings groups decide which fields
+// show) and how to log in. The password and the Web API key are write-only:
+// the screen can replace or forget them, never read them back.
 
 type Draft = ConnectionSettings;
-
-function Text(props: { id: string; label: string; value: string; onChange(v: string): void; error?: string; type?: string; disabled?: boolean }) {
-  return (
-    <div className={`field${props.error ? ' field-invalid' : ''}`}>
-      <label htmlFor={props.id} className="field-label">
-        {props.label}
-      </label>
-      <input
-        id={props.id}
-        type={props.type ?? 'text'}
-        value={props.value}
-        disabled={props.disabled}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={props.error ? `${props.id}-error` : undefined}
-        onChange={(e) => props.onChange(e.target.value)}
-      />
-      {props.error ? (
-        <p className="field-error" id={`${props.id}-error`} data-testid={`error-${props.id}`}>
-          {props.error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
 
 export function SettingsScreen() {
   const api = useApi();
@@ -41,9 +21,9 @@ export function SettingsScreen() {
   const info = useQuery('app.info', {});
   const [draft, setDraft] = useState<Draft | null>(null);
   const [password, setPassword] = useState('');
+  const [webApiKey, setWebApiKey] = useState('');
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [status, setStatus] = useState('');
-  const [tests, setTests] = useState<Partial<Record<Provider, string>>>({});
 
   useEffect(() => {
     if (settings.data && draft === null) setDraft(settings.data.connections);
@@ -51,6 +31,8 @@ export function SettingsScreen() {
 
   if (!draft || !settings.data) return <p>{settings.error?.message ?? 'Loading settings…'}</p>;
   const remote = draft.mode === 'remote';
+  const groups: readonly ProfileSettingsGroup[] = HEADEND_PROFILES[draft.profile].settingsGroups;
+  const saved = settings.data.connections.profile;
   // Local checks name "nagravision.host"; the back end names the same field "connections.nagravision.host".
   const err = (path: string) => errors.find((e) => e.field === path || e.field === `connections.${path}`)?.message;
   const patch = (fn: (d: Draft) => Draft) => setDraft(fn(structuredClone(draft)));
@@ -64,9 +46,10 @@ export function SettingsScreen() {
       return;
     }
     setErrors([]);
-    const result = await api.invoke('settings.set', { connections: parsed.data, ...(password ? { password } : {}) });
+    const result = await api.invoke('settings.set', { connections: parsed.data, ...(password ? { password } : {}), ...(webApiKey ? { webApiKey } : {}) });
     if (result.ok) {
       setPassword('');
+      setWebApiKey('');
       setStatus('Saved. The sync engine reconnected with these settings.');
       settings.reload();
     } else {
@@ -75,16 +58,10 @@ export function SettingsScreen() {
     }
   };
 
-  const forget = async () => {
-    const result = await api.invoke('settings.set', { password: null });
-    setStatus(result.ok ? 'The saved password was erased.' : result.error.message);
+  const forget = async (what: 'password' | 'webApiKey') => {
+    const result = await api.invoke('settings.set', { [what]: null });
+    setStatus(result.ok ? `The saved ${what === 'password' ? 'password' : 'Web API key'} was erased.` : result.error.message);
     settings.reload();
-  };
-
-  const test = async (provider: Provider) => {
-    setTests((t) => ({ ...t, [provider]: 'Testing…' }));
-    const result = await api.invoke('connections.test', { provider });
-    setTests((t) => ({ ...t, [provider]: result.ok ? result.value.message : result.error.message }));
   };
 
   return (
@@ -111,21 +88,59 @@ export function SettingsScreen() {
             Real head-ends at these addresses
           </label>
         </fieldset>
-        <fieldset disabled={!remote}>
-          <legend>Nagravision (TCP)</legend>
-          <Text id="nagra-host" label="Host" value={draft.nagravision.host} error={err('nagravision.host')} onChange={(v) => patch((d) => ({ ...d, nagravision: { ...d.nagravision, host: v } }))} />
-          <Text id="nagra-port" label="Port" value={String(draft.nagravision.port)} error={err('nagravision.port')} onChange={(v) => patch((d) => ({ ...d, nagravision: { ...d.nagravision, port: Number(v) } }))} />
-          <Text id="nagra-dest" label="Destination id" value={draft.nagravision.destination_id} error={err('nagravision.destination_id')} onChange={(v) => patch((d) => ({ ...d, nagravision: { ...d.nagravision, destination_id: v } }))} />
-          <Text id="nagra-timeout" label="Timeout (ms)" value={String(draft.nagravision.timeout_ms)} error={err('nagravision.timeout_ms')} onChange={(v) => patch((d) => ({ ...d, nagravision: { ...d.nagravision, timeout_ms: Number(v) } }))} />
+        <fieldset>
+          <legend>How to talk to them</legend>
+          {HEADEND_PROFILE_IDS.map((id) => (
+            <label key={id} className="radio" title={HEADEND_PROFILES[id].description}>
+              <input type="radio" name="profile" checked={draft.profile === id} onChange={() => patch((d) => ({ ...d, profile: id }))} />
+              {HEADEND_PROFILES[id].label}
+            </label>
+          ))}
+          <p className="hint">{HEADEND_PROFILES[draft.profile].description}</p>
         </fieldset>
+        {groups.includes('nagravision-tcp') ? (
+          <fieldset disabled={!remote}>
+            <legend>Nagravision (TCP)</legend>
+            <Text id="nagra-host" label="Host" value={draft.nagravision.host} error={err('nagravision.host')} onChange={(v) => patch((d) => ({ ...d, nagravision: { ...d.nagravision, host: v } }))} />
+            <Text id="nagra-port" label="Port" value={String(draft.nagravision.port)} error={err('nagravision.port')} onChange={(v) => patch((d) => ({ ...d, nagravision: { ...d.nagravision, port: Number(v) } }))} />
+            <Text id="nagra-dest" label="Destination id" value={draft.nagravision.destination_id} error={err('nagravision.destination_id')} onChange={(v) => patch((d) => ({ ...d, nagravision: { ...d.nagravision, destination_id: v } }))} />
+            <Text id="nagra-timeout" label="Timeout (ms)" value={String(draft.nagravision.timeout_ms)} error={err('nagravision.timeout_ms')} onChange={(v) => patch((d) => ({ ...d, nagravision: { ...d.nagravision, timeout_ms: Number(v) } }))} />
+          </fieldset>
+        ) : null}
+        {groups.includes('conax-origin') ? (
+          <fieldset disabled={!remote}>
+            <legend>Conax Web Services (HTTP)</legend>
+            <Text id="conax-url" label="Base URL" value={draft.conax.base_url} error={err('conax.base_url')} onChange={(v) => patch((d) => ({ ...d, conax: { ...d.conax, base_url: v } }))} />
+            <Text id="conax-timeout" label="Timeout (ms)" value={String(draft.conax.timeout_ms)} error={err('conax.timeout_ms')} onChange={(v) => patch((d) => ({ ...d, conax: { ...d.conax, timeout_ms: Number(v) } }))} />
+          </fieldset>
+        ) : null}
+        {groups.includes('crmcom') ? (
+          <CrmcomConnectionFields value={draft.crmcom} embedded={!remote} error={(path) => err(`crmcom.${path}`)} onChange={(crmcom) => patch((d) => ({ ...d, crmcom }))} />
+        ) : null}
         <fieldset disabled={!remote}>
-          <legend>Conax Web Services (HTTP) and login</legend>
-          <Text id="conax-url" label="Base URL" value={draft.conax.base_url} error={err('conax.base_url')} onChange={(v) => patch((d) => ({ ...d, conax: { ...d.conax, base_url: v } }))} />
-          <Text id="conax-timeout" label="Timeout (ms)" value={String(draft.conax.timeout_ms)} error={err('conax.timeout_ms')} onChange={(v) => patch((d) => ({ ...d, conax: { ...d.conax, timeout_ms: Number(v) } }))} />
+          <legend>Login</legend>
           <Text id="login-user" label="Username" value={draft.login.username} error={err('login.username')} onChange={(v) => patch((d) => ({ ...d, login: { ...d.login, username: v } }))} />
           <Text id="login-org" label="Organisation" value={draft.login.organisation} error={err('login.organisation')} onChange={(v) => patch((d) => ({ ...d, login: { ...d.login, organisation: v } }))} />
           <Text id="login-unit" label="Unit (optional)" value={draft.login.unit ?? ''} error={err('login.unit')} onChange={(v) => patch((d) => ({ ...d, login: { ...d.login, unit: v || undefined } }))} />
         </fieldset>
+        {groups.includes('crmcom') && draft.crmcom.login_method === 'web_api_key' ? (
+          <fieldset>
+            <legend>Web API key</legend>
+            <Text
+              id="login-web-api-key"
+              label={settings.data.webApiKeySaved ? 'New Web API key (one is saved; leave empty to keep it)' : 'Web API key (none saved)'}
+              type="password"
+              value={webApiKey}
+              error={err('webApiKey')}
+              onChange={setWebApiKey}
+            />
+            {settings.data.webApiKeySaved ? (
+              <button type="button" className="button" onClick={() => void forget('webApiKey')}>
+                Forget the saved Web API key
+              </button>
+            ) : null}
+          </fieldset>
+        ) : null}
         <fieldset>
           <legend>Password</legend>
           <Text
@@ -140,7 +155,7 @@ export function SettingsScreen() {
             Saved encrypted ({settings.data.credentialProtection === 'os-keychain' ? 'operating-system keychain' : 'desk passphrase, see Desk lock'}); never shown again.
           </p>
           {settings.data.passwordSaved ? (
-            <button type="button" className="button" onClick={() => void forget()}>
+            <button type="button" className="button" onClick={() => void forget('password')}>
               Forget the saved password
             </button>
           ) : null}
@@ -153,19 +168,7 @@ export function SettingsScreen() {
         </div>
       </form>
       <DeskLockPanel />
-      <section className="panel" aria-labelledby="test-title">
-        <h2 id="test-title">Test the connections</h2>
-        {PROVIDERS.map((p) => (
-          <div key={p} className="test-row">
-            <button type="button" className="button" onClick={() => void test(p)}>
-              Test {providerLabel(p)}
-            </button>
-            <span role="status" data-testid={`test-${p}`}>
-              {tests[p] ?? ''}
-            </span>
-          </div>
-        ))}
-      </section>
+      <ConnectionTestPanel profile={saved} />
     </section>
   );
 }

@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ERROR, fakeJwt, OK, startScriptedServer } from '../sync/testing/crmcom-scripted-server';
+import { startRuntime } from './runtime';
+import { inProcessHandle } from './runtime-handle';
+import { DEFAULT_CONNECTIONS } from './settings-service';
+import { silentLogger } from '../logging/logger';
+
+// Connection settings for a CRM.COM V4 server, through the IPC contract:
+// the profile, base URL, release, Web API key login (sealed, never shown),
+// capabilities that decide what can be queued, and "Test connection"
+// (login, token expiry, clock skew, capabilities) with read-only calls.
+
+describe('a CRM.COM V4 connection in the settings', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('logs in by Web API key, reports token expiry and clock skew, refuses unsendable kinds at entry, and creates nothing when tested', async () => {
+    // The server's clock runs 90 s ahead of ours: its Date headers and its JWT say so.
+    const serverNow = () => Date.now() + 90_000;
+    const dated = <T extends object>(answer: T) => ({ ...answer, headers: { date: new Date(serverNow()).toUTCString() } });
+    const server = await startScriptedServer('/crmapi/rest/v2', (call) => {
+      if (call.path === 'authentication/web_api_key/token') {
+        return call.headers.authorization === `Basic ${Buffer.from('the-key:').toString('base64')}` ? dated(OK({ token: fakeJwt(serverNow(), 2 * 3600_000) })) : ERROR('LOGIN_FAILED', 'bad key', 401);
+      }
+      if (call.path === 'authentication/token/release') return dated(OK(null));
+      return dated(ERROR('NOT_FOUND', 'no such request'));
+    });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cadesk-'));
+    dirs.push(dir);
+    const runtime = inProcessHandle(
+      await startRuntime({
+        mode: 'browser',
+        version: '0.0.0-test',
+        dataDir: dir,
+        logger: silentLogger,
+        passphrase: 'a desk passphrase',
+        headend: { seedSize: 'tiny' },
+        sync: { idleMs: 100, statusPollMs: 200 },
+      }),
+    );
+    try {
+      const connections = {
+        ...DEFAULT_CONNECTIONS,
+        mode: 'remote',
+        profile: 'crmcom-v4',
+        crmcom: { ...DEFAULT_CONNECTIONS.crmcom, base_url: server.baseUrl, login_method: 'web_api_key', release: 'R17_3' },
+      };
+      const plainHttp = await runtime.dispatch('settings.set', { connections: { ...connections, crmcom: { ...connections.crmcom, base_url: 'http://crm.example/crmapi/rest/v2' } } });
+      expect(plainHttp).toMatchObject({ ok: false });
+      expect(JSON.stringify(plainHttp)).toContain('plain HTTP');
+
+      const saved = await runtime.dispatch('settings.set', { connections, webApiKey: 'the-key' });
+      expect(saved).toMatchObject({ ok: true, value: { webApiKeySaved: true, connections: { profile: 'crmcom-v4' } } });
+      expect(JSON.stringify(saved)).not.toContain('the-key');
+
+      const sendable = await runtime.dispatch('connections.sendable', {});
+      if (!sendable.ok) throw new Error(sendable.error.message);
+      const kinds = (sendable.value as { kinds: { provider: string; method: string; sendable: boolean; reason: string | null }[] }).kinds;
+      expect(kinds.find((k) => k.method === 'send_mail_message_to_client')).toMatchObject({ sendable: false });
+      expect(kinds.find((k) => k.method === 'add_subscriptions')).toMatchObject({ sendable: true });
+
+      const refused = await runtime.dispatch('requests.enqueue', {
+        requests: [{ provider: 'conax', method: 'send_mail_message_to_client', params: { smartcard_identifier: { serial_number: 'smrt90000001' }, message_text: 'hello' } }],
+      });
+      expect(refused).toMatchObject({ ok: true, value: { queued: 0 } });
+      expect(JSON.stringify(refused)).toContain('no documented Web API method');
+
+      // A bulk file's rows of such a kind are invalid with the reason, not queued to fail later.
+      const csv = ['provider,method,smartcard_identifier.id,message_text', 'conax,send_mail_message_to_client,C1,hi'].join('\n');
+      const preview = await runtime.dispatch('bulk.preview', { csv });
+      expect(preview).toMatchObject({ ok: true, value: { valid: 0, invalid: 1, rows: [{ errors: [{ field: 'method' }] }] } });
+
+      const test = await runtime.dispatch('connections.test', { provider: 'conax' });
+      if (!test.ok) throw new Error(test.error.message);
+      const result = test.value as { login: string; tokenExpiresAt: number; clockSkewMs: number; capabilities: { capability: string; result: string }[] };
+      expect(result.login).toBe('ok');
+      // exp is on the server's clock: on ours the token dies 2 h after it was issued.
+      expect(Math.abs(result.tokenExpiresAt - (Date.now() + 2 * 3600_000))).toBeLessThan(5_000);
+      expect(result.clockSkewMs).toBeGreaterThan(80_000);
+      expect(result.clockSkewMs).toBeLessThan(100_000);
+      expect(result.capabilities.map((c) => c.result)).toEqual(['untestable', 'untestable', 'untestable', 'untestable']);
+      // Read-only: nothing but logins, token releases and reads reached the server.
+      expect(server.calls.filter((c) => c.method === 'POST' && !c.path.startsWith('authentication/'))).toHaveLength(0);
+      expect(server.calls.some((c) => c.path === 'authentication/token/release')).toBe(true);
+    } finally {
+      await runtime.close();
+      await server.close();
+    }
+  }, 30_000);
+});
