@@ -48,7 +48,7 @@ export function CatalogImportPanel() {
         </select>
       </label>
       <label className="file-label">
-        CSV file
+        Catalog CSV file
         <input type="file" accept=".csv,text/csv" data-testid="catalog-import-file" onChange={(e) => {
           const file = e.target.files?.[0];
           if (!file) return;
@@ -60,10 +60,10 @@ export function CatalogImportPanel() {
       <span className="hint">{fileName ? `${fileName} · ${csv.length} characters` : ''}</span>
       <div className="form-actions">
         <button type="button" className="button" disabled={busy || csv === ''} onClick={() => void run('catalog.importCheck')}>
-          Check the file (dry run)
+          Check the catalog file (dry run)
         </button>
         <button type="button" className="button primary" disabled={busy || !checked} onClick={() => void run('catalog.import')}>
-          {checked ? `Import ${plural(report.valid, 'row')}` : 'Import'}
+          {checked ? `Import ${plural(report.valid, 'row')} into the catalog` : 'Import into the catalog'}
         </button>
       </div>
       {report ? (
