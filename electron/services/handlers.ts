@@ -8,6 +8,7 @@ import { cardView } from './card-view';
 import { exportHistory, exportRequests } from './export-service';
 import { shiftReport } from './shift-report';
 import { searchCatalogItems } from './catalog-service';
+import { importCatalogCsv } from './catalog-import';
 import type { CommandHandlers } from './service-registry';
 import type { RequestService } from './request-service';
 import type { SettingsService } from './settings-service';
@@ -36,6 +37,9 @@ export interface HandlerDeps {
   /** The operator's name, for reports. */
   operator: () => string;
 }
+
+/** Lets other work run between chunks of a long check (a 100k-row file). */
+const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function createHandlers(d: HandlerDeps): CommandHandlers {
   const woken = <T>(value: T): T => {
@@ -66,6 +70,9 @@ export function createHandlers(d: HandlerDeps): CommandHandlers {
     'catalog.search': ({ kind, text, limit }) => ({ items: searchCatalogItems(d.store, kind, text, limit) }),
     'bulk.preview': ({ csv }) => d.bulk.preview(csv),
     'bulk.commit': async ({ csv }) => woken(await d.bulk.commit(csv)),
+    'catalog.importCheck': ({ kind, csv }) => importCatalogCsv(d.store, kind, csv, { dryRun: true, onProgress: yieldNow }),
+    // a card the catalog now knows may release requests queued under the name they gave it
+    'catalog.import': async ({ kind, csv }) => woken(await importCatalogCsv(d.store, kind, csv, { dryRun: false, onProgress: yieldNow })),
     'sync.status': () => d.sync.status(),
     'sync.now': () => d.sync.syncNow(),
     'settings.get': () => d.settings.view(),

@@ -30,11 +30,17 @@ function checkKind(kind: unknown): CatalogKind {
 
 export type UpsertCatalogResult = { ok: true; count: number } | { ok: false; errors: EnqueueError[] };
 
-/** Inserts or replaces catalog rows (by id) in one transaction; one bad row refuses the batch. */
+/**
+ * Inserts or replaces catalog rows (by id) in one transaction; one bad row
+ * refuses the batch. 'merge' keeps a known column the row leaves out (null or
+ * absent): a CRM.COM lookup, which has no CA ids, must not erase the CA id an
+ * operator's catalog import gave, nor the other way round.
+ */
 export function upsertCatalog<K extends CatalogKind>(
   ctx: StoreContext,
   kind: K,
   rows: readonly CatalogRows[K][],
+  mode: 'replace' | 'merge' = 'replace',
 ): UpsertCatalogResult {
   checkKind(kind);
   const schema = catalogRowSchemas[kind];
@@ -50,7 +56,10 @@ export function upsertCatalog<K extends CatalogKind>(
   const columns = COLUMNS[kind];
   const upsert = ctx.sql(
     `INSERT INTO ${kind} (${columns.join(', ')}, updated_at) VALUES (${columns.map(() => '?').join(', ')}, ?)
-     ON CONFLICT (id) DO UPDATE SET ${[...columns.slice(1), 'updated_at'].map((c) => `${c} = excluded.${c}`).join(', ')}`,
+     ON CONFLICT (id) DO UPDATE SET ${[
+       ...columns.slice(1).map((c) => (mode === 'merge' ? `${c} = COALESCE(excluded.${c}, ${c})` : `${c} = excluded.${c}`)),
+       'updated_at = excluded.updated_at',
+     ].join(', ')}`,
   );
   ctx.db.transaction(() => {
     const now = ctx.now();

@@ -73,7 +73,8 @@
  * and changes nothing; an unknown id throws RequestNotFoundError.
  *
  * Catalog: upsertCatalog(kind, rows) → { ok, count } | { ok: false, errors } (one
- *   transaction; re-keys queued requests of cards it learns), removeCatalog(kind, ids),
+ *   transaction; re-keys queued requests of cards it learns), mergeCatalog(kind, rows) (the
+ *   same, keeping known columns a row leaves out), removeCatalog(kind, ids),
  *   getCatalogItem(kind, id), searchCatalog(kind, text, limit) (identifiers by prefix
  *   through their indexes, as typed or in upper/lower case; names of services and
  *   subscriptions by FTS5, every word a prefix), catalogCursor(kind) / setCatalogCursor(kind, cursor).
@@ -307,6 +308,10 @@ export class Store {
   // Catalog
   upsertCatalog<K extends CatalogKind>(kind: K, rows: readonly CatalogRows[K][]): catalog.UpsertCatalogResult {
     return catalog.upsertCatalog(this.ctx, kind, rows);
+  }
+  /** As upsertCatalog, but a column the row leaves out (null or absent) keeps what the store knew. */
+  mergeCatalog<K extends CatalogKind>(kind: K, rows: readonly CatalogRows[K][]): catalog.UpsertCatalogResult {
+    return catalog.upsertCatalog(this.ctx, kind, rows, 'merge');
   }
   removeCatalog(kind: CatalogKind, ids: readonly string[]): number {
     return catalog.removeCatalog(this.ctx, kind, ids);

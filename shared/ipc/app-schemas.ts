@@ -63,6 +63,22 @@ export const bulkCommitOutputSchema = z.object({
   queued: z.number().int().nonnegative(),
   skipped: z.number().int().nonnegative(),
 });
+/** The operator's catalog export (docs/catalog-import.md): one kind per file; check first, then import. */
+export const catalogImportInputSchema = z.strictObject({
+  kind: catalogKindSchema,
+  csv: z.string().min(1, { message: 'the CSV file is empty' }).max(BULK_MAX_CSV_BYTES),
+});
+export const catalogImportReportSchema = z.object({
+  kind: catalogKindSchema,
+  dryRun: z.boolean(),
+  total: z.number().int().nonnegative(),
+  valid: z.number().int().nonnegative(),
+  invalid: z.number().int().nonnegative(),
+  imported: z.number().int().nonnegative(),
+  errors: z.array(fieldErrorSchema.extend({ line: z.number().int().positive() })),
+  fileErrors: z.array(z.string()),
+});
+export type CatalogImportReport = z.infer<typeof catalogImportReportSchema>;
 export const bulkProgressSchema = z.object({
   phase: z.enum(['validating', 'writing', 'done', 'failed']),
   done: z.number().int().nonnegative(),

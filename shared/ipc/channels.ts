@@ -23,6 +23,8 @@ export const COMMAND_CHANNELS = [
   'catalog.search',
   'bulk.preview',
   'bulk.commit',
+  'catalog.importCheck',
+  'catalog.import',
   'sync.status',
   'sync.now',
   'settings.get',

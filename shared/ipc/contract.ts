@@ -47,6 +47,8 @@ export const COMMANDS = {
   'catalog.search': command(app.catalogSearchInputSchema, app.catalogSearchOutputSchema),
   'bulk.preview': command(app.bulkCsvInputSchema, app.bulkPreviewOutputSchema),
   'bulk.commit': command(app.bulkCsvInputSchema, app.bulkCommitOutputSchema, true),
+  'catalog.importCheck': command(app.catalogImportInputSchema, app.catalogImportReportSchema),
+  'catalog.import': command(app.catalogImportInputSchema, app.catalogImportReportSchema, true),
   'sync.status': command(none, app.syncStatusSchema),
   'sync.now': command(none, app.syncNowOutputSchema, true),
   'settings.get': command(none, app.settingsViewSchema),

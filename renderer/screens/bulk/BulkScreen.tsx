@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { BULK_CONFIRM_ABOVE, type BulkPreview, type BulkProgress } from '../../../shared/ipc/app-schemas';
 import { useApi, useEvent } from '../../app/api-context';
 import { plural, requestLabel } from '../../app/format';
+import { CatalogImportPanel } from './CatalogImportPanel';
 
 // CSV import: read the file, preview every row (dry run, nothing queued),
 // then queue all valid rows in one transaction. Columns: see the help below
@@ -146,6 +147,8 @@ export function BulkScreen() {
           </table>
         </section>
       ) : null}
+
+      <CatalogImportPanel />
 
       <details className="panel csv-help">
         <summary>CSV columns</summary>

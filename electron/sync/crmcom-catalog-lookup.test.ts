@@ -1,0 +1,96 @@
+// Catalog lookups against the real sandbox's CRM.COM V4 profile (port 0) into a
+// real SQLite store: each lookup is cached with its updated_date, pickers find it
+// offline after one online lookup, a lookup never erases an imported CA id, and
+// the services list pages until a short page.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CREDENTIALS } from '../headend/headend-options';
+import { FIXTURE } from '../headend/seed-catalog';
+import { startHeadend, type RunningHeadend } from '../headend/start-headend';
+import { tempStore } from '../store/testing/temp-store';
+import { CrmcomCatalogLookup, CrmcomLookupError, type CrmcomGet } from './crmcom-catalog-lookup';
+
+const SERVICES = 8;
+
+describe('CRM.COM V4 catalog lookups cached in the local catalog', () => {
+  let headend: RunningHeadend;
+  let t: ReturnType<typeof tempStore>;
+  let token: string;
+  let calls: string[];
+  /** What the client transport provides: GET below the base path, token added, the envelope back. */
+  const get: CrmcomGet = async (path, query) => {
+    calls.push(path);
+    const url = new URL(`${headend.crmcomUrl}/${path}`);
+    for (const [k, v] of Object.entries({ ...query, token })) url.searchParams.set(k, v);
+    const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
+    return res.json();
+  };
+  let lookup: CrmcomCatalogLookup;
+
+  beforeAll(async () => {
+    headend = await startHeadend({ seedSize: { subscriptions: 20, smartcards: 40, stbs: 30, services: SERVICES }, processingPaused: true });
+    const login = await fetch(`${headend.crmcomUrl}/authentication/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(DEFAULT_CREDENTIALS),
+    });
+    token = ((await login.json()) as { data: { token: string } }).data.token;
+    t = tempStore();
+    calls = [];
+    lookup = new CrmcomCatalogLookup(get, t.store, { release: 'R17_3', pageSize: 3 });
+  });
+  afterAll(async () => {
+    await headend.close();
+    t.done();
+  });
+
+  it('caches a smartcard by serial and by CA id, an STB, a subscription with its devices, a product; updated_date kept', async () => {
+    // an operator import gave this card's CA id before any lookup
+    expect(t.store.mergeCatalog('smartcards', [{ id: 'IMPORTED-ONLY', serial_number: 'other', ca_id: 'x' }]).ok).toBe(true);
+    const card = await lookup.device('serial_number', FIXTURE.smartcardSerial);
+    if (!card.found) throw new Error(card.reason);
+    expect(card).toMatchObject({ source: 'online', kind: 'smartcards', row: { serial_number: FIXTURE.smartcardSerial, ca_id: null } });
+    expect((card.row.data as { log_information: { updated_date: string } }).log_information.updated_date).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+    const byCa = await lookup.deviceByCaId('smartcards', FIXTURE.smartcardCaId);
+    expect(byCa).toMatchObject({ found: true, row: { id: card.row.id, ca_id: FIXTURE.smartcardCaId } });
+    // a later lookup by serial (no CA id in its answer) keeps the CA id learnt
+    const again = await lookup.device('alternative_code', card.row.alternative_code!);
+    expect(again).toMatchObject({ found: true, row: { ca_id: FIXTURE.smartcardCaId } });
+
+    const stb = await lookup.device('serial_number', FIXTURE.stbSerial);
+    expect(stb).toMatchObject({ found: true, kind: 'stbs' });
+
+    const sub = await lookup.subscription('number', FIXTURE.subscriptionNumber);
+    if (!sub.found) throw new Error(sub.reason);
+    expect(sub.row).toMatchObject({ number: FIXTURE.subscriptionNumber, state: 'EFFECTIVE' });
+    expect(t.store.getCatalogItem('smartcards', card.row.id ?? '')).toMatchObject({ subscription_id: sub.row.id, ca_id: FIXTURE.smartcardCaId });
+
+    const gold = await lookup.product('code', FIXTURE.otherService);
+    expect(gold).toMatchObject({ found: true, row: { code: FIXTURE.otherService } });
+    const missing = await lookup.device('serial_number', 'no-such-card');
+    expect(missing).toMatchObject({ found: false, source: 'online' });
+  });
+
+  it('lists the services of the services type, paging until a short page', async () => {
+    calls = [];
+    expect(await lookup.listServices()).toBe(SERVICES);
+    expect(calls.filter((c) => c === 'products/list')).toHaveLength(Math.ceil((SERVICES + 1) / 3));
+    expect(t.store.searchCatalog('services', FIXTURE.entitledService, 5).map((r) => r.code)).toContain(FIXTURE.entitledService);
+    const old = new CrmcomCatalogLookup(get, t.store, { release: 'R12', pageSize: 3 });
+    calls = [];
+    expect(await old.listServices()).toBe(SERVICES);
+    expect(calls).toEqual(['products/list']);
+  });
+
+  it('offline after one online lookup: the same lookups answer from the local catalog', async () => {
+    await headend.close();
+    const card = await lookup.device('serial_number', FIXTURE.smartcardSerial);
+    expect(card).toMatchObject({ found: true, source: 'cache', row: { ca_id: FIXTURE.smartcardCaId } });
+    expect(await lookup.deviceByCaId('stbs', FIXTURE.stbCaId)).toMatchObject({ found: false, source: 'cache' });
+    expect(await lookup.subscription('number', FIXTURE.subscriptionNumber)).toMatchObject({ found: true, source: 'cache' });
+    expect(await lookup.product('code', FIXTURE.otherService)).toMatchObject({ found: true, source: 'cache' });
+    // the picker's own search works on what was learnt
+    expect(t.store.searchCatalog('smartcards', FIXTURE.smartcardSerial.slice(0, 8), 10).map((r) => r.serial_number ?? '')).toContain(FIXTURE.smartcardSerial);
+    await expect(lookup.listServices()).rejects.toThrow(CrmcomLookupError);
+  });
+});
