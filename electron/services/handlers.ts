@@ -11,6 +11,8 @@ import { searchCatalogItems } from './catalog-service';
 import type { CommandHandlers } from './dispatcher';
 import type { RequestService } from './request-service';
 import type { SettingsService } from './settings-service';
+import type { OperatorSession } from './operator-session';
+import { auditSettingsChange } from './settings-audit';
 
 // The registry of handlers, one per contract channel. The dispatcher has
 // already validated input and will validate output; handlers only do the work.
@@ -33,8 +35,8 @@ export interface HandlerDeps {
   deskLock: DeskLock;
   sync: SyncControl;
   info: () => AppInfo;
-  /** The operator's name, for reports. */
-  operator: () => string;
+  /** The signed-in operator (operator-session.ts): refuses when nobody is signed in. */
+  session: OperatorSession;
 }
 
 export function createHandlers(d: HandlerDeps): CommandHandlers {
@@ -61,7 +63,7 @@ export function createHandlers(d: HandlerDeps): CommandHandlers {
     'attention.resolved': ({ limit }) => d.requests.resolved(limit),
     'exports.requests': ({ filter }) => exportRequests(d.store, filter, filter.search ? catalogCardKey(d.store, filter.search.trim(), ['serial_number', 'ca_id', 'alternative_code'])?.key : undefined),
     'exports.history': ({ from, to }) => exportHistory(d.store, from, to),
-    'reports.shift': ({ from, to }) => shiftReport(d.store, d.operator(), from, to),
+    'reports.shift': ({ from, to }) => shiftReport(d.store, d.session.operatorName(), from, to),
     'cards.get': ({ card }) => cardView(d.store, card),
     'catalog.search': ({ kind, text, limit }) => ({ items: searchCatalogItems(d.store, kind, text, limit) }),
     'bulk.preview': ({ csv }) => d.bulk.preview(csv),
@@ -70,8 +72,13 @@ export function createHandlers(d: HandlerDeps): CommandHandlers {
     'sync.now': () => d.sync.syncNow(),
     'settings.get': () => d.settings.view(),
     'settings.set': async (input) => {
-      if (d.settings.update(input)) await d.sync.reconnect();
-      return d.settings.view();
+      const actor = d.session.operatorName();
+      const before = d.settings.view();
+      const reconnect = d.settings.update(input);
+      const after = d.settings.view();
+      auditSettingsChange(d.store, actor, before, after, input.password !== undefined);
+      if (reconnect) await d.sync.reconnect();
+      return after;
     },
     'connections.test': async ({ provider }) => ({ provider, ...(await d.sync.testConnection(provider)) }),
     'security.status': () => d.deskLock.status(),
@@ -81,6 +88,17 @@ export function createHandlers(d: HandlerDeps): CommandHandlers {
       await d.sync.reconnect();
       return status;
     },
-    'security.lock': () => d.deskLock.lock(),
+    // Locked: the sync engine must drop a password it can no longer open (and wait, not log in without it).
+    'security.lock': async () => {
+      const status = d.deskLock.lock();
+      await d.sync.reconnect();
+      return status;
+    },
+    'operators.session': () => d.session.view(),
+    'operators.create': (input) => d.session.create(input),
+    'operators.signIn': ({ name, password }) => d.session.signIn(name, password),
+    'operators.signOut': () => d.session.signOut(),
+    'operators.touch': () => d.session.touch(),
+    'operators.setHeadendLogin': ({ headend }) => d.session.setHeadendLogin(headend),
   };
 }

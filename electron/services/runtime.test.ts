@@ -24,6 +24,7 @@ describe('runtime in embedded mode', () => {
         dataDir: dir,
         logger: { warn: () => {}, error: () => {} },
         passphrase: 'a desk passphrase',
+        operator: { name: 'Test Operator', password: 'operator password' },
         headend: { seedSize: 'tiny', processingDelayMs: 50, processingIntervalMs: 50 },
         sync: { idleMs: 100, statusPollMs: 200 },
       }),

@@ -17,6 +17,7 @@ import { PinKeyring } from './pin-keyring';
 import { QueryAnswerReader } from './query-answer-reader';
 import { RequestService } from './request-service';
 import { SettingsService } from './settings-service';
+import { OperatorSession } from './operator-session';
 import { createClients, toIpcSyncStatus, wireSync, type Endpoints, type SyncWiringOptions, type WiredSync } from './sync-wiring';
 
 // Everything behind the IPC contract, in plain Node: the store in the data
@@ -32,6 +33,10 @@ export interface RuntimeOptions {
   vault?: CredentialVault;
   /** Tests only: choose (first start) or enter the passphrase at start, as an operator would in Settings. */
   passphrase?: string;
+  /** Tests only: sign this operator in at start (created on a fresh desk), as an operator would at the sign-in screen. */
+  operator?: { name: string; password: string };
+  /** Inactivity after which the operator is signed out and the keys cleared (default 15 min). */
+  idleSignOutMs?: number;
   /** Overrides for the embedded sandbox (tests make it fast). */
   headend?: Partial<HeadendOptions>;
   sync?: SyncWiringOptions;
@@ -81,7 +86,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const deskLock = new DeskLock(vault, keyring, store);
   if (options.passphrase !== undefined) deskLock.unlock(options.passphrase);
   const settings = new SettingsService(store, password);
-  const operator = () => settings.connections().login.username || 'operator';
+  // Every action's operator is the one signed in here (never a setting or a payload).
+  const session = new OperatorSession(store, vault, {
+    idleMs: options.idleSignOutMs,
+    clearSecrets: () => deskLock.lock(),
+    onChange: (view) => {
+      events.emit('operators.session', view);
+      // The head-end login may be the operator's own, and sign-out drops the engine's tokens.
+      if (!closed && syncStarted && settings.connections().mode === 'remote') void sync.reconnect().catch((error: unknown) => logger.warn(`sync: reconnect failed: ${String(error)}`));
+    },
+  });
+  const operator = () => session.operatorName();
   const requests = new RequestService(store, events, operator);
   const bulk = new BulkService(store, events, operator);
 
@@ -110,6 +125,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     headendPorts = { tcpPort: headend.tcpPort, httpPort: headend.httpPort };
   }
 
+  /**
+   * Why the engine must not log in now, or null: in remote mode, a saved
+   * password the vault cannot open (the desk is locked). It then waits, says so
+   * in the sync status, and is started again by the unlock (never a login with
+   * an empty password).
+   */
+  function credentialsLockedReason(): string | null {
+    if (settings.connections().mode !== 'remote') return null;
+    const own = session.headendLogin();
+    if (own === 'locked' || (own === null && password.isSaved() && settings.savedPassword() === null)) {
+      return 'waiting: the head-end password is sealed and the desk is locked; unlock the desk (Settings) to log in';
+    }
+    return null;
+  }
+
   function endpoints(): Endpoints {
     const c = settings.connections();
     if (c.mode === 'embedded') {
@@ -129,9 +159,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     return {
       nagravision: { host: c.nagravision.host, port: c.nagravision.port, destinationId: c.nagravision.destination_id, timeoutMs: c.nagravision.timeout_ms },
       conax: { baseUrl: c.conax.base_url, timeoutMs: c.conax.timeout_ms },
-      credentials: { username: c.login.username, organisation: c.login.organisation, unit: c.login.unit, password: settings.savedPassword() ?? '' },
+      credentials: remoteCredentials(c),
       catalog: false,
     };
+  }
+
+  /** The signed-in operator's own head-end login where they have one, else the shared login of Settings. */
+  function remoteCredentials(c: ReturnType<SettingsService['connections']>): Endpoints['credentials'] {
+    const own = session.headendLogin();
+    if (own !== null && own !== 'locked') return { username: own.username, organisation: c.login.organisation, unit: c.login.unit, password: own.password ?? '' };
+    return { username: c.login.username, organisation: c.login.organisation, unit: c.login.unit, password: settings.savedPassword() ?? '' };
   }
 
   // Many requests change at once while the queue drains: merge their events.
@@ -166,10 +203,24 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }, options.backupEveryMs ?? 6 * 3600_000);
   backupTimer.unref();
 
+  let waitingFor: string | null = null;
+  // The same count the engine reports as pending (sync-engine.ts).
+  const pendingOf = (c: ReturnType<Store['countByState']>) => c.QUEUED + c.SENDING + c.UNKNOWN + c.RETRY_WAIT + c.NEEDS_ATTENTION;
   const status = (): SyncStatus =>
-    withFailure(wired ? toIpcSyncStatus(wired.engine.status()) : { online: false, providers: {}, running: false, pending: 0, lastSyncAt: null, lastError: 'sync is not running' });
+    withFailure(
+      wired
+        ? toIpcSyncStatus(wired.engine.status())
+        : { online: false, providers: {}, running: false, pending: waitingFor === null ? 0 : pendingOf(store.countByState()), lastSyncAt: null, lastError: waitingFor ?? 'sync is not running' },
+    );
 
+  let syncStarted = false;
   async function startSync(): Promise<void> {
+    syncStarted = true;
+    waitingFor = credentialsLockedReason();
+    if (waitingFor !== null) {
+      logger.warn(`sync: ${waitingFor}`);
+      return;
+    }
     wired = wireSync(store, endpoints(), { idleMs: 1000, statusPollMs: 1000, ...options.sync, log: (m) => logger.warn(`sync: ${m}`) });
     stopEngineEvents = wired.engine.onChange((event) => {
       if (event.type === 'request-changed') noteChanged(event.requestId);
@@ -209,6 +260,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       events.emit('sync.status', status());
     },
     async testConnection(provider: Provider) {
+      const locked = credentialsLockedReason();
+      if (locked !== null) return { reachable: false, latencyMs: null, message: locked };
       const clients = createClients(endpoints());
       const client = clients[provider];
       const started = performance.now();
@@ -232,7 +285,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       settings,
       deskLock,
       sync,
-      operator,
+      session,
       info: () => ({ mode: options.mode, version: options.version, dataDir: options.dataDir, headend: settings.connections().mode }),
     }),
     events,
@@ -240,12 +293,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   );
 
   try {
+    if (options.operator !== undefined) {
+      if (store.operators.count() === 0) session.create(options.operator);
+      else session.signIn(options.operator.name, options.operator.password);
+    }
     await ensureHeadend();
     await startSync();
   } catch (error) {
     await stopSync().catch(() => {});
     await (headend as RunningHeadend | null)?.close().catch(() => {});
     clearInterval(backupTimer);
+    session.close();
     deskLock.close();
     store.close();
     throw error;
@@ -274,6 +332,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await stopSync();
       await headend?.close();
       headend = null;
+      session.close();
       deskLock.close();
       store.close();
     },

@@ -33,6 +33,7 @@ async function start(dataDir: string, passphrase?: string): Promise<RuntimeHandl
       dataDir,
       logger: quiet,
       passphrase,
+      operator: { name: 'Test Operator', password: 'operator password' },
       headend: { seedSize: 'tiny', processingDelayMs: 50, processingIntervalMs: 50 },
       sync: { idleMs: 100, statusPollMs: 200 },
     }),

@@ -8,3 +8,4 @@ export * from './app-schemas';
 export * from './sync-report';
 export * from './validated-client';
 export * from './csp';
+export * from './operator-schemas';
