@@ -141,6 +141,7 @@ describe('operators sign in', () => {
       ['desk.operator_switched', BOB.name],
     ]);
     expect(events.every((e) => e.request_id === null)).toBe(true);
+    expect(JSON.parse(events[1]!.detail!)).toEqual({ operator: ALICE.name, previous: null });
     const settingsChange = JSON.parse(events[2]!.detail!) as { before: { connections: { login: { username: string } } }; after: { connections: { login: { username: string } } } };
     expect([settingsChange.before.connections.login.username, settingsChange.after.connections.login.username]).toEqual(['operator', 'mallory']);
     expect(JSON.parse(events[3]!.detail!)).toMatchObject({ before: 'none', after: 'saved' });
@@ -184,6 +185,11 @@ describe('operators sign in', () => {
     } finally {
       await runtime.close();
     }
+    const ins = deskEvents(path.join(dir, STORE_FILE)).filter((e) => e.kind === 'desk.signed_in');
+    expect(ins.map((e) => JSON.parse(e.detail!) as unknown)).toEqual([
+      { operator: ALICE.name, previous: null },
+      { operator: ALICE.name, previous: ALICE.name },
+    ]);
     const outs = deskEvents(path.join(dir, STORE_FILE)).filter((e) => e.kind === 'desk.signed_out');
     expect(outs.map((e) => JSON.parse(e.detail!) as unknown)).toEqual([
       { operator: ALICE.name, reason: 'inactivity' },

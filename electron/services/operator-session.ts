@@ -33,6 +33,8 @@ function summary(row: OperatorRow): OperatorSummary {
 export class OperatorSession {
   private current: OperatorRow | null = null;
   private endedBecause: string | null = null;
+  /** Who was signed in last (since start): a sign-in after a sign-out is a switch, and says from whom. */
+  private previous: string | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly idleMs: number;
 
@@ -141,9 +143,10 @@ export class OperatorSession {
 
   private begin(row: OperatorRow): void {
     const before = this.current;
-    if (before === null) this.store.operators.record('desk.signed_in', row.name, { operator: row.name });
+    if (before === null) this.store.operators.record('desk.signed_in', row.name, { operator: row.name, previous: this.previous });
     else if (before.id !== row.id) this.store.operators.record('desk.operator_switched', row.name, { before: before.name, after: row.name });
     this.current = row;
+    this.previous = row.name;
     this.endedBecause = null;
     this.startIdleTimer();
     this.options.onChange?.(this.view(), 'signed-in');

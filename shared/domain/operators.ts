@@ -31,7 +31,7 @@ export const headendUsernameSchema = z.string().trim().min(1).max(128);
 /** Desk-level audit events: stored in the history chain with no request (request_id NULL). */
 export const DESK_EVENT_KIND_MEANINGS = {
   'desk.operator_added': 'An operator identity was created (the first one at first run, later ones by a signed-in operator).',
-  'desk.signed_in': 'An operator signed in (nobody was signed in before).',
+  'desk.signed_in': 'An operator signed in while nobody was (the detail names the previous operator since the desk started: a switch through sign-out).',
   'desk.operator_switched': 'Another operator signed in in place of the one signed in (before/after).',
   'desk.signed_out': 'The operator signed out, or was signed out after inactivity; the keys were cleared from memory.',
   'desk.settings_changed': 'Connection or sync settings changed (before/after; never a secret).',
