@@ -65,6 +65,21 @@ export class DeskLock {
     return this.status();
   }
 
+  /**
+   * Sign-out (by hand or after inactivity): the keys leave memory whatever
+   * protects them. A passphrase desk is locked; with the OS keychain the PIN
+   * key is closed until the next sign-in reopens it (signedIn).
+   */
+  clearForSignOut(): void {
+    this.keyring.close();
+    if (this.vault instanceof PassphraseVault) this.vault.lock();
+  }
+
+  /** A sign-in: with the OS keychain the PIN key opens again by itself (a passphrase desk waits for its passphrase). */
+  signedIn(): void {
+    if (!(this.vault instanceof PassphraseVault)) this.keyring.open();
+  }
+
   close(): void {
     this.keyring.close();
     if (this.vault instanceof PassphraseVault) this.vault.lock();

@@ -73,10 +73,14 @@ export function createHandlers(d: HandlerDeps): CommandHandlers {
     'settings.get': () => d.settings.view(),
     'settings.set': async (input) => {
       const actor = d.session.operatorName();
-      const before = d.settings.view();
-      const reconnect = d.settings.update(input);
-      const after = d.settings.view();
-      auditSettingsChange(d.store, actor, before, after, input.password !== undefined);
+      // The change and its audit event are one transaction: neither without the other.
+      const { reconnect, after } = d.store.inTransaction(() => {
+        const before = d.settings.view();
+        const changed = d.settings.update(input);
+        const view = d.settings.view();
+        auditSettingsChange(d.store, actor, before, view, input.password !== undefined);
+        return { reconnect: changed, after: view };
+      });
       if (reconnect) await d.sync.reconnect();
       return after;
     },

@@ -7,6 +7,7 @@ import { verifyAuditChain, exportAudit, verifyExportedAudit } from '../store/aud
 import { readMarker } from '../store/store-marker';
 import { startRuntime, STORE_FILE, type RuntimeOptions } from './runtime';
 import { inProcessHandle, type RuntimeHandle } from './runtime-handle';
+import { keychainStandIn } from './testing/keychain-stand-in';
 
 // Operators sign in: the actor of every action is the signed-in operator (never
 // a setting or a payload); sign-in, switch, sign-out, settings and credentials
@@ -195,5 +196,19 @@ describe('operators sign in', () => {
       { operator: ALICE.name, reason: 'inactivity' },
       { operator: ALICE.name, reason: 'signed out' },
     ]);
+  }, 60_000);
+
+  it('with the OS keychain, close the PIN key at sign-out and open it again at the next sign-in', async () => {
+    const dir = tempDir();
+    const runtime = await start(dir, { passphrase: undefined, vault: keychainStandIn(), operator: ALICE });
+    try {
+      expect(await runtime.dispatch('security.status', {})).toMatchObject({ ok: true, value: { protection: 'os-keychain', unlocked: true } });
+      expect(await runtime.dispatch('operators.signOut', {})).toMatchObject({ ok: true, value: { operator: null } });
+      expect(await runtime.dispatch('security.status', {})).toMatchObject({ ok: true, value: { unlocked: false } });
+      expect(await runtime.dispatch('operators.signIn', ALICE)).toMatchObject({ ok: true });
+      expect(await runtime.dispatch('security.status', {})).toMatchObject({ ok: true, value: { unlocked: true } });
+    } finally {
+      await runtime.close();
+    }
   }, 60_000);
 });

@@ -89,8 +89,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Every action's operator is the one signed in here (never a setting or a payload).
   const session = new OperatorSession(store, vault, {
     idleMs: options.idleSignOutMs,
-    clearSecrets: () => deskLock.lock(),
-    onChange: (view) => {
+    clearSecrets: () => deskLock.clearForSignOut(),
+    onChange: (view, why) => {
+      if (why === 'signed-in') deskLock.signedIn();
       events.emit('operators.session', view);
       // The head-end login may be the operator's own, and sign-out drops the engine's tokens.
       if (!closed && syncStarted && settings.connections().mode === 'remote') void sync.reconnect().catch((error: unknown) => logger.warn(`sync: reconnect failed: ${String(error)}`));

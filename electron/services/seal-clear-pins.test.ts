@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +10,7 @@ import { openStore } from '../store/store';
 import type { CredentialVault } from './credential-vault';
 import { startRuntime, STORE_FILE, type Runtime } from './runtime';
 import { filesWithPin, unusedPin } from './testing/pin-canary';
+import { keychainStandIn } from './testing/keychain-stand-in';
 
 // PINs queued by a version before sealing rest in clear in the store and in the
 // backups taken since (the pre-migration one included). They are sealed the
@@ -66,26 +66,6 @@ function sealedPinOf(file: string, id: number): string {
 
 async function start(dir: string, extra: { passphrase?: string; vault?: CredentialVault } = {}): Promise<Runtime> {
   return startRuntime({ mode: 'browser', version: '0.0.0-test', dataDir: dir, logger: quiet, operator: OPERATOR, headend: { seedSize: 'tiny' }, sync: { idleMs: 100 }, ...extra });
-}
-
-/** Stands in for Electron's safeStorage: an OS keychain that is always open, its key outside the data folder. */
-function keychainStandIn(): CredentialVault {
-  const key = randomBytes(32);
-  return {
-    protection: 'os-keychain',
-    isUnlocked: () => true,
-    encrypt(plain) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), body]);
-    },
-    decrypt(sealed) {
-      const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
-      decipher.setAuthTag(sealed.subarray(12, 28));
-      return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8');
-    },
-  };
 }
 
 describe('PINs left in clear by an older version', () => {

@@ -320,6 +320,10 @@ export class Store {
     this.checkpoint();
     return { store, backups };
   }
+  /** Runs `fn` as one transaction (a settings change and its audit event). */
+  inTransaction<T>(fn: () => T): T {
+    return this.ctx.db.transaction(fn)();
+  }
   /** Requests still to send whose PIN waits for the desk to be unlocked. */
   countLockedSecrets(): number {
     return queries.countLockedSecrets(this.ctx);
