@@ -150,7 +150,7 @@ async function loopDelayDuring(work: (start: () => void) => Promise<ImportAnswer
 }
 
 async function startApp(dataDir: string, rendererDir: string, workerFile: string | undefined): Promise<BrowserMode> {
-  return startBrowserMode({ dataDir, logger: quiet, headend: { seedSize: 'small' }, sync: { idleMs: 500 }, inProcess, staticDir: rendererDir, workerFile });
+  return startBrowserMode({ dataDir, logger: quiet, operator: { name: 'Bench Operator', password: 'bench password' }, headend: { seedSize: 'small' }, sync: { idleMs: 500 }, inProcess, staticDir: rendererDir, workerFile });
 }
 
 interface ColdStart {

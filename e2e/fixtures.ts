@@ -15,6 +15,9 @@ export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '..', 'test-resu
 
 const quiet = silentLogger;
 
+/** The operator every fixture desk is signed in as. */
+export const E2E_OPERATOR = { name: 'E2E Operator', password: 'e2e operator password' };
+
 export interface Fixtures {
   app: BrowserMode;
   /** The console, opened through its launch link. */
@@ -30,6 +33,8 @@ export const test = base.extend<Fixtures>({
       logger: quiet,
       // No OS keychain in browser mode: the desk seals PINs with the operator's passphrase.
       passphrase: 'e2e desk passphrase',
+      // Signed in at start, as an operator would at the sign-in screen (e2e/operator-sign-in.spec.ts drives that screen).
+      operator: E2E_OPERATOR,
       headend: { processingDelayMs: 300, processingIntervalMs: 100, seedSize: 'small' },
       sync: { idleMs: 200, statusPollMs: 300, catalogIntervalMs: 2_000 },
     });

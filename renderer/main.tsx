@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { ApiProvider } from './app/api-context';
+import { SignedIn } from './app/SignedIn';
 import { createClient } from './ipc/client';
 import './styles/app.css';
 
@@ -11,7 +12,7 @@ if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
     <ApiProvider api={api}>
-      <App />
+      <SignedIn>{(session, signOut) => <App operator={session.operator!.name} onSignOut={signOut} />}</SignedIn>
     </ApiProvider>
   </StrictMode>,
 );

@@ -26,6 +26,7 @@ describe('browser mode over the real bridge', () => {
       staticDir: null,
       logger: quiet,
       passphrase: 'a desk passphrase',
+      operator: { name: 'Test Operator', password: 'operator password' },
       headend: { processingDelayMs: 100, processingIntervalMs: 50, seedSize: 'tiny' },
       sync: { idleMs: 100, statusPollMs: 200 },
     });

@@ -17,6 +17,17 @@ export class DeskLock {
     private readonly store: Store,
   ) {
     keyring.open();
+    this.sealClearPins();
+  }
+
+  /**
+   * PINs queued by versions before sealing rest in clear: seal them as soon as
+   * the desk has a key (its public half is enough: at open once a key exists,
+   * else at the first unlock, which makes the key). Runs once per store.
+   */
+  private sealClearPins(): void {
+    const sealer = this.keyring.sealer();
+    if (sealer !== null) this.store.sealClearPins(sealer);
   }
 
   status(): SecurityStatus {
@@ -41,6 +52,7 @@ export class DeskLock {
       }
     }
     if (!this.keyring.open()) throw new IpcFailure('CONFLICT', 'the desk key could not be opened (was this store sealed on another computer?)');
+    this.sealClearPins();
     return this.status();
   }
 
@@ -51,6 +63,21 @@ export class DeskLock {
       this.vault.lock();
     }
     return this.status();
+  }
+
+  /**
+   * Sign-out (by hand or after inactivity): the keys leave memory whatever
+   * protects them. A passphrase desk is locked; with the OS keychain the PIN
+   * key is closed until the next sign-in reopens it (signedIn).
+   */
+  clearForSignOut(): void {
+    this.keyring.close();
+    if (this.vault instanceof PassphraseVault) this.vault.lock();
+  }
+
+  /** A sign-in: with the OS keychain the PIN key opens again by itself (a passphrase desk waits for its passphrase). */
+  signedIn(): void {
+    if (!(this.vault instanceof PassphraseVault)) this.keyring.open();
   }
 
   close(): void {

@@ -12,6 +12,8 @@ import { importCatalogCsv } from './catalog-import';
 import type { CommandHandlers } from './service-registry';
 import type { RequestService } from './request-service';
 import type { SettingsService } from './settings-service';
+import type { OperatorSession } from './operator-session';
+import { auditSettingsChange } from './settings-audit';
 
 // The registry of handlers, one per contract channel. The dispatcher has
 // already validated input and will validate output; handlers only do the work.
@@ -34,8 +36,8 @@ export interface HandlerDeps {
   deskLock: DeskLock;
   sync: SyncControl;
   info: () => AppInfo;
-  /** The operator's name, for reports. */
-  operator: () => string;
+  /** The signed-in operator (operator-session.ts): refuses when nobody is signed in. */
+  session: OperatorSession;
 }
 
 /** Lets other work run between chunks of a long check (a 100k-row file). */
@@ -65,7 +67,7 @@ export function createHandlers(d: HandlerDeps): CommandHandlers {
     'attention.resolved': ({ limit }) => d.requests.resolved(limit),
     'exports.requests': ({ filter }) => exportRequests(d.store, filter, filter.search ? catalogCardKey(d.store, filter.search.trim(), ['serial_number', 'ca_id', 'alternative_code'])?.key : undefined),
     'exports.history': ({ from, to }) => exportHistory(d.store, from, to),
-    'reports.shift': ({ from, to }) => shiftReport(d.store, d.operator(), from, to),
+    'reports.shift': ({ from, to }) => shiftReport(d.store, d.session.operatorName(), from, to),
     'cards.get': ({ card }) => cardView(d.store, card),
     'catalog.search': ({ kind, text, limit }) => ({ items: searchCatalogItems(d.store, kind, text, limit) }),
     'bulk.preview': ({ csv }) => d.bulk.preview(csv),
@@ -77,8 +79,17 @@ export function createHandlers(d: HandlerDeps): CommandHandlers {
     'sync.now': () => d.sync.syncNow(),
     'settings.get': () => d.settings.view(),
     'settings.set': async (input) => {
-      if (d.settings.update(input)) await d.sync.reconnect();
-      return d.settings.view();
+      const actor = d.session.operatorName();
+      // The change and its audit event are one transaction: neither without the other.
+      const { reconnect, after } = d.store.inTransaction(() => {
+        const before = d.settings.view();
+        const changed = d.settings.update(input);
+        const view = d.settings.view();
+        auditSettingsChange(d.store, actor, before, view, input.password !== undefined);
+        return { reconnect: changed, after: view };
+      });
+      if (reconnect) await d.sync.reconnect();
+      return after;
     },
     'connections.test': async ({ provider }) => ({ provider, ...(await d.sync.testConnection(provider)) }),
     'connections.sendable': () => d.settings.sendable(),
@@ -89,6 +100,17 @@ export function createHandlers(d: HandlerDeps): CommandHandlers {
       await d.sync.reconnect();
       return status;
     },
-    'security.lock': () => d.deskLock.lock(),
+    // Locked: the sync engine must drop a password it can no longer open (and wait, not log in without it).
+    'security.lock': async () => {
+      const status = d.deskLock.lock();
+      await d.sync.reconnect();
+      return status;
+    },
+    'operators.session': () => d.session.view(),
+    'operators.create': (input) => d.session.create(input),
+    'operators.signIn': ({ name, password }) => d.session.signIn(name, password),
+    'operators.signOut': () => d.session.signOut(),
+    'operators.touch': () => d.session.touch(),
+    'operators.setHeadendLogin': ({ headend }) => d.session.setHeadendLogin(headend),
   };
 }

@@ -24,6 +24,7 @@ beforeAll(async () => {
       version: '0.0.0-test',
       dataDir: dir,
       logger: silentLogger,
+      operator: { name: 'Test Operator', password: 'operator password' },
       headend: { seedSize: 'small', processingDelayMs: 50, processingIntervalMs: 50 },
       sync: { idleMs: 100, statusPollMs: 200, catalogIntervalMs: 500 },
     }),

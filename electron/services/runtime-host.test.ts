@@ -18,8 +18,9 @@ function collectingLogger() {
   return Object.assign(lineLogger(errors, 'error'), { errors });
 }
 
-const fast: Pick<RuntimeHostOptions, 'mode' | 'version' | 'headend' | 'sync'> = {
+const fast: Pick<RuntimeHostOptions, 'mode' | 'version' | 'headend' | 'sync' | 'operator'> = {
   mode: 'browser',
+  operator: { name: 'Test Operator', password: 'operator password' },
   version: '0.0.0-test',
   headend: { seedSize: 'tiny', processingDelayMs: 100, processingIntervalMs: 50 },
   sync: { idleMs: 100, statusPollMs: 200 },

@@ -274,6 +274,8 @@ export async function startRuntimeHost(options: RuntimeHostOptions): Promise<Run
       sync: options.sync,
       changeCoalesceMs: options.changeCoalesceMs,
       passphrase: options.passphrase,
+      operator: options.operator,
+      idleSignOutMs: options.idleSignOutMs,
     },
     vault: null,
   };

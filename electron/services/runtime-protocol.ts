@@ -24,6 +24,9 @@ export interface WorkerRuntimeOptions {
   changeCoalesceMs?: number;
   /** Tests only (RuntimeOptions.passphrase). */
   passphrase?: string;
+  /** Tests only (RuntimeOptions.operator): sign this operator in at start. */
+  operator?: { name: string; password: string };
+  idleSignOutMs?: number;
 }
 
 export interface WorkerData {

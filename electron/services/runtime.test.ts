@@ -25,6 +25,7 @@ describe('runtime in embedded mode', () => {
         dataDir: dir,
         logger: silentLogger,
         passphrase: 'a desk passphrase',
+        operator: { name: 'Test Operator', password: 'operator password' },
         headend: { seedSize: 'tiny', processingDelayMs: 50, processingIntervalMs: 50 },
         sync: { idleMs: 100, statusPollMs: 200 },
       }),

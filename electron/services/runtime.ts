@@ -23,6 +23,7 @@ import { createClients, toIpcSyncStatus, wireSync, type ConnectionPlan, type Syn
 import { REAL_HEADEND_POLITENESS } from '../sync/dispatcher';
 import { probeCrmcom, type KnownRequest } from '../sync/crmcom-probe';
 import type { CrmcomLogin } from '../sync/crmcom-connection';
+import { OperatorSession } from './operator-session';
 
 // Everything behind the IPC contract, in plain Node: the store in the data
 // folder, the embedded sandbox head-end (unless settings point elsewhere), the
@@ -37,6 +38,10 @@ export interface RuntimeOptions {
   vault?: CredentialVault;
   /** Tests only: choose (first start) or enter the passphrase at start, as an operator would in Settings. */
   passphrase?: string;
+  /** Tests only: sign this operator in at start (created on a fresh desk), as an operator would at the sign-in screen. */
+  operator?: { name: string; password: string };
+  /** Inactivity after which the operator is signed out and the keys cleared (default 15 min). */
+  idleSignOutMs?: number;
   /** Overrides for the embedded sandbox (tests make it fast). */
   headend?: Partial<HeadendOptions>;
   sync?: SyncWiringOptions;
@@ -86,9 +91,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const deskLock = new DeskLock(vault, keyring, store);
   if (options.passphrase !== undefined) deskLock.unlock(options.passphrase);
   const settings = new SettingsService(store, password, new SealedPassword(store, vault, WEB_API_KEY_KEY));
-  const operator = () => settings.connections().login.username || 'operator';
-  const requests = new RequestService(store, events, operator, (provider, method) => settings.notSendable(provider, method));
-  const bulk = new BulkService(store, events, operator, (provider, method) => settings.notSendable(provider, method));
+  // Every action's operator is the one signed in here (never a setting or a payload).
+  const session = new OperatorSession(store, vault, {
+    idleMs: options.idleSignOutMs,
+    clearSecrets: () => deskLock.clearForSignOut(),
+    onChange: (view, why) => {
+      if (why === 'signed-in') deskLock.signedIn();
+      events.emit('operators.session', view);
+      // The head-end login may be the operator's own, and sign-out drops the engine's tokens.
+      if (!closed && syncStarted && settings.connections().mode === 'remote') void sync.reconnect().catch((error: unknown) => logger.warn(`sync: reconnect failed: ${String(error)}`));
+    },
+  });
+  const operator = () => session.operatorName();
+  const notSendable = (provider: string, method: string) => settings.notSendable(provider, method);
+  const requests = new RequestService(store, events, operator, notSendable);
+  const bulk = new BulkService(store, events, operator, notSendable);
 
   let headend: RunningHeadend | null = null;
   let headendPorts: { tcpPort: number; httpPort: number } | null = null;
@@ -120,6 +137,25 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     headendPorts = { tcpPort: headend.tcpPort, httpPort: headend.httpPort };
   }
 
+  /**
+   * Why the engine must not log in now, or null: in remote mode, a saved
+   * password the vault cannot open (the desk is locked). It then waits, says so
+   * in the sync status, and is started again by the unlock (never a login with
+   * an empty password).
+   */
+  function credentialsLockedReason(): string | null {
+    const c = settings.connections();
+    if (c.mode !== 'remote') return null;
+    if (c.profile === 'crmcom-v4' && c.crmcom.login_method === 'web_api_key') {
+      return settings.webApiKeyLocked() ? 'waiting: the Web API key is sealed and the desk is locked; unlock the desk (Settings) to log in' : null;
+    }
+    const own = session.headendLogin();
+    if (own === 'locked' || (own === null && password.isSaved() && settings.savedPassword() === null)) {
+      return 'waiting: the head-end password is sealed and the desk is locked; unlock the desk (Settings) to log in';
+    }
+    return null;
+  }
+
   /** Where and how to reach the head-ends, from the settings and the profile row they name. */
   function connectionPlan(): ConnectionPlan {
     const c = settings.connections();
@@ -147,7 +183,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         catalogOrigin: origin,
       };
     }
-    const credentials = { username: c.login.username, organisation: c.login.organisation, unit: c.login.unit, password: settings.savedPassword() ?? '' };
+    const credentials = remoteCredentials(c);
     const login: CrmcomLogin =
       c.crmcom.login_method === 'web_api_key' ? { method: 'web_api_key', key: settings.savedWebApiKey() ?? '', unit: c.login.unit } : { method: 'password', ...credentials };
     return {
@@ -169,6 +205,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       politeness:
         c.profile === 'crmcom-v4' ? { maxInFlight: c.crmcom.politeness.max_in_flight, minSendIntervalMs: c.crmcom.politeness.min_send_interval_ms } : REAL_HEADEND_POLITENESS,
     };
+  }
+
+  /** The signed-in operator's own head-end login where they have one, else the shared login of Settings. */
+  function remoteCredentials(c: ReturnType<SettingsService['connections']>): ConnectionPlan['credentials'] {
+    const own = session.headendLogin();
+    if (own !== null && own !== 'locked') return { username: own.username, organisation: c.login.organisation, unit: c.login.unit, password: own.password ?? '' };
+    return { username: c.login.username, organisation: c.login.organisation, unit: c.login.unit, password: settings.savedPassword() ?? '' };
   }
 
   /** The newest request of `provider` the head-end numbered, to read back in "Test connection". */
@@ -209,10 +252,24 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }, options.backupEveryMs ?? 6 * 3600_000);
   backupTimer.unref();
 
+  let waitingFor: string | null = null;
+  // The same count the engine reports as pending (sync-engine.ts).
+  const pendingOf = (c: ReturnType<Store['countByState']>) => c.QUEUED + c.SENDING + c.UNKNOWN + c.RETRY_WAIT + c.NEEDS_ATTENTION;
   const status = (): SyncStatus =>
-    withFailure(wired ? toIpcSyncStatus(wired.engine.status()) : { online: false, providers: {}, running: false, pending: 0, lastSyncAt: null, lastError: 'sync is not running' });
+    withFailure(
+      wired
+        ? toIpcSyncStatus(wired.engine.status())
+        : { online: false, providers: {}, running: false, pending: waitingFor === null ? 0 : pendingOf(store.countByState()), lastSyncAt: null, lastError: waitingFor ?? 'sync is not running' },
+    );
 
+  let syncStarted = false;
   async function startSync(): Promise<void> {
+    syncStarted = true;
+    waitingFor = credentialsLockedReason();
+    if (waitingFor !== null) {
+      logger.warn(`sync: ${waitingFor}`);
+      return;
+    }
     wired = wireSync(store, connectionPlan(), { idleMs: 1000, statusPollMs: 1000, ...options.sync, logger: logger.child({ component: 'sync' }) });
     stopEngineEvents = wired.engine.onChange((event) => {
       if (event.type === 'request-changed') noteChanged(event.requestId);
@@ -252,12 +309,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       events.emit('sync.status', status());
     },
     async testConnection(provider: Provider) {
+      const none = { login: null, tokenExpiresAt: null, clockSkewMs: null, capabilities: [] };
+      const locked = credentialsLockedReason();
+      if (locked !== null) return { reachable: false, latencyMs: null, message: locked, ...none };
       const plan = connectionPlan();
       if (plan.profile === 'crmcom-v4') return probeCrmcom(plan.crmcom, provider, knownRequest(provider));
       const clients = createClients(plan);
       const client = clients[provider];
       const started = performance.now();
-      const none = { login: null, tokenExpiresAt: null, clockSkewMs: null, capabilities: [] };
       try {
         const ok = await client.ping();
         const latencyMs = Math.round(performance.now() - started);
@@ -278,7 +337,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       settings,
       deskLock,
       sync,
-      operator,
+      session,
       info: () => ({ mode: options.mode, version: options.version, dataDir: options.dataDir, headend: settings.connections().mode }),
     }),
     events,
@@ -286,12 +345,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   );
 
   try {
+    if (options.operator !== undefined) {
+      if (store.operators.count() === 0) session.create(options.operator);
+      else session.signIn(options.operator.name, options.operator.password);
+    }
     await ensureHeadend();
     await startSync();
   } catch (error) {
     await stopSync().catch(() => {});
     await (headend as RunningHeadend | null)?.close().catch(() => {});
     clearInterval(backupTimer);
+    session.close();
     deskLock.close();
     store.close();
     throw error;
@@ -320,6 +384,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await stopSync();
       await headend?.close();
       headend = null;
+      session.close();
       deskLock.close();
       store.close();
     },

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import type { LocalState } from '../../shared/domain/local-request';
 import { startRuntime, STORE_FILE } from './runtime';
 import { inProcessHandle, type RuntimeHandle } from './runtime-handle';
 import { silentLogger } from '../logging/logger';
+import { filesUnder as files, filesWithPin, unusedPin } from './testing/pin-canary';
 
 // The canary: a queued PIN rests in no file of the data folder, as text or as
 // bytes, neither while it waits nor after it is sent. Also: a locked desk keeps
@@ -34,33 +35,11 @@ async function start(dataDir: string, passphrase?: string): Promise<RuntimeHandl
       dataDir,
       logger: quiet,
       passphrase,
+      operator: { name: 'Test Operator', password: 'operator password' },
       headend: { seedSize: 'tiny', processingDelayMs: 50, processingIntervalMs: 50 },
       sync: { idleMs: 100, statusPollMs: 200 },
     }),
   );
-}
-
-function files(dir: string): string[] {
-  return (readdirSync(dir, { recursive: true }) as string[]).map((f) => path.join(dir, f)).filter((f) => existsSync(f) && statSync(f).isFile());
-}
-
-/** Files holding the PIN as a value of its own: UTF-8/Latin-1 text, UTF-16 text, or its bytes in a JSON string. */
-function filesWithPin(dir: string, pin: string): string[] {
-  const asValue = new RegExp(`(?<![0-9A-Za-z])${pin}(?![0-9A-Za-z])`);
-  const utf16 = Buffer.from(pin, 'utf16le');
-  return files(dir).filter((f) => {
-    const bytes = readFileSync(f);
-    return asValue.test(bytes.toString('latin1')) || bytes.includes(utf16);
-  });
-}
-
-/** A PIN that appears nowhere in the folder yet, so a hit later can only be ours. */
-function unusedPin(dir: string): string {
-  for (let n = 0; n < 500; n++) {
-    const pin = String(1000 + Math.floor(Math.random() * 9000));
-    if (filesWithPin(dir, pin).length === 0) return pin;
-  }
-  throw new Error('no unused four-digit value in the data folder');
 }
 
 async function enqueuePin(runtime: RuntimeHandle, pin: string) {

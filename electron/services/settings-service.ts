@@ -69,6 +69,11 @@ export class SettingsService {
     return this.password.read();
   }
 
+  /** A Web API key is saved but the vault cannot open it now (the desk is locked). */
+  webApiKeyLocked(): boolean {
+    return (this.webApiKey?.isSaved() ?? false) && this.savedWebApiKey() === null;
+  }
+
   savedWebApiKey(): string | null {
     return this.webApiKey?.read() ?? null;
   }

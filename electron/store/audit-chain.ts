@@ -25,7 +25,8 @@ export const AUDIT_TRIGGERS = [
 
 export interface ChainedEvent {
   id: number;
-  request_id: number;
+  /** null for a desk event (sign-in, settings changed: migration 010). */
+  request_id: number | null;
   kind: string;
   actor: string;
   at: number;

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { redactAnyBody } from '../../shared/domain/request-fields';
 import type { LocalRequest, RequestEvent, RequestEventKind } from '../../shared/domain/local-request';
+import type { DeskEventKind } from '../../shared/domain/operators';
 import type { SealerSource } from './request-params';
 import { UuidV7Generator } from './uuid-v7';
 import { eventHash, GENESIS } from './audit-chain';
@@ -35,6 +36,15 @@ export class StoreContext {
    * last event (audit-chain.ts). `detail` is redacted here so no caller can forget.
    */
   event(requestId: number, kind: RequestEventKind, actor: string, detail: Record<string, unknown> | null, at = this.now()): void {
+    this.append(requestId, kind, actor, detail, at);
+  }
+
+  /** A desk-level event (sign-in, settings changed…): the same chain, with no request (migration 010). */
+  deskEvent(kind: DeskEventKind, actor: string, detail: Record<string, unknown> | null, at = this.now()): void {
+    this.append(null, kind, actor, detail, at);
+  }
+
+  private append(requestId: number | null, kind: string, actor: string, detail: Record<string, unknown> | null, at: number): void {
     const tail = this.sql('SELECT id, hash FROM request_event_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
     const link = { id: (tail?.id ?? 0) + 1, prev_hash: tail?.hash ?? GENESIS };
     const row = { ...link, request_id: requestId, kind, actor, at, detail: detail === null ? null : JSON.stringify(redactAnyBody(detail)) };

@@ -65,7 +65,9 @@
  *   confirmArrived(id, operator, number|null, reason)  → ACKNOWLEDGED (number) | COMPLETED
  *   confirmNotArrived(id, operator, reason)             → QUEUED (sent again; not while UNKNOWN)
  *   wipeSecrets(id) → boolean     rewrites params with redactSecrets once the request cannot be sent again
- * Sealed secrets: useSealer(source) makes every later write seal the PIN
+ * Operators (operators.ts): store.operators.list/byName/add/setHeadendLogin/record(desk event).
+ * Sealed secrets: sealClearPins(sealer) seals PINs older versions left in clear (store and backups, once);
+ *   useSealer(source) makes every later write seal the PIN
  *   (sealed-secrets.ts: only the public key is needed); claimDue leaves out
  *   heads whose PIN cannot be opened now (desk locked), countLockedSecrets()
  *   counts them. A store never given a sealer keeps PINs as given (unit tests).
@@ -114,6 +116,8 @@ import * as batch from './sync-batch';
 import type { BatchResult, SyncOutcome } from './sync-batch';
 import * as sync from './sync-transitions';
 import type { SecretSealer } from './sealed-secrets';
+import { OperatorTable } from './operators';
+import { CLEAR_PINS_SEALED_SETTING, sealClearPinsIn, sealClearPinsInBackups } from './seal-clear-pins';
 
 export * from './errors';
 export type { EnqueueError, EnqueueInput, EnqueueOptions, EnqueueResult } from './enqueue';
@@ -134,6 +138,8 @@ export interface StoreOptions {
 
 export class Store {
   private closed = false;
+  /** Operators and desk-level audit events (operators.ts, migration 010). */
+  readonly operators: OperatorTable;
 
   /** @internal use openStore */
   constructor(
@@ -141,7 +147,9 @@ export class Store {
     private readonly storeId: string,
     /** The chain as the marker recorded it before this open: events up to it must still be there. */
     private readonly anchor: ChainAnchor | null,
-  ) {}
+  ) {
+    this.operators = new OperatorTable(ctx);
+  }
 
   get file(): string {
     return this.ctx.file;
@@ -299,6 +307,23 @@ export class Store {
   /** From now on every secret is written sealed by the source's sealer; a PIN is refused while it has none. */
   useSealer(source: () => SecretSealer | null): void {
     this.ctx.sealer = source;
+  }
+  /**
+   * Seals PINs left in clear by versions before sealing, once per store: in the
+   * store (WAL then checkpointed and truncated) and in its backups (seal-clear-pins.ts).
+   */
+  sealClearPins(sealer: SecretSealer): { store: number; backups: number } {
+    if (this.getSetting(CLEAR_PINS_SEALED_SETTING) !== undefined) return { store: 0, backups: 0 };
+    const store = sealClearPinsIn(this.ctx.db, sealer);
+    this.checkpoint();
+    const backups = sealClearPinsInBackups(this.ctx.file, sealer);
+    this.setSetting(CLEAR_PINS_SEALED_SETTING, String(this.ctx.now()));
+    this.checkpoint();
+    return { store, backups };
+  }
+  /** Runs `fn` as one transaction (a settings change and its audit event). */
+  inTransaction<T>(fn: () => T): T {
+    return this.ctx.db.transaction(fn)();
   }
   /** Requests still to send whose PIN waits for the desk to be unlocked. */
   countLockedSecrets(): number {

@@ -25,7 +25,7 @@ const NAV: { route: Route; label: string; key: string }[] = [
   { route: { screen: 'settings' }, label: 'Connections', key: ',' },
 ];
 
-export function App() {
+export function App({ operator, onSignOut }: { operator: string; onSignOut: () => void }) {
   const api = useApi();
   const route = useRoute();
   const [helpOpen, setHelpOpen] = useState(false);
@@ -113,7 +113,7 @@ export function App() {
           <Screen route={route} />
         </CountsProvider>
       </main>
-      <StatusBar counts={counts.data} onSync={syncNow} syncing={syncing} result={syncResult} />
+      <StatusBar counts={counts.data} onSync={syncNow} syncing={syncing} result={syncResult} operator={operator} onSignOut={onSignOut} />
       <div className="sr-only" role="status" aria-live="polite">
         {announcement}
       </div>

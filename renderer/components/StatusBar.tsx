@@ -10,7 +10,22 @@ export interface SyncResult {
   outcome: 'done' | 'nothing' | 'partly' | 'failed';
 }
 
-export function StatusBar({ counts, onSync, syncing, result }: { counts: Counts | null; onSync: () => void; syncing: boolean; result: SyncResult | null }) {
+export function StatusBar({
+  counts,
+  onSync,
+  syncing,
+  result,
+  operator,
+  onSignOut,
+}: {
+  counts: Counts | null;
+  onSync: () => void;
+  syncing: boolean;
+  result: SyncResult | null;
+  /** The signed-in operator: every action is recorded under this name. */
+  operator: string;
+  onSignOut: () => void;
+}) {
   const api = useApi();
   const status = useQuery('sync.status', {}, ['sync.status'], 100);
   const { reload } = status;
@@ -52,6 +67,12 @@ export function StatusBar({ counts, onSync, syncing, result }: { counts: Counts 
         </>
       ) : null}
       <span className="status-spacer" />
+      <span data-testid="signed-in-operator" className="status-operator" title="Every action is recorded under this operator">
+        {operator}
+      </span>
+      <button type="button" className="button small" onClick={onSignOut} title="Sign out (another operator can then sign in); clears the desk keys from memory">
+        Sign out
+      </button>
       {result && !syncing ? (
         <span data-testid="sync-result" data-outcome={result.outcome} className={`sync-result sync-${result.outcome}`} title={result.message}>
           {result.message}

@@ -34,10 +34,16 @@ export const COMMAND_CHANNELS = [
   'security.status',
   'security.unlock',
   'security.lock',
+  'operators.session',
+  'operators.create',
+  'operators.signIn',
+  'operators.signOut',
+  'operators.touch',
+  'operators.setHeadendLogin',
 ] as const;
 export type CommandChannel = (typeof COMMAND_CHANNELS)[number];
 
-export const EVENT_CHANNELS = ['requests.changed', 'sync.status', 'bulk.progress'] as const;
+export const EVENT_CHANNELS = ['requests.changed', 'sync.status', 'bulk.progress', 'operators.session'] as const;
 export type EventChannel = (typeof EVENT_CHANNELS)[number];
 
 /** Prefix of Electron IPC channel names, so ours never collide with a library's. */

@@ -3,6 +3,7 @@ import * as app from './app-schemas';
 import * as req from './request-schemas';
 import * as card from './card-schemas';
 import * as report from './report-schemas';
+import * as operators from './operator-schemas';
 import type { CommandChannel, EventChannel } from './channels';
 import { fieldErrors } from '../domain/validation';
 import { fail, ok, type IpcResult } from './result';
@@ -58,12 +59,19 @@ export const COMMANDS = {
   'security.status': command(none, app.securityStatusSchema),
   'security.unlock': command(app.securityUnlockInputSchema, app.securityStatusSchema, true),
   'security.lock': command(none, app.securityStatusSchema, true),
+  'operators.session': command(none, operators.operatorSessionSchema),
+  'operators.create': command(operators.operatorCreateInputSchema, operators.operatorSessionSchema, true),
+  'operators.signIn': command(operators.operatorSignInInputSchema, operators.operatorSessionSchema, true),
+  'operators.signOut': command(none, operators.operatorSessionSchema, true),
+  'operators.touch': command(none, operators.operatorSessionSchema, true),
+  'operators.setHeadendLogin': command(operators.operatorHeadendLoginInputSchema, operators.operatorSessionSchema, true),
 } as const satisfies Record<CommandChannel, CommandSpec<z.ZodType, z.ZodType>>;
 
 export const EVENTS = {
   'requests.changed': app.requestsChangedSchema,
   'sync.status': app.syncStatusSchema,
   'bulk.progress': app.bulkProgressSchema,
+  'operators.session': operators.operatorSessionSchema,
 } as const satisfies Record<EventChannel, z.ZodType>;
 
 // Exactly the names of channels.ts, no more: a channel added to one list and

@@ -7,6 +7,7 @@ import { ConnectionTestPanel } from './ConnectionTestPanel';
 import { CrmcomConnectionFields } from './CrmcomConnectionFields';
 import { DeskLockPanel } from './DeskLockPanel';
 import { TextField as Text } from './TextField';
+import { OperatorsPanel } from './OperatorsPanel';
 
 // Where the head-ends are, how to talk to them (the profile, one row of
 // shared/domain/headend-profiles.ts: its settings groups decide which fields
@@ -168,6 +169,7 @@ export function SettingsScreen() {
         </div>
       </form>
       <DeskLockPanel />
+      <OperatorsPanel />
       <ConnectionTestPanel profile={saved} />
     </section>
   );
