@@ -147,11 +147,16 @@ export function useQueueRows(filter: RequestFilter, sort: QueueSort = DEFAULT_QU
   }, [api, filterKey, sortKey, commit]);
 
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // The timer calls the refresh of the filter and sort current when it fires,
+  // not of those when the event came: the operator may have changed them
+  // meanwhile, and a refresh in the old order would mix into the new rows.
+  const latestRefresh = useRef(refresh);
+  latestRefresh.current = refresh;
   useEvent('requests.changed', () => {
     if (timer.current !== null) return;
     timer.current = setTimeout(() => {
       timer.current = null;
-      void refresh();
+      void latestRefresh.current();
     }, 300);
   });
   useEffect(
