@@ -7,7 +7,8 @@ import { openCompose } from './helpers';
 // sort by a column (the order the store gives), select rows with the mouse
 // and keyboard, retry / discard / export the selection with one reason,
 // save a filter and apply it again, and a warning for a card the catalog
-// does not know. At 1366 px, where the reason column must read.
+// does not know; and the theme switch. At 1366 px, where the reason column
+// must read.
 
 test.use({ viewport: { width: 1366, height: 768 } });
 
@@ -24,7 +25,7 @@ const clearPin = (serial: string, scheduled?: string) => ({
   operator: 'e2e',
 });
 
-test('sort, multi-select with bulk retry / discard / export, saved filters, and the picker warning', async ({ console: page, app }) => {
+test('sort, multi-select with bulk retry / discard / export, saved filters, the picker warning and the theme switch', async ({ console: page, app }) => {
   await app.runtime.stopHeadend();
   const store = app.runtime.store;
   // Two due now (the head-end is down: they wait to be retried), four far ahead (they stay queued).
@@ -130,4 +131,22 @@ test('sort, multi-select with bulk retry / discard / export, saved filters, and 
   await expect(match).toContainText(`Subscription${FIXTURE.subscriptionNumber}`);
   await expect(page.getByTestId('catalog-unknown')).toHaveCount(0);
   await screenshot(page, 'picker-known-card');
+
+  // Theme: chosen in Settings, applied at once, kept after a reload, back to the system's.
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(`${new URL(page.url()).origin}/#/settings`);
+  const html = page.locator('html');
+  await expect(html).toHaveAttribute('data-theme', 'light');
+  await page.getByRole('radio', { name: 'Dark' }).check();
+  await expect(html).toHaveAttribute('data-theme', 'dark');
+  await page.goto(`${new URL(page.url()).origin}/#/queue`);
+  await page.reload();
+  await expect(html).toHaveAttribute('data-theme', 'dark');
+  await expect(page.getByTestId('queue-table')).toBeVisible();
+  await screenshot(page, 'queue-dark-theme');
+  await page.goto(`${new URL(page.url()).origin}/#/settings`);
+  await page.getByRole('radio', { name: 'As the system' }).check();
+  await expect(html).toHaveAttribute('data-theme', 'light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(html).toHaveAttribute('data-theme', 'dark');
 });

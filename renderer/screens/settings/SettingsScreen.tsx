@@ -5,6 +5,7 @@ import { connectionSettingsSchema, type ConnectionSettings } from '../../../shar
 import { useApi, useQuery } from '../../app/api-context';
 import { providerLabel } from '../../app/format';
 import { DeskLockPanel } from './DeskLockPanel';
+import { ThemePanel } from './ThemePanel';
 
 // Where the head-ends are and how to log in. The password is write-only: the
 // screen can replace or forget it, never read it back.
@@ -153,6 +154,7 @@ export function SettingsScreen() {
         </div>
       </form>
       <DeskLockPanel />
+      <ThemePanel />
       <section className="panel" aria-labelledby="test-title">
         <h2 id="test-title">Test the connections</h2>
         {PROVIDERS.map((p) => (
