@@ -38,26 +38,27 @@ beforeAll(() => {
 });
 afterAll(() => t.done());
 
-const keyOf: Record<QueueSortColumn, (r: LocalRequest) => string | number> = {
-  id: (r) => r.id,
-  created: (r) => r.created_at,
-  provider: (r) => r.provider,
-  type: (r) => r.type,
-  card: (r) => r.card_key,
-  state: (r) => r.local_state,
-  number: (r) => r.number ?? '',
-  detail: (r) => r.error_description ?? r.last_error ?? '',
+/** What each column sorts by before id (a card: its queue order). */
+const keysOf: Record<QueueSortColumn, (r: LocalRequest) => (string | number)[]> = {
+  id: (r) => [r.id],
+  created: (r) => [r.created_at],
+  provider: (r) => [r.provider],
+  type: (r) => [r.type],
+  card: (r) => [r.card_key, r.card_seq],
+  state: (r) => [r.local_state],
+  number: (r) => [r.number ?? ''],
+  detail: (r) => [r.error_description ?? r.last_error ?? ''],
 };
 
 function expectedOrder(rows: LocalRequest[], sort: QueueSort): number[] {
-  const key = keyOf[sort.column];
+  const keys = keysOf[sort.column];
   const sign = sort.direction === 'asc' ? 1 : -1;
-  return [...rows]
-    .sort((a, b) => {
-      const [x, y] = [key(a), key(b)];
-      return sign * (x < y ? -1 : x > y ? 1 : a.id - b.id);
-    })
-    .map((r) => r.id);
+  const compare = (a: LocalRequest, b: LocalRequest) => {
+    const [x, y] = [[...keys(a), a.id], [...keys(b), b.id]];
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+    return 0;
+  };
+  return [...rows].sort((a, b) => sign * compare(a, b)).map((r) => r.id);
 }
 
 function pagedIds(query: Omit<ListRequestsQuery, 'limit' | 'afterId'>, pageSize: number): number[] {
