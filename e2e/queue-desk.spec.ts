@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { FIXTURE } from '../electron/headend/seed-catalog';
 import { expect, screenshot, test } from './fixtures';
-import { openCompose } from './helpers';
+import { openCompose, seriousViolations } from './helpers';
 
 // The queue as a spreadsheet and pickers that know the catalog (issue 13):
 // sort by a column (the order the store gives), select rows with the mouse
@@ -74,6 +74,7 @@ test('sort, multi-select with bulk retry / discard / export, saved filters, the 
   const selectedIds = (await shownIds()).slice(0, 3);
   await expect(scroller.locator('[role="row"][aria-selected="true"]')).toHaveCount(3);
   await screenshot(page, 'queue-three-selected');
+  expect(await seriousViolations(page)).toEqual([]);
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export selected' }).click();
   const csv = readFileSync(await (await download).path(), 'utf8').trimEnd().split(/\r\n/);
@@ -121,6 +122,7 @@ test('sort, multi-select with bulk retry / discard / export, saved filters, the 
   await expect(warning).toContainText('Not in the local catalog');
   await expect(warning).toContainText('smrt-not-in-catalog');
   await screenshot(page, 'picker-unknown-card');
+  expect(await seriousViolations(page)).toEqual([]);
   await warning.getByRole('button', { name: 'It is right, keep it' }).click();
   await expect(page.getByTestId('catalog-unknown-acknowledged')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Queue request' })).toBeEnabled();
@@ -143,7 +145,11 @@ test('sort, multi-select with bulk retry / discard / export, saved filters, the 
   await page.reload();
   await expect(html).toHaveAttribute('data-theme', 'dark');
   await expect(page.getByTestId('queue-table')).toBeVisible();
+  await page.getByTestId('count-QUEUED').click();
+  await page.getByRole('checkbox', { name: 'Select all loaded rows' }).check();
+  await expect(page.getByTestId('selection-count')).toBeVisible();
   await screenshot(page, 'queue-dark-theme');
+  expect(await seriousViolations(page)).toEqual([]);
   await page.goto(`${new URL(page.url()).origin}/#/settings`);
   await page.getByRole('radio', { name: 'As the system' }).check();
   await expect(html).toHaveAttribute('data-theme', 'light');
