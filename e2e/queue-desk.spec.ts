@@ -133,6 +133,7 @@ test('sort, multi-select with bulk retry / discard / export, saved filters, the 
   await expect(match).toContainText(`Subscription${FIXTURE.subscriptionNumber}`);
   await expect(page.getByTestId('catalog-unknown')).toHaveCount(0);
   await screenshot(page, 'picker-known-card');
+  expect(await seriousViolations(page)).toEqual([]);
 
   // Theme: chosen in Settings, applied at once, kept after a reload, back to the system's.
   await page.emulateMedia({ colorScheme: 'light' });
