@@ -1,18 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { FIXTURE } from '../electron/headend/seed-catalog';
 import { expect, screenshot, test } from './fixtures';
-import { expectState, fillIdentifier, openCompose, queue } from './helpers';
+import { expectState, fillIdentifier, openCompose, queue, seriousViolations } from './helpers';
 
 // axe-core on every main screen, in the light and the dark theme: no serious
 // or critical violation of WCAG 2.1 A/AA.
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-}
 
 test('no serious accessibility violations on the main screens, light and dark', async ({ console: page }) => {
   test.setTimeout(400_000);

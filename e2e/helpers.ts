@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect } from './fixtures';
 
@@ -48,4 +49,12 @@ export async function expectState(page: Page, id: number, state: string, timeout
       return current === state || FINAL.includes(current) ? current : 'waiting';
     }, { timeout, intervals: [200] })
     .toBe(state);
+}
+
+/** axe-core on the page as it is: serious or critical violations of WCAG 2.1 A/AA, one line each. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
 }

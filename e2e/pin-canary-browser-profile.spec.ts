@@ -9,7 +9,7 @@ import { filesWithPin, unusedPin } from '../electron/services/testing/pin-canary
 import { E2E_OPERATOR } from './fixtures';
 import { fillIdentifier, openCompose, queue } from './helpers';
 
-// The PIN canary with the browser profile (issue 12): the PIN is typed into
+// The PIN canary with the browser profile: the PIN is typed into
 // the Compose form of a real Chromium whose profile (local storage, cache,
 // form history, session) lives under the data folder, queued while the
 // head-end is down; every file under the folder — store, WAL, backups, the

@@ -1,4 +1,6 @@
 import { csvLine, isoTime } from '../../shared/domain/csv-export';
+import type { LocalRequest } from '../../shared/domain/local-request';
+import type { QueueSort } from '../../shared/domain/queue-sort';
 import type { RequestFilter } from '../../shared/ipc/request-schemas';
 import type { Store } from '../store/store';
 import { IpcFailure } from '../../shared/ipc/result';
@@ -16,25 +18,39 @@ const REQUEST_COLUMNS = [
   'reference_number', 'error_code', 'error_description', 'last_error', 'attempts', 'priority', 'scheduled_date', 'operator', 'finished_at',
 ] as const;
 
-export function exportRequests(store: Store, filter: RequestFilter, searchCardKey: string | undefined): { csv: string; rows: number } {
+function requestLine(r: LocalRequest): string {
+  return csvLine([
+    r.id, isoTime(r.created_at), r.provider, r.method, r.type, cardLabelOf(r), r.card_key, r.local_state, r.life_cycle_state,
+    r.number, r.reference_number, r.error_code, r.error_description, r.last_error, r.attempts, r.priority, r.scheduled_date, r.operator, isoTime(r.finished_at),
+  ]);
+}
+
+/** The filtered view, all pages, in the order the queue shows it (newest first unless sorted). */
+export function exportRequests(store: Store, filter: RequestFilter, searchCardKey: string | undefined, sort?: QueueSort): { csv: string; rows: number } {
   const lines = [csvLine(REQUEST_COLUMNS)];
   let afterId: number | undefined;
   let rows = 0;
   for (;;) {
-    const page = store.listRequests({ ...filter, searchCardKey, afterId, limit: PAGE });
+    const page = store.listRequests({ ...filter, searchCardKey, afterId, limit: PAGE, sort });
     for (const r of page) {
       if (++rows > EXPORT_MAX_ROWS) throw new IpcFailure('INVALID_INPUT', `more than ${EXPORT_MAX_ROWS} requests match: narrow the filter (dates, state) and export again`);
-      lines.push(
-        csvLine([
-          r.id, isoTime(r.created_at), r.provider, r.method, r.type, cardLabelOf(r), r.card_key, r.local_state, r.life_cycle_state,
-          r.number, r.reference_number, r.error_code, r.error_description, r.last_error, r.attempts, r.priority, r.scheduled_date, r.operator, isoTime(r.finished_at),
-        ]),
-      );
+      lines.push(requestLine(r));
     }
     if (page.length < PAGE) break;
     afterId = page[page.length - 1]!.id;
   }
   return { csv: lines.join(''), rows };
+}
+
+/** The requests an operator selected, in the order given (each read by key); an id that names no request is refused. */
+export function exportSelected(store: Store, ids: readonly number[]): { csv: string; rows: number } {
+  const lines = [csvLine(REQUEST_COLUMNS)];
+  for (const id of new Set(ids)) {
+    const r = store.getRequest(id);
+    if (!r) throw new IpcFailure('NOT_FOUND', `no local request ${id}: nothing exported`);
+    lines.push(requestLine(r));
+  }
+  return { csv: lines.join(''), rows: lines.length - 1 };
 }
 
 export function exportHistory(store: Store, from: number, to: number): { csv: string; rows: number } {

@@ -5,7 +5,7 @@ import type { BulkService } from './bulk-service';
 import type { DeskLock } from './desk-lock';
 import { catalogCardKey } from './card-lookup';
 import { cardView } from './card-view';
-import { exportHistory, exportRequests } from './export-service';
+import { exportHistory, exportRequests, exportSelected } from './export-service';
 import { shiftReport } from './shift-report';
 import { searchCatalogItems } from './catalog-service';
 import { importCatalogCsv } from './catalog-import';
@@ -54,7 +54,7 @@ export function createHandlers(d: HandlerDeps): CommandHandlers {
       const out = d.requests.enqueue(requests);
       return out.queued > 0 ? woken(out) : out;
     },
-    'requests.list': ({ filter, afterId, limit }) => d.requests.list(filter, afterId, limit),
+    'requests.list': ({ filter, afterId, limit, sort }) => d.requests.list(filter, afterId, limit, sort),
     'requests.get': ({ id }) => d.requests.get(id),
     'requests.counts': () => d.requests.counts(),
     'requests.stats': ({ hours }) => d.requests.stats(hours),
@@ -64,8 +64,15 @@ export function createHandlers(d: HandlerDeps): CommandHandlers {
     'requests.confirmArrived': ({ id, number, reason }) => woken(d.requests.confirmArrived(id, number ?? null, reason)),
     'requests.confirmNotArrived': ({ id, reason }) => woken(d.requests.confirmNotArrived(id, reason)),
     'requests.close': ({ id, reason }) => d.requests.close(id, reason),
+    'requests.retryMany': ({ ids, reason }) => {
+      const out = d.requests.retryMany(ids, reason);
+      return out.done.length > 0 ? woken(out) : out;
+    },
+    'requests.discardMany': ({ ids, reason }) => d.requests.discardMany(ids, reason),
     'attention.resolved': ({ limit }) => d.requests.resolved(limit),
-    'exports.requests': ({ filter }) => exportRequests(d.store, filter, filter.search ? catalogCardKey(d.store, filter.search.trim(), ['serial_number', 'ca_id', 'alternative_code'])?.key : undefined),
+    'exports.requests': ({ filter, sort }) =>
+      exportRequests(d.store, filter, filter.search ? catalogCardKey(d.store, filter.search.trim(), ['serial_number', 'ca_id', 'alternative_code'])?.key : undefined, sort),
+    'exports.selected': ({ ids }) => exportSelected(d.store, ids),
     'exports.history': ({ from, to }) => exportHistory(d.store, from, to),
     'reports.shift': ({ from, to }) => shiftReport(d.store, d.session.operatorName(), from, to),
     'cards.get': ({ card }) => cardView(d.store, card),

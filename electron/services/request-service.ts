@@ -1,7 +1,8 @@
 import { LOCAL_STATES, type LocalState } from '../../shared/domain/local-request';
 import { IpcFailure } from '../../shared/ipc/result';
 import type { EnqueueItem, EnqueueOutput, ListOutput, RequestFilter } from '../../shared/ipc/request-schemas';
-import type { AttentionResolved, Counts, RequestDetail, Stats } from '../../shared/ipc/request-schemas';
+import type { AttentionResolved, BulkActionOutput, Counts, RequestDetail, Stats } from '../../shared/ipc/request-schemas';
+import type { QueueSort } from '../../shared/domain/queue-sort';
 import { catalogCardKey } from './card-lookup';
 import { InvalidTransitionError, RequestNotFoundError, StoreInputError, type Store } from '../store/store';
 import { toQueryResult } from './card-view';
@@ -75,7 +76,7 @@ export class RequestService {
     return { queued: result.ids.length, results: result.ids.map((id) => ({ ok: true as const, id })) };
   }
 
-  list(filter: RequestFilter, afterId: number | undefined, limit: number): ListOutput {
+  list(filter: RequestFilter, afterId: number | undefined, limit: number, sort?: QueueSort): ListOutput {
     const rows = this.store.listRequests({
       states: filter.states,
       provider: filter.provider,
@@ -88,6 +89,7 @@ export class RequestService {
       from: filter.from,
       to: filter.to,
       afterId,
+      sort,
       // One more than asked tells whether another page exists without a count.
       limit: limit + 1,
     });
@@ -183,6 +185,34 @@ export class RequestService {
       const result = this.store.edit(id, params, this.operator(), reason ?? 'edited from the console');
       if (!result.ok) throw new IpcFailure('INVALID_INPUT', 'the new parameters are not valid', result.errors);
     });
+  }
+
+  /**
+   * Retries each selected request with the same operator action as one at a
+   * time (its own transaction and history event); a request whose state does
+   * not allow it is refused and named, the others go ahead.
+   */
+  retryMany(ids: readonly number[], reason?: string): BulkActionOutput {
+    return this.actOnEach(ids, 'retried', (id) => this.store.retry(id, this.operator(), reason ?? 'retried from the queue (selection)'));
+  }
+
+  discardMany(ids: readonly number[], reason?: string): BulkActionOutput {
+    return this.actOnEach(ids, 'discarded', (id) => this.store.discard(id, this.operator(), reason ?? 'discarded from the queue (selection)'));
+  }
+
+  private actOnEach(ids: readonly number[], reason: string, action: (id: number) => unknown): BulkActionOutput {
+    const out: BulkActionOutput = { done: [], refused: [] };
+    for (const id of new Set(ids)) {
+      try {
+        action(id);
+        out.done.push(id);
+      } catch (error) {
+        if (!(error instanceof RequestNotFoundError || error instanceof InvalidTransitionError || error instanceof StoreInputError)) throw error;
+        out.refused.push({ id, message: error.message });
+      }
+    }
+    if (out.done.length > 0) this.events.emit('requests.changed', { ids: out.done, reason });
+    return out;
   }
 
   private act(id: number, reason: string, action: () => unknown): RequestDetail {

@@ -3,6 +3,7 @@ import { LOCAL_STATES, type LocalRequest, type LocalState, type RequestEvent } f
 import { rejectionClosed } from './attention';
 import { StoreInputError } from './errors';
 import { canUnsealParams } from './sealed-secrets';
+import type { QueueSort, QueueSortColumn } from '../../shared/domain/queue-sort';
 import { REQUEST_COLUMNS, requestColumnsOf, toLocalRequest, toMillis, toRequestEvent, type StoreContext } from './store-context';
 
 export function getRequest(ctx: StoreContext, id: number): LocalRequest | undefined {
@@ -36,11 +37,13 @@ export interface ListRequestsQuery {
   openOnly?: boolean;
   /** Also match requests filed under this card key (the card a searched serial names). */
   searchCardKey?: string;
-  /** Keyset paging: continue after this id (in the chosen order). */
+  /** Keyset paging: continue after this request (in the chosen order). */
   afterId?: number;
   limit: number;
-  /** Newest first by default. */
+  /** Newest first by default (id order). */
   order?: 'asc' | 'desc';
+  /** Order by a column of the queue (then id); overrides `order`. */
+  sort?: QueueSort;
 }
 
 const MAX_PAGE = 10_000;
@@ -50,35 +53,23 @@ function likePattern(text: string): string {
 }
 
 /**
- * The SQL listRequests runs for `query` and its arguments (null: no row can
- * match). Exported so query-plans.test.ts can show its plan: every filter walks
- * an index in id order and stops at the limit.
+ * The conditions of a query's filters (no state, no paging). With
+ * `unindexed`, provider and type (and, when `all`, every other column) are
+ * written +column so the planner keeps to the index that gives the order.
  */
-export function listRequestsStatement(query: ListRequestsQuery): { sql: string; args: (string | number)[] } | null {
-  if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > MAX_PAGE) {
-    throw new StoreInputError(`limit must be an integer from 1 to ${MAX_PAGE}`);
-  }
-  const desc = (query.order ?? 'desc') === 'desc';
+export function filterConditions(query: ListRequestsQuery, unindexed: { some: boolean; all: boolean }): { where: string[]; args: (string | number)[] } {
   const where: string[] = [];
   const args: (string | number)[] = [];
-  const states = [...new Set(query.states ?? [])];
-  if (query.states !== undefined) {
-    if (!states.every((s) => (LOCAL_STATES as readonly string[]).includes(s))) throw new StoreInputError('states holds an unknown local state');
-    if (states.length === 0) return null;
-  }
-  // With a state filter, provider and type only filter the rows the state
-  // index yields (+column): without statistics SQLite may walk half the table
-  // by provider to find a hundred requests that need attention.
-  const unindexed = states.length > 0 ? '+' : '';
-  const equal = (column: string, value: string | undefined, byIndex = true) => {
+  const equal = (column: string, value: string | undefined, plus: boolean) => {
     if (value === undefined) return;
-    where.push(`${byIndex ? '' : unindexed}${column} = ?`);
+    where.push(`${plus ? '+' : ''}${column} = ?`);
     args.push(value);
   };
-  equal('provider', query.provider, false);
-  equal('type', query.type, false);
-  equal('card_key', query.cardKey);
-  equal('batch_id', query.batchId);
+  equal('provider', query.provider, unindexed.some);
+  equal('type', query.type, unindexed.some);
+  // A card has few requests: its index is always the better walk.
+  equal('card_key', query.cardKey, false);
+  equal('batch_id', query.batchId, unindexed.all);
   // Dates filter rows met in id order (+created_at keeps the planner off
   // requests_by_created): a range holding most rows would otherwise read and
   // sort all of them. The newest rows are met first, so "from a day on" stops
@@ -103,24 +94,115 @@ export function listRequestsStatement(query: ListRequestsQuery): { sql: string; 
     if (query.searchCardKey !== undefined) args.push(query.searchCardKey);
   }
   if (query.openOnly) where.push(`NOT (local_state IN (${ATTENTION_UNTIL_CLOSED_STATES.map((st) => `'${st}'`).join(', ')}) AND ${rejectionClosed('requests')})`);
+  return { where, args };
+}
+
+/** The query's states, checked; null when the filter is an empty list (no row can match). */
+function checkedStates(query: ListRequestsQuery): LocalState[] | null {
+  const states = [...new Set(query.states ?? [])];
+  if (query.states === undefined) return states;
+  if (!states.every((s) => (LOCAL_STATES as readonly string[]).includes(s))) throw new StoreInputError('states holds an unknown local state');
+  return states.length === 0 ? null : states;
+}
+
+const selectRequests = (conditions: string[]) =>
+  `SELECT ${REQUEST_COLUMNS} FROM requests` + (conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '');
+
+/**
+ * The SQL listRequests runs for `query` and its arguments (null: no row can
+ * match). Exported so query-plans.test.ts can show its plan: every filter walks
+ * an index in id order (or in the chosen column's order) and stops at the limit.
+ */
+export function listRequestsStatement(query: ListRequestsQuery): { sql: string; args: (string | number)[] } | null {
+  if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > MAX_PAGE) {
+    throw new StoreInputError(`limit must be an integer from 1 to ${MAX_PAGE}`);
+  }
+  const states = checkedStates(query);
+  if (states === null) return null;
+  const sort = query.sort ?? { column: 'id', direction: query.order ?? 'desc' };
+  // Sorting by state within one state is id order.
+  const byColumn = sort.column !== 'id' && !(sort.column === 'state' && states.length === 1);
+  if (byColumn) return sortedStatement(query, states, sort);
+  const desc = sort.direction === 'desc';
+  // With a state filter, provider and type only filter the rows the state
+  // index yields (+column): without statistics SQLite may walk half the table
+  // by provider to find a hundred requests that need attention.
+  const { where, args } = filterConditions(query, { some: states.length > 0, all: false });
   if (query.afterId !== undefined) {
     where.push(desc ? 'id < ?' : 'id > ?');
     args.push(query.afterId);
   }
   const order = ` ORDER BY id ${desc ? 'DESC' : 'ASC'} LIMIT ?`;
-  const select = (conditions: string[]) => `SELECT ${REQUEST_COLUMNS} FROM requests` + (conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '');
   if (states.length > 1) {
     // One branch per state, merged in id order: each walks requests_by_state
     // newest (or oldest) first and stops at the limit, where one IN (...)
     // would read every row of those states and sort them.
-    const sql = states.map(() => select(['local_state = ?', ...where])).join(' UNION ALL ') + order;
+    const sql = states.map(() => selectRequests(['local_state = ?', ...where])).join(' UNION ALL ') + order;
     return { sql, args: [...states.flatMap((s) => [s, ...args]), query.limit] };
   }
   if (states.length === 1) {
     where.unshift('local_state = ?');
     args.unshift(states[0]!);
   }
-  return { sql: select(where) + order, args: [...args, query.limit] };
+  return { sql: selectRequests(where) + order, args: [...args, query.limit] };
+}
+
+/**
+ * What each queue column sorts by (then id), and so the index that walks it
+ * (a plain index ends in the rowid): requests_by_created, _by_provider,
+ * _by_type, _by_state, _by_card (migrations 001, 006: a card's requests in
+ * its queue order), requests_sorted_by_number, _by_detail (migration 010).
+ * Nullable columns are coalesced exactly as their index is, so keyset paging
+ * never compares a NULL.
+ */
+const SORT_ORDERS = {
+  id: ['id'],
+  created: ['created_at'],
+  provider: ['provider'],
+  type: ['type'],
+  card: ['card_key', 'card_seq'],
+  state: ['local_state'],
+  number: ["coalesce(number, '')"],
+  detail: ["coalesce(error_description, last_error, '')"],
+} as const satisfies Record<QueueSortColumn, readonly string[]>;
+
+/**
+ * A page in a column's order, then id's. The walk follows the column's index
+ * and stops at the limit; every filter only filters the rows it meets (+column,
+ * state too), except a card's (a card has few requests: its index, then a sort).
+ * A filter far rarer than the column's values makes that walk long (a state of
+ * 50 requests among 200,000 sorted by type: ~150 ms): the price of having no
+ * index per (filter, column) pair. Keyset paging continues after the row
+ * `afterId` as it is now (its values read by key).
+ */
+function sortedStatement(query: ListRequestsQuery, states: LocalState[], sort: QueueSort): { sql: string; args: (string | number)[] } {
+  const { where, args } = filterConditions(query, { some: true, all: true });
+  if (states.length > 0) {
+    where.unshift(`+local_state IN (${states.map(() => '?').join(', ')})`);
+    args.unshift(...states);
+  }
+  const keys = [...SORT_ORDERS[sort.column], 'id'];
+  const [cmp, strict] = sort.direction === 'desc' ? ['<=', '<'] : ['>=', '>'];
+  if (query.afterId !== undefined) {
+    // (k1, k2, ..., id) after the row's own values, written so the range on
+    // k1 lets SQLite seek its index (a row value comparison walks it from the
+    // start when k1 is an expression).
+    const valueOf = (key: string) => {
+      args.push(query.afterId!);
+      return `(SELECT ${key} FROM requests WHERE id = ?)`;
+    };
+    where.push(`${keys[0]} ${cmp} ${valueOf(keys[0]!)}`);
+    const after = (i: number): string => {
+      const key = keys[i]!;
+      if (i === keys.length - 1) return `${key} ${strict} ${valueOf(key)}`;
+      const greater = `${key} ${strict} ${valueOf(key)}`;
+      const equal = `${key} = ${valueOf(key)}`;
+      return `(${greater} OR (${equal} AND ${after(i + 1)}))`;
+    };
+    where.push(after(0));
+  }
+  const direction = sort.direction === 'desc' ? 'DESC' : 'ASC';
+  return { sql: `${selectRequests(where)} ORDER BY ${keys.map((k) => `${k} ${direction}`).join(', ')} LIMIT ?`, args: [...args, query.limit] };
 }
 
 export function listRequests(ctx: StoreContext, query: ListRequestsQuery): LocalRequest[] {

@@ -6,6 +6,7 @@ import { LATEST_SCHEMA_VERSION, migrate } from './migrations';
 import { openExclusiveDatabase } from './open-database';
 import { searchCatalog } from './catalog';
 import * as queries from './queries';
+import type { QueueSortColumn } from '../../shared/domain/queue-sort';
 import { StoreContext } from './store-context';
 import { openStore } from './store';
 
@@ -97,6 +98,43 @@ describe('query plans of the queue', () => {
   it('list by card: its index, then a sort of that one card\'s requests (a card has few)', () => {
     const plan = show('list by card', planOf(queries.listRequestsStatement({ cardKey: 'serial_number:smrt1', limit: 501 })!.sql));
     expect(plan).toEqual(['SEARCH requests USING INDEX requests_by_card (card_key=?)', 'USE TEMP B-TREE FOR ORDER BY']);
+  });
+
+  // Sorting by a column: the walk follows that column's index, in
+  // (column, id) order, and stops at the limit; a next page seeks into it.
+  const sortIndexes: [QueueSortColumn, RegExp][] = [
+    ['created', /requests_by_created \(created_at[<>]\?\)/],
+    ['provider', /requests_by_provider \(provider[<>]\?\)/],
+    ['type', /requests_by_type \(type[<>]\?\)/],
+    ['card', /requests_by_card \(card_key[<>]\?\)/],
+    ['state', /requests_by_state \(local_state[<>]\?\)/],
+    ['number', /requests_sorted_by_number \(<expr>[<>]\?\)/],
+    ['detail', /requests_sorted_by_detail \(<expr>[<>]\?\)/],
+  ];
+  for (const [column, seek] of sortIndexes) {
+    for (const direction of ['asc', 'desc'] as const) {
+      it(`sorted by ${column} ${direction}: walks its index, never sorts, and seeks into it for the next page`, () => {
+        const index = seek.source.split(' ')[0]!;
+        const first = show(`sort ${column} ${direction}`, planOf(queries.listRequestsStatement({ sort: { column, direction }, limit: 101 })!.sql));
+        expect(first).toEqual([`SCAN requests USING INDEX ${index}`]);
+        const filtered = queries.listRequestsStatement({ sort: { column, direction }, states: ['NEEDS_ATTENTION', 'REJECTED'], provider: 'conax', search: 'smrt', afterId: 7, limit: 501 })!;
+        const next = show(`sort ${column} ${direction}, filtered, next page`, planOf(filtered.sql));
+        expect(next.some((step) => seek.test(step) && step.startsWith('SEARCH requests USING INDEX'))).toBe(true);
+        expect(next.some((step) => FULL_SCAN.test(step))).toBe(false);
+        expect(next.join('\n')).not.toMatch(/TEMP B-TREE/);
+      });
+    }
+  }
+
+  it('sorted and filtered by card: the card\'s index, then a sort of its few requests', () => {
+    const plan = show('sort by type, one card', planOf(queries.listRequestsStatement({ sort: { column: 'type', direction: 'asc' }, cardKey: 'serial_number:smrt1', limit: 101 })!.sql));
+    expect(plan).toEqual(['SEARCH requests USING INDEX requests_by_card (card_key=?)', 'USE TEMP B-TREE FOR ORDER BY']);
+  });
+
+  it('sorted by state within one state: the state index in id order', () => {
+    const sql = queries.listRequestsStatement({ sort: { column: 'state', direction: 'asc' }, states: ['QUEUED'], limit: 101 })!.sql;
+    expect(show('sort by state, one state', planOf(sql))).toEqual(['SEARCH requests USING INDEX requests_by_state (local_state=?)']);
+    expect(sql).toMatch(/ORDER BY id ASC LIMIT \?$/);
   });
 
   it('list by several states: one index walk per state, merged in id order, never sorted', () => {

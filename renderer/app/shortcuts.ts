@@ -76,4 +76,5 @@ export const SHORTCUT_HELP: readonly [string, string][] = [
   [',', 'Connections and settings'],
   ['?', 'This help'],
   ['↑ ↓ Enter', 'Move in the queue, open a request'],
+  ['Space, Shift+↑ ↓', 'Select queue rows (Ctrl+A: all loaded, Esc: none; or Ctrl/Shift+click)'],
 ];

@@ -29,6 +29,10 @@ export const catalogItemSchema = z.object({
   ca_id: z.string().nullable(),
   label: z.string(),
   provider: providerSchema.nullable(),
+  /** What the catalog last knew of it, for the picker ("Subscription": "S60507 · Bronze · ACTIVE"). */
+  details: z.array(z.object({ label: z.string(), value: z.string() })).max(12).default([]),
+  /** One of its identifiers (or its CA id) is exactly the text searched, letter case aside. */
+  exact: z.boolean().default(false),
 });
 export type CatalogItem = z.infer<typeof catalogItemSchema>;
 export const catalogSearchOutputSchema = z.object({ items: z.array(catalogItemSchema) });

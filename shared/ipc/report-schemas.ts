@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import { requestFilterSchema, requestSummarySchema } from './request-schemas';
+import { queueSortSchema } from '../domain/queue-sort';
+import { BULK_ACTION_MAX_IDS, requestFilterSchema, requestSummarySchema } from './request-schemas';
 
 // Exports (CSV, RFC 4180, formula-safe, ISO times) and the shift report.
 
 const epochMs = z.number().int().nonnegative();
 const count = z.number().int().nonnegative();
 
-export const exportRequestsInputSchema = z.strictObject({ filter: requestFilterSchema.default({}) });
+export const exportRequestsInputSchema = z.strictObject({ filter: requestFilterSchema.default({}), sort: queueSortSchema.optional() });
+/** The rows an operator selected in the queue, in the order given. */
+export const exportSelectedInputSchema = z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(BULK_ACTION_MAX_IDS) });
 export const periodInputSchema = z
   .strictObject({ from: epochMs, to: epochMs })
   .refine((p) => p.from < p.to, { message: 'the period must end after it starts', path: ['to'] });

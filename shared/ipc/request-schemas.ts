@@ -3,6 +3,7 @@ import { fieldErrorSchema } from './result';
 import { providerSchema } from '../domain/request-types';
 import { localStateSchema } from '../domain/local-request';
 import { queryAnswerSchema } from '../domain/query-answer';
+import { queueSortSchema } from '../domain/queue-sort';
 
 // What the renderer sees of a local request. Deliberately a view, not the
 // store's row: the store may add columns without changing the IPC contract.
@@ -151,9 +152,11 @@ export type RequestFilter = z.infer<typeof requestFilterSchema>;
 
 export const listInputSchema = z.strictObject({
   filter: requestFilterSchema.default({}),
-  /** Keyset paging: continue after this local id (rows are newest first). */
+  /** Keyset paging: continue after this local id (in the list's order). */
   afterId: localId.optional(),
   limit: z.number().int().min(1).max(5000).default(200),
+  /** Order by a column (then id); newest first when absent. */
+  sort: queueSortSchema.optional(),
 });
 
 export const listOutputSchema = z.object({
@@ -191,6 +194,19 @@ export const editInputSchema = z.strictObject({
   reason: z.string().max(500).optional(),
   params: z.record(z.string(), z.unknown()),
 });
+
+/** Retry or discard of the operator's selection in the queue: one reason for all, each recorded on its request. */
+export const BULK_ACTION_MAX_IDS = 1000;
+export const bulkActionInputSchema = z.strictObject({
+  ids: z.array(localId).min(1).max(BULK_ACTION_MAX_IDS),
+  reason: z.string().max(500).optional(),
+});
+/** Per request: done, or why not (its state does not allow it); the others are done regardless. */
+export const bulkActionOutputSchema = z.object({
+  done: z.array(localId),
+  refused: z.array(z.object({ id: localId, message: z.string() })),
+});
+export type BulkActionOutput = z.infer<typeof bulkActionOutputSchema>;
 
 export const countsOutputSchema = z.object({
   byState: z.record(z.string(), z.number().int().nonnegative()),

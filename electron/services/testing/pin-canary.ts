@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-// The PIN canary's search (issue 12): every file under a folder — the store,
+// The PIN canary's search: every file under a folder — the store,
 // its WAL and SHM, the marker, backups, logs, the sandbox's files and a
 // browser profile kept under it — searched for a PIN as text and as bytes.
 // Used by sealed-pins.test.ts, seal-clear-pins.test.ts and

@@ -2,10 +2,12 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { CatalogKind } from '../../../shared/domain/catalog';
 import type { CatalogItem } from '../../../shared/ipc/app-schemas';
 import { useApi } from '../../app/api-context';
+import { CatalogMatchNote } from './CatalogMatchNote';
 
 // A text box that searches the local catalog as one types and offers matches
-// in a listbox (ARIA combobox pattern). Free text stays allowed: the catalog
-// may not know a brand-new card yet.
+// in a listbox (ARIA combobox pattern), each with what the catalog knows of
+// it. Free text stays allowed: the catalog may not know a brand-new card yet;
+// an identifier it does not know gets a warning the operator acknowledges.
 
 interface Props {
   id: string;
@@ -71,48 +73,55 @@ export function CatalogCombobox({ id, kind, value, onChange, onPick, label, desc
   };
 
   const showList = open && items.length > 0;
+  const noteId = `${id}-catalog-note`;
   return (
-    <div className="combobox">
-      <input
-        id={id}
-        type="text"
-        role="combobox"
-        autoComplete="off"
-        aria-label={label}
-        aria-autocomplete="list"
-        aria-expanded={showList}
-        aria-controls={listId}
-        aria-activedescendant={showList && active >= 0 ? `${listId}-${active}` : undefined}
-        aria-describedby={describedBy}
-        aria-invalid={invalid || undefined}
-        aria-required={required || undefined}
-        placeholder={placeholder}
-        value={value}
-        onChange={(e) => {
-          typed.current = true;
-          setOpen(true);
-          onChange(e.target.value);
-        }}
-        onKeyDown={onKeyDown}
-        onBlur={() => setTimeout(() => setOpen(false), 150)}
-      />
-      <ul id={listId} role="listbox" className="combobox-list" hidden={!showList} aria-label={`${label} matches`}>
-        {items.map((item, i) => (
-          <li
-            key={`${item.kind}-${JSON.stringify(item.identifier)}`}
-            id={`${listId}-${i}`}
-            role="option"
-            aria-selected={i === active}
-            className={i === active ? 'active' : undefined}
-            onMouseDown={(e) => {
-              e.preventDefault();
-              pick(item);
-            }}
-          >
-            {item.label}
-          </li>
-        ))}
-      </ul>
+    <div className="combobox-field">
+      <div className="combobox">
+        <input
+          id={id}
+          type="text"
+          role="combobox"
+          autoComplete="off"
+          aria-label={label}
+          aria-autocomplete="list"
+          aria-expanded={showList}
+          aria-controls={listId}
+          aria-activedescendant={showList && active >= 0 ? `${listId}-${active}` : undefined}
+          aria-describedby={[describedBy, value.trim() ? noteId : null].filter(Boolean).join(' ') || undefined}
+          aria-invalid={invalid || undefined}
+          aria-required={required || undefined}
+          placeholder={placeholder}
+          value={value}
+          onChange={(e) => {
+            typed.current = true;
+            setOpen(true);
+            onChange(e.target.value);
+          }}
+          onKeyDown={onKeyDown}
+          onBlur={() => setTimeout(() => setOpen(false), 150)}
+        />
+        <ul id={listId} role="listbox" className="combobox-list" hidden={!showList} aria-label={`${label} matches`}>
+          {items.map((item, i) => (
+            <li
+              key={`${item.kind}-${JSON.stringify(item.identifier)}`}
+              id={`${listId}-${i}`}
+              role="option"
+              aria-selected={i === active}
+              className={i === active ? 'active' : undefined}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                pick(item);
+              }}
+            >
+              <span className="option-label">{item.label}</span>
+              {item.details.length > 0 ? (
+                <span className="option-details">{item.details.map((d) => `${d.label}: ${d.value}`).join(' · ')}</span>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      </div>
+      {value.trim() ? <CatalogMatchNote kind={kind} value={value} id={noteId} /> : null}
     </div>
   );
 }

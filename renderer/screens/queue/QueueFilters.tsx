@@ -7,18 +7,28 @@ import { providerLabel, stateLabel } from '../../app/format';
 
 const TYPES = [...new Set(REQUEST_DEFINITIONS.map((d) => d.type))].sort();
 
+const DAY_MS = 24 * 3600 * 1000;
+
 function dayStart(value: string): number | undefined {
   if (!value) return undefined;
   const [y, m, d] = value.split('-').map(Number);
   return new Date(y!, m! - 1, d!).getTime();
 }
 
+/** The date input's text for a local day start (a saved filter's bounds shown again). */
+function dayText(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
 // Memoised: rows arriving page by page re-render the screen, not these controls.
 export const QueueFilters = memo(function QueueFilters({ filter, onChange, counts }: { filter: RequestFilter; onChange: (f: RequestFilter) => void; counts: Counts | null }) {
   // The search box filters as one types, but not on every key stroke.
   const [search, setSearch] = useState(filter.search ?? '');
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
+  const [from, setFrom] = useState(() => dayText(filter.from));
+  // The filter's bound is the start of the next day: the input shows the last day included.
+  const [to, setTo] = useState(() => dayText(filter.to === undefined ? undefined : filter.to - DAY_MS));
   useEffect(() => {
     const timer = setTimeout(() => {
       const next = search.trim() || undefined;
@@ -117,7 +127,7 @@ export const QueueFilters = memo(function QueueFilters({ filter, onChange, count
             onChange={(e) => {
               setTo(e.target.value);
               const start = dayStart(e.target.value);
-              set({ to: start === undefined ? undefined : start + 24 * 3600 * 1000 });
+              set({ to: start === undefined ? undefined : start + DAY_MS });
             }}
           />
         </label>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestSummary } from '../../../shared/ipc/request-schemas';
-import { keepUnchanged, mergeTop, mergeWindow, sameRows } from './merge-rows';
+import { keepUnchanged, keepUnchangedById, mergeTop, mergeWindow, sameRows } from './merge-rows';
 
 function summary(id: number, patch: Partial<RequestSummary> = {}): RequestSummary {
   return {
@@ -105,5 +105,18 @@ describe('sameRows', () => {
     expect(sameRows(old, copies(old))).toBe(false);
     expect(sameRows(old, old.slice(1))).toBe(false);
     expect(sameRows(mergeTop(old, copies(old), true), old)).toBe(true);
+  });
+});
+
+describe('keepUnchangedById (a list sorted by a column)', () => {
+  it('keeps loaded objects of unchanged rows in any order, takes fresh ones of changed or new rows', () => {
+    const old = [summary(4, { type: 'A' }), summary(9, { type: 'B' }), summary(2, { type: 'C' })];
+    const fresh = [{ ...old[2]! }, summary(7, { type: 'C' }), { ...old[0]!, local_state: 'SENDING' as const }, { ...old[1]! }];
+    const merged = keepUnchangedById(old, fresh);
+    expect(merged.map((r) => r.id)).toEqual([2, 7, 4, 9]);
+    expect(merged[0]).toBe(old[2]);
+    expect(merged[1]).toBe(fresh[1]);
+    expect(merged[2]).toBe(fresh[2]);
+    expect(merged[3]).toBe(old[1]);
   });
 });

@@ -30,6 +30,18 @@ export function keepUnchanged(old: readonly RequestSummary[], from: number, fres
   return out;
 }
 
+/**
+ * `fresh` with each row that equals a loaded row of the same id replaced by
+ * that loaded row, whatever the order (a list sorted by a column).
+ */
+export function keepUnchangedById(old: readonly RequestSummary[], fresh: readonly RequestSummary[]): RequestSummary[] {
+  const loaded = new Map(old.map((r) => [r.id, r]));
+  return fresh.map((row) => {
+    const before = loaded.get(row.id);
+    return before && sameSummary(before, row) ? before : row;
+  });
+}
+
 /** The loaded rows with the first page replaced by a refreshed one (`complete`: it holds every matching row). */
 export function mergeTop(old: RequestSummary[], top: RequestSummary[], complete: boolean): RequestSummary[] {
   const kept = keepUnchanged(old, 0, top);

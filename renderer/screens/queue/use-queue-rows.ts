@@ -1,11 +1,14 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { RequestFilter, RequestSummary } from '../../../shared/ipc/request-schemas';
 import { useApi, useEvent } from '../../app/api-context';
-import { mergeTop, mergeWindow, sameRows } from './merge-rows';
+import { keepUnchangedById, mergeTop, mergeWindow, sameRows } from './merge-rows';
+import { DEFAULT_QUEUE_SORT, type QueueSort } from '../../../shared/domain/queue-sort';
 
-// Rows of the queue for a filter, loaded page by page (keyset, newest first)
-// as the virtual list asks for them, and refreshed in place on change events:
-// the top of the list (new requests arrive there) and the window on screen.
+// Rows of the queue for a filter, loaded page by page (keyset, newest first or
+// by the sorted column) as the virtual list asks for them, and refreshed in
+// place on change events: newest first, the top of the list (new requests
+// arrive there) and the window on screen; sorted by a column, the loaded rows
+// (a change may move a row anywhere in that order).
 
 export const PAGE_SIZE = 500;
 /** The first page only has to fill the screen: small, so the list shows at once. */
@@ -32,9 +35,11 @@ export interface QueueRows {
   lastFirstPageMs: number | null;
 }
 
-export function useQueueRows(filter: RequestFilter): QueueRows {
+export function useQueueRows(filter: RequestFilter, sort: QueueSort = DEFAULT_QUEUE_SORT): QueueRows {
   const api = useApi();
   const filterKey = JSON.stringify(filter);
+  // Newest first is the list without a sort (the contract's default order).
+  const sortKey = sort.column === DEFAULT_QUEUE_SORT.column && sort.direction === DEFAULT_QUEUE_SORT.direction ? '' : JSON.stringify(sort);
   const [state, setState] = useState({
     rows: [] as RequestSummary[],
     total: null as number | null,
@@ -63,6 +68,7 @@ export function useQueueRows(filter: RequestFilter): QueueRows {
         const started = performance.now();
         const result = await api.invoke('requests.list', {
           filter: JSON.parse(filterKey) as RequestFilter,
+          ...sortOf(sortKey),
           afterId: last?.id,
           // A jump far down (End, dragging the scrollbar) loads in big pages.
           limit: last === undefined ? FIRST_PAGE_SIZE : Math.min(5000, Math.max(PAGE_SIZE, l.wanted - l.rows.length + 100)),
@@ -84,7 +90,7 @@ export function useQueueRows(filter: RequestFilter): QueueRows {
     } finally {
       if (generation === l.generation) l.busy = false;
     }
-  }, [api, filterKey, commit]);
+  }, [api, filterKey, sortKey, commit]);
 
   // A layout effect: it runs right after the commit, before the table's own
   // (passive) effect asks for rows, so a filter change makes exactly one
@@ -104,13 +110,25 @@ export function useQueueRows(filter: RequestFilter): QueueRows {
         : { ...s, rows: [], total: null, hasMore: true, loading: true, error: null },
     );
     void pump();
-  }, [filterKey, pump]);
+  }, [filterKey, sortKey, pump]);
 
   const refresh = useCallback(async () => {
     const l = live.current;
     const generation = l.generation;
     const filterValue = JSON.parse(filterKey) as RequestFilter;
     const [start, end] = l.visible;
+    if (sortKey !== '') {
+      // Sorted by a column: reload what is loaded (up to a big page), keep
+      // the objects of unchanged rows; what lies beyond loads again on scroll.
+      const loaded = Math.min(5000, Math.max(FIRST_PAGE_SIZE, l.rows.length, end + 50));
+      const fresh = await api.invoke('requests.list', { filter: filterValue, ...sortOf(sortKey), limit: loaded });
+      if (!fresh.ok || generation !== l.generation) return;
+      const rows = keepUnchangedById(l.rows, fresh.value.rows);
+      const hasMore = fresh.value.nextAfterId !== null;
+      if (sameRows(rows, l.rows) && hasMore === l.hasMore && fresh.value.total === l.total) return;
+      commit({ rows: sameRows(rows, l.rows) ? l.rows : rows, total: fresh.value.total, hasMore });
+      return;
+    }
     const topLimit = Math.min(5000, Math.max(100, start < 200 ? end + 50 : 100));
     const top = await api.invoke('requests.list', { filter: filterValue, limit: topLimit });
     if (!top.ok || generation !== l.generation) return;
@@ -126,14 +144,19 @@ export function useQueueRows(filter: RequestFilter): QueueRows {
     // Nothing changed on screen (the usual case for a far-away change): no render at all.
     if (sameRows(rows, l.rows) && hasMore === l.hasMore && top.value.total === l.total) return;
     commit({ rows: sameRows(rows, l.rows) ? l.rows : rows, total: top.value.total, hasMore });
-  }, [api, filterKey, commit]);
+  }, [api, filterKey, sortKey, commit]);
 
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // The timer calls the refresh of the filter and sort current when it fires,
+  // not of those when the event came: the operator may have changed them
+  // meanwhile, and a refresh in the old order would mix into the new rows.
+  const latestRefresh = useRef(refresh);
+  latestRefresh.current = refresh;
   useEvent('requests.changed', () => {
     if (timer.current !== null) return;
     timer.current = setTimeout(() => {
       timer.current = null;
-      void refresh();
+      void latestRefresh.current();
     }, 300);
   });
   useEffect(
@@ -157,4 +180,8 @@ export function useQueueRows(filter: RequestFilter): QueueRows {
   }, []);
 
   return { ...state, ensureLoaded, setVisible };
+}
+
+function sortOf(sortKey: string): { sort?: QueueSort } {
+  return sortKey === '' ? {} : { sort: JSON.parse(sortKey) as QueueSort };
 }

@@ -8,6 +8,7 @@ import { CrmcomConnectionFields } from './CrmcomConnectionFields';
 import { DeskLockPanel } from './DeskLockPanel';
 import { TextField as Text } from './TextField';
 import { OperatorsPanel } from './OperatorsPanel';
+import { ThemePanel } from './ThemePanel';
 
 // Where the head-ends are, how to talk to them (the profile, one row of
 // shared/domain/headend-profiles.ts: its settings groups decide which fields
@@ -170,6 +171,7 @@ export function SettingsScreen() {
       </form>
       <DeskLockPanel />
       <OperatorsPanel />
+      <ThemePanel />
       <ConnectionTestPanel profile={saved} />
     </section>
   );
