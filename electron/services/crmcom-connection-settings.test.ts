@@ -38,6 +38,7 @@ describe('a CRM.COM V4 connection in the settings', () => {
         version: '0.0.0-test',
         dataDir: dir,
         logger: silentLogger,
+        operator: { name: 'Test Operator', password: 'operator password' },
         passphrase: 'a desk passphrase',
         headend: { seedSize: 'tiny' },
         sync: { idleMs: 100, statusPollMs: 200 },

@@ -100,6 +100,7 @@ beforeAll(async () => {
       version: '0.0.0-test',
       dataDir: dir,
       logger: silentLogger,
+      operator: { name: 'Test Operator', password: 'operator password' },
       passphrase: 'every kind, every layer',
       headend: { seedSize: 'small', processingDelayMs: 30, processingIntervalMs: 30 },
       // One catalog sync at start: after it, what a card shows comes from the requests themselves.

@@ -8,7 +8,7 @@ import { openStore, type Store } from '../store/store';
 import { CrmcomClient } from './crmcom-client';
 import { CrmcomConnection } from './crmcom-connection';
 import { SyncEngine } from './sync-engine';
-import { conaxClient, conaxInput, endpointsOf, nagravisionInput, SANDBOX_CREDENTIALS, sandboxCards, tempDir, type Card } from './testing/sync-fixtures';
+import { closeOpenRejections, conaxClient, conaxInput, endpointsOf, nagravisionInput, SANDBOX_CREDENTIALS, sandboxCards, tempDir, type Card } from './testing/sync-fixtures';
 
 // The CRM.COM V4 client and the sync engine against the embedded sandbox in
 // its CRM.COM V4 profile (/crmapi/rest/v2, real sockets on port 0): both
@@ -60,10 +60,11 @@ async function rig(release: CrmcomRelease = 'R17_3'): Promise<Rig> {
   return { headend, store, connection, clients, engine, cards, clock };
 }
 
-/** Passes until every request is final (bounded). */
+/** Passes until every request is final (bounded); a rejection holds its card until closed, as an operator would. */
 async function drain(r: Rig, ids: number[], passes = 40): Promise<void> {
   for (let i = 0; i < passes; i++) {
     await r.engine.syncNow();
+    closeOpenRejections(r.store);
     if (ids.every((id) => ['COMPLETED', 'REJECTED'].includes(r.store.getRequest(id)!.local_state))) return;
     await new Promise((resolve) => setTimeout(resolve, 30));
   }
