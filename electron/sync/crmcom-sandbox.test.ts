@@ -34,7 +34,7 @@ interface Rig {
   clock: { now: number };
 }
 
-async function rig(release: CrmcomRelease = 'R17_3'): Promise<Rig> {
+async function rig(release: CrmcomRelease = 'R17_3', heartbeatMs?: number): Promise<Rig> {
   const dir = tempDir();
   dirs.push(dir);
   const clock = { now: Date.parse('2026-12-01T08:00:00Z') };
@@ -55,7 +55,7 @@ async function rig(release: CrmcomRelease = 'R17_3'): Promise<Rig> {
   });
   const clients = { nagravision: new CrmcomClient('nagravision', connection), conax: new CrmcomClient('conax', connection) };
   closers.push(() => Promise.all([clients.nagravision.close(), clients.conax.close()]).then(() => undefined));
-  const engine = new SyncEngine({ store, headends: clients, idleMs: 50, statusPollMs: 0, reconcileGraceMs: 2_000, reconcilePageSize: 3, now: () => clock.now });
+  const engine = new SyncEngine({ store, headends: clients, idleMs: 50, statusPollMs: 0, heartbeatMs, reconcileGraceMs: 2_000, reconcilePageSize: 3, now: () => clock.now });
   closers.push(() => engine.stop());
   return { headend, store, connection, clients, engine, cards, clock };
 }
@@ -90,6 +90,17 @@ async function conaxHeld(r: Rig, type: string): Promise<string[]> {
 }
 
 describe('CRM.COM V4 client against the sandbox', () => {
+  it('shows an idle HTTP head-end offline once it stops answering (heartbeat)', async () => {
+    const r = await rig('R17_3', 0);
+    await r.engine.syncNow();
+    expect(r.engine.status().perHeadend.conax?.connected).toBe(true);
+    await r.headend.close();
+    await r.engine.syncNow();
+    // Nothing was sent: only the heartbeat can have noticed.
+    expect(r.engine.status().perHeadend.conax?.connected).toBe(false);
+    expect(r.engine.status().perHeadend.nagravision?.connected).toBe(false);
+  });
+
   it('drains both providers to their final state over /crmapi/rest/v2 and pages the Conax list by offset', async () => {
     const r = await rig();
     const ids = enqueue(r, 8);

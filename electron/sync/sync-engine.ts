@@ -26,6 +26,12 @@ export interface SyncEngineOptions {
   /** Pause between passes when nothing is left to do. */
   idleMs?: number;
   statusPollMs?: number;
+  /**
+   * How often an idle head-end that is believed up is pinged (default 5 s). An
+   * HTTP head-end has no connection to lose: without this, one that stopped
+   * while nothing was being sent would be shown online until the next send.
+   */
+  heartbeatMs?: number;
   maxInFlightPerHeadend?: number;
   /** When a card's next request may go (dispatcher.ts DispatcherOptions.cardOrder; default DEFAULT_CARD_ORDER, 'finished'). */
   cardOrder?: DispatcherOptions['cardOrder'];
@@ -58,6 +64,7 @@ export class SyncEngine {
   private pass: Promise<void> | null = null;
   private again = false;
   private lastStatusPoll = 0;
+  private lastHeartbeat = 0;
   private lastCatalog = 0;
   private lastStatusJson = '';
 
@@ -188,10 +195,13 @@ export class SyncEngine {
   }
 
   private async checkLinks(): Promise<void> {
+    const now = this.now();
+    const heartbeat = now - this.lastHeartbeat >= (this.options.heartbeatMs ?? 5_000);
+    if (heartbeat) this.lastHeartbeat = now;
     await Promise.all(
       [...this.links.values()].map(async (link) => {
         if (!link.reachable()) return;
-        if (link.status().connected) return;
+        if (link.status().connected && !heartbeat) return;
         if (await link.client.ping()) link.noteReachable();
         else link.noteFailure('head-end did not answer a ping');
       }),
