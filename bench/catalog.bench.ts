@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CatalogKind, CatalogRows } from '../shared/domain/catalog';
-import { createPrng, hexId } from '../electron/headend/seed-catalog';
+import { createPrng, hexId } from '../electron/sandbox/seed-catalog';
 import { searchCatalogItems } from '../electron/services/catalog-service';
 import { cardView } from '../electron/services/card-view';
 import { openStore, type Store } from '../electron/store/store';

@@ -85,7 +85,7 @@ async function pool(count: number, width: number, job: (i: number) => Promise<vo
 
 /** The sandbox as its own process; resolves with where it listens. */
 async function sandboxProcess(dataDir: string, seedSize: string): Promise<{ endpoints: SandboxEndpoints; child: ChildProcess }> {
-  const cli = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../electron/headend/headend-cli.ts');
+  const cli = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../electron/sandbox/headend-cli.ts');
   const child = spawn(process.execPath, ['--import', 'tsx', cli, '--seed-size', seedSize, '--data-dir', dataDir, '--processing-delay-ms', '0', '--processing-interval-ms', '20'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const endpoints = await new Promise<SandboxEndpoints>((resolve, reject) => {

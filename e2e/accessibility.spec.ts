@@ -1,4 +1,4 @@
-import { FIXTURE } from '../electron/headend/seed-catalog';
+import { FIXTURE } from '../electron/sandbox/seed-catalog';
 import { expect, screenshot, test } from './fixtures';
 import { expectState, fillIdentifier, openCompose, queue, seriousViolations } from './helpers';
 

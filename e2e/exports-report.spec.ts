@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { FIXTURE } from '../electron/headend/seed-catalog';
+import { FIXTURE } from '../electron/sandbox/seed-catalog';
 import { expect, screenshot, SCREENSHOT_DIR, test } from './fixtures';
 import { expectState, fillIdentifier, openCompose, queue } from './helpers';
 

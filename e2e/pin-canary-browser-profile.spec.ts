@@ -3,7 +3,7 @@ import { chromium, expect, test } from '@playwright/test';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FIXTURE } from '../electron/headend/seed-catalog';
+import { FIXTURE } from '../electron/sandbox/seed-catalog';
 import { startBrowserMode } from '../electron/bridge/browser-mode';
 import { filesWithPin, unusedPin } from '../electron/services/testing/pin-canary';
 import { E2E_OPERATOR } from './fixtures';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { FIXTURE } from '../electron/headend/seed-catalog';
+import { FIXTURE } from '../electron/sandbox/seed-catalog';
 import { expect, screenshot, test } from './fixtures';
 import { openCompose, seriousViolations } from './helpers';
 

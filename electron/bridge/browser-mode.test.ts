@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE } from '../headend/seed-catalog';
+import { FIXTURE } from '../sandbox/seed-catalog';
 import type { CaDeskApi } from '../../shared/ipc/contract';
 import { createValidatedApi } from '../../shared/ipc/validated-client';
 import { createHttpTransport } from '../../renderer/ipc/http-transport';

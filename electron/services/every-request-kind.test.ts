@@ -10,7 +10,7 @@ import type { CardView } from '../../shared/ipc/card-schemas';
 import type { RequestDetail } from '../../shared/ipc/request-schemas';
 import { fieldsOf } from '../../renderer/screens/compose/field-model';
 import { fromBody, toBody } from '../../renderer/screens/compose/form-values';
-import { FIXTURE } from '../headend/seed-catalog';
+import { FIXTURE } from '../sandbox/seed-catalog';
 import { parseCsv } from './bulk-csv';
 import { startRuntime } from './runtime';
 import { inProcessHandle, type RuntimeHandle } from './runtime-handle';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CardView } from '../../shared/ipc/card-schemas';
 import type { RequestDetail } from '../../shared/ipc/request-schemas';
-import { FIXTURE } from '../headend/seed-catalog';
+import { FIXTURE } from '../sandbox/seed-catalog';
 import { startRuntime } from './runtime';
 import { inProcessHandle, type RuntimeHandle } from './runtime-handle';
 import { silentLogger } from '../logging/logger';

@@ -1,5 +1,5 @@
 import type { IpcResult } from '../../shared/ipc/result';
-import type { ReceivedEntry } from '../headend/request-store';
+import type { ReceivedEntry } from '../sandbox/request-store';
 import type { Store } from '../store/store';
 import type { EventListener } from './service-registry';
 import type { Runtime } from './runtime';

@@ -6,7 +6,7 @@ import { MessageChannel, Worker, type TransferListItem } from 'node:worker_threa
 import { isCommandChannel, isEventChannel } from '../../shared/ipc/channels';
 import { isIpcResultShape, parseCommandInput, parseEventPayload } from '../../shared/ipc/contract';
 import { fail, type IpcErrorCode, type IpcResult } from '../../shared/ipc/result';
-import type { ReceivedEntry } from '../headend/request-store';
+import type { ReceivedEntry } from '../sandbox/request-store';
 import type { CredentialVault } from './credential-vault';
 import { consoleLogger, isLogLevel, type Logger } from '../logging/logger';
 import type { EventListener } from './service-registry';

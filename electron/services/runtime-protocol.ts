@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { EventChannel } from '../../shared/ipc/channels';
-import type { HeadendOptions } from '../headend/headend-options';
+import type { HeadendOptions } from '../sandbox/headend-options';
 import type { LogRecord } from '../logging/logger';
 import type { CredentialVault } from './credential-vault';
 import type { StoreProbeName } from './runtime-handle';

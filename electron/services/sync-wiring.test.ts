@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHeadend } from '../headend/start-headend';
+import { startHeadend } from '../sandbox/start-headend';
 import { openStore } from '../store/store';
 import { nagravisionInput, conaxInput, conaxClient, endpointsOf, sandboxCards, SANDBOX_CREDENTIALS, tempDir } from '../sync/testing/sync-fixtures';
-import { DEFAULT_CRMCOM_RELEASE } from '../headend/headend-options';
+import { DEFAULT_CRMCOM_RELEASE } from '../sandbox/headend-options';
 import { SANDBOX_CAPABILITIES } from '../../shared/domain/crmcom-v4';
 import { HEADEND_PROFILE_IDS, SANDBOX_BASE_PATH } from '../../shared/domain/headend-profiles';
 import { wireSync } from './sync-wiring';

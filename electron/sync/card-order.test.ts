@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHeadend, type RunningHeadend } from '../headend/start-headend';
+import { startHeadend, type RunningHeadend } from '../sandbox/start-headend';
 import type { EnqueueInput } from '../store/enqueue';
 import { openStore, type Store } from '../store/store';
 import { SyncEngine, type SyncEngineOptions } from './sync-engine';

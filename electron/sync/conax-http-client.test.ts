@@ -6,7 +6,7 @@ import https from 'node:https';
 import type net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHeadend } from '../headend/start-headend';
+import { startHeadend } from '../sandbox/start-headend';
 import { ConaxHttpClient } from './conax-http-client';
 import { conaxInput, SANDBOX_CREDENTIALS, sandboxCards, tempDir } from './testing/sync-fixtures';
 

@@ -3,9 +3,9 @@
 // offline after one online lookup, a lookup never erases an imported CA id, and
 // the services list pages until a short page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CREDENTIALS } from '../headend/headend-options';
-import { FIXTURE } from '../headend/seed-catalog';
-import { startHeadend, type RunningHeadend } from '../headend/start-headend';
+import { DEFAULT_CREDENTIALS } from '../sandbox/headend-options';
+import { FIXTURE } from '../sandbox/seed-catalog';
+import { startHeadend, type RunningHeadend } from '../sandbox/start-headend';
 import { tempStore } from '../store/testing/temp-store';
 import { CrmcomCatalogLookup, CrmcomLookupError, type CrmcomGet } from './crmcom-catalog-lookup';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLIENT_UUID_UDF } from '../../shared/domain/client-uuid';
 import { SANDBOX_CAPABILITIES, type CrmcomRelease } from '../../shared/domain/crmcom-v4';
-import { startHeadend, type RunningHeadend } from '../headend/start-headend';
+import { startHeadend, type RunningHeadend } from '../sandbox/start-headend';
 import { openStore, type Store } from '../store/store';
 import { CrmcomClient } from './crmcom-client';
 import { CrmcomConnection } from './crmcom-connection';

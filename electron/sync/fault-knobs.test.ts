@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Faults } from '../headend/faults';
-import { startHeadend, type RunningHeadend } from '../headend/start-headend';
+import type { Faults } from '../sandbox/faults';
+import { startHeadend, type RunningHeadend } from '../sandbox/start-headend';
 import type { EnqueueInput } from '../store/enqueue';
 import { openStore, type Store } from '../store/store';
 import { SyncEngine } from './sync-engine';

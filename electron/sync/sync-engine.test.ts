@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHeadend } from '../headend/start-headend';
+import { startHeadend } from '../sandbox/start-headend';
 import { openStore, type Store } from '../store/store';
 import { CLIENT_UUID_UDF } from '../../shared/domain/client-uuid';
 import type { HeadendClient } from './headend-client';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHeadend } from '../headend/start-headend';
+import { startHeadend } from '../sandbox/start-headend';
 import type { EnqueueInput } from '../store/enqueue';
 import { openStore } from '../store/store';
 import { SyncEngine } from './sync-engine';

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { LocalRequest, LocalState } from '../../../shared/domain/local-request';
-import type { RunningHeadend } from '../../headend/start-headend';
+import type { RunningHeadend } from '../../sandbox/start-headend';
 import type { Store } from '../../store/store';
 import type { ConaxHttpClient } from '../conax-http-client';
 import type { NagravisionTcpClient } from '../nagravision-tcp-client';

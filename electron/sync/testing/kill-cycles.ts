@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startHeadend, type RunningHeadend } from '../../headend/start-headend';
+import { startHeadend, type RunningHeadend } from '../../sandbox/start-headend';
 import type { EnqueueInput } from '../../store/enqueue';
 import { openStore } from '../../store/store';
 import { CRASH_ENV, CRASH_POINTS, type CrashPoint } from '../crash-points';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { EnqueueInput } from '../../store/enqueue';
 import type { Store } from '../../store/store';
-import type { RunningHeadend } from '../../headend/start-headend';
+import type { RunningHeadend } from '../../sandbox/start-headend';
 import { ConaxHttpClient } from '../conax-http-client';
 import type { HeadendCredentials } from '../headend-session';
 import { NagravisionTcpClient } from '../nagravision-tcp-client';
