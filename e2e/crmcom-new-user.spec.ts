@@ -9,6 +9,7 @@ import { DEFAULT_CREDENTIALS } from '../electron/sandbox/headend-options';
 import { startHeadend } from '../electron/sandbox/start-headend';
 import { REAL_SERVER_CAPABILITIES } from '../shared/domain/crmcom-v4';
 import { sendableKinds } from '../shared/domain/headend-sendability';
+import { REQUEST_DEFINITIONS } from '../shared/domain/request-catalog';
 import { E2E_OPERATOR, expect, test } from './fixtures';
 import { fillIdentifier, openCompose, openRequest, queue } from './helpers';
 
@@ -108,8 +109,9 @@ test('a new user connects to a CRM.COM V4 server, picks cards by serial and send
       { provider: 'Nagravision', action: 'CLEAR_CA_PIN', fill: async () => { await subscription(); await smartcard(); } },
     ];
     // Exactly the documented kinds a real server's default capabilities allow.
-    const allowed = sendableKinds('crmcom-v4', REAL_SERVER_CAPABILITIES).filter((k) => k.sendable).map((k) => `${k.provider} ${k.method}`);
-    expect(steps.map((s) => `${s.provider.toLowerCase()} ${s.action.toLowerCase()}`).sort()).toEqual(allowed.sort());
+    const typeOf = (provider: string, method: string) => REQUEST_DEFINITIONS.find((d) => d.provider === provider && d.method === method)?.type;
+    const allowed = sendableKinds('crmcom-v4', REAL_SERVER_CAPABILITIES).filter((k) => k.sendable).map((k) => `${k.provider} ${typeOf(k.provider, k.method)}`);
+    expect(steps.map((s) => `${s.provider.toLowerCase()} ${s.action}`).sort()).toEqual(allowed.sort());
     // The Conax PIN kinds are hidden in Compose on this connection.
     await openCompose(page, 'Conax', 'ADD_SUBSCRIPTIONS');
     await expect(page.getByLabel('Action').locator('option', { hasText: 'UPDATE_CA_PIN_TO_DEFAULT_VALUE' })).toHaveCount(0);

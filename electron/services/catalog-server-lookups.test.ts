@@ -68,7 +68,9 @@ describe('catalog.search looks a typed identifier up on a CRM.COM V4 server', ()
       // The CA id is learnt by the CA id lookup (provisioning/installed_items/show) and joins the same card.
       const byCaId = await search('smartcards', FIXTURE.smartcardCaId);
       expect(byCaId[0]).toMatchObject({ exact: true, ca_id: FIXTURE.smartcardCaId, identifier: { serial_number: FIXTURE.smartcardSerial } });
-      const stb = await search('stbs', FIXTURE.stbSerial);
+      // The picker and the match note search the same text at once: both get the answer of the one lookup.
+      const [stb, note] = await Promise.all([search('stbs', FIXTURE.stbSerial), search('stbs', FIXTURE.stbSerial)]);
+      expect(note[0]).toMatchObject({ exact: true });
       expect(stb[0]).toMatchObject({ exact: true, identifier: { serial_number: FIXTURE.stbSerial } });
       const sub = await search('subscriptions', FIXTURE.subscriptionNumber);
       expect(sub[0]).toMatchObject({ exact: true, identifier: { number: FIXTURE.subscriptionNumber } });

@@ -50,7 +50,8 @@ export class CatalogServerLookups {
   private readonly pauseMs: number;
   private readonly rememberMs: number;
   private readonly now: () => number;
-  private inFlight = false;
+  /** The lookup under way: a search for the same text waits for it, another search does not. */
+  private inFlight: { key: string; done: Promise<void> } | null = null;
   private pausedUntil = 0;
   /** kind + typed text → how many fields were tried, and until when that is remembered. */
   private readonly tried = new Map<string, { count: number; until: number }>();
@@ -74,17 +75,21 @@ export class CatalogServerLookups {
   async lookUp(kind: CatalogKind, text: string): Promise<boolean> {
     const typed = text.trim();
     const now = this.now();
-    if (!PLAUSIBLE_IDENTIFIER.test(typed) || this.inFlight || now < this.pausedUntil) return false;
+    if (!PLAUSIBLE_IDENTIFIER.test(typed) || now < this.pausedUntil) return false;
     const server = this.server();
     if (server === null) return false;
     const key = `${kind}\u0000${typed}`;
+    // Two parts of the form often search the same text at once (picker and match note): the second waits for the first.
+    if (this.inFlight?.key === key) return this.wait(this.inFlight.done);
+    // Another field's lookup: wait for it (bounded), then ask, unless a third one took its place.
+    if (this.inFlight !== null) await this.wait(this.inFlight.done);
+    if (this.inFlight !== null || this.now() < this.pausedUntil) return false;
     const memo = this.tried.get(key);
     const count = memo && memo.until > now ? memo.count : 0;
     const call = this.callFor(new CrmcomCatalogLookup(crmcomGet(server.connection, this.timeoutMs), this.store, { release: server.release }), kind, typed, count);
     if (call === null) return false;
     this.forgetOld(now);
     this.tried.set(key, { count: count + 1, until: now + this.rememberMs });
-    this.inFlight = true;
     const done = call
       .then((result) => {
         // The lookup answers from the cache only when the server could not be reached.
@@ -93,9 +98,14 @@ export class CatalogServerLookups {
       .catch(() => {
         // An answer that does not fit the catalog: nothing cached, the local results stand.
       })
-      .finally(() => (this.inFlight = false));
+      .finally(() => (this.inFlight = null));
+    this.inFlight = { key, done };
+    return this.wait(done);
+  }
+
+  /** Waits for the lookup at most timeoutMs: a login may take longer than one read, and the answer is still cached when it comes. */
+  private async wait(done: Promise<void>): Promise<true> {
     let timer: NodeJS.Timeout | undefined;
-    // A login may take longer than one read: the picker stops waiting, the answer is still cached when it comes.
     await Promise.race([done, new Promise<void>((resolve) => (timer = setTimeout(resolve, this.timeoutMs)))]);
     clearTimeout(timer);
     return true;
