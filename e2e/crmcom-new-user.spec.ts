@@ -134,8 +134,13 @@ test('a new user connects to a CRM.COM V4 server, picks cards by serial and send
       const badge = page.getByTestId('request-state');
       await expect(badge).toHaveAttribute('data-request-id', String(id));
       await expect.poll(async () => badge.getAttribute('data-state'), { timeout: 60_000, intervals: [250] }).toMatch(/^(COMPLETED|REJECTED)$/);
-      // A refusal shows the head-end's own reason.
-      if ((await badge.getAttribute('data-state')) === 'REJECTED') await expect(page.getByTestId('request-reason')).not.toBeEmpty();
+      // A refusal shows the head-end's own reason; it holds the card's later requests until the operator closes it.
+      if ((await badge.getAttribute('data-state')) === 'REJECTED') {
+        await expect(page.getByTestId('request-reason')).not.toBeEmpty();
+        await page.getByLabel('Reason (kept in the history)').fill('checked: refused by the head-end');
+        await page.getByRole('button', { name: 'Close: checked, nothing to do' }).click();
+        await expect(page.getByText('Closed: checked, nothing more to do.')).toBeVisible();
+      }
     }
     expect(await app.runtime.store.searchCatalog('smartcards', CARD, 1)).toHaveLength(1);
     // Every call the desk made went to the CRM.COM V4 Web API; none to a sandbox-only route.
