@@ -8,6 +8,7 @@ import { cardView } from './card-view';
 import { exportHistory, exportRequests, exportSelected } from './export-service';
 import { shiftReport } from './shift-report';
 import { searchCatalogItems } from './catalog-service';
+import type { CatalogServerLookups } from './catalog-server-lookups';
 import { importCatalogCsv } from './catalog-import';
 import type { CommandHandlers } from './service-registry';
 import type { RequestService } from './request-service';
@@ -38,6 +39,8 @@ export interface HandlerDeps {
   info: () => AppInfo;
   /** The signed-in operator (operator-session.ts): refuses when nobody is signed in. */
   session: OperatorSession;
+  /** Asks a CRM.COM V4 server for a typed identifier the local catalog lacks (catalog-server-lookups.ts). */
+  lookups: Pick<CatalogServerLookups, 'lookUp'>;
 }
 
 /** Lets other work run between chunks of a long check (a 100k-row file). */
@@ -76,7 +79,11 @@ export function createHandlers(d: HandlerDeps): CommandHandlers {
     'exports.history': ({ from, to }) => exportHistory(d.store, from, to),
     'reports.shift': ({ from, to }) => shiftReport(d.store, d.session.operatorName(), from, to),
     'cards.get': ({ card }) => cardView(d.store, card),
-    'catalog.search': ({ kind, text, limit }) => ({ items: searchCatalogItems(d.store, kind, text, limit) }),
+    'catalog.search': async ({ kind, text, limit }) => {
+      const items = searchCatalogItems(d.store, kind, text, limit);
+      if (items.some((i) => i.exact) || !(await d.lookups.lookUp(kind, text))) return { items };
+      return { items: searchCatalogItems(d.store, kind, text, limit) };
+    },
     'bulk.preview': ({ csv }) => d.bulk.preview(csv),
     'bulk.commit': async ({ csv }) => woken(await d.bulk.commit(csv)),
     'catalog.importCheck': ({ kind, csv }) => importCatalogCsv(d.store, kind, csv, { dryRun: true, onProgress: yieldNow }),

@@ -21,6 +21,7 @@ import { RequestService } from './request-service';
 import { SettingsService } from './settings-service';
 import { createClients, toIpcSyncStatus, wireSync, type ConnectionPlan, type SyncWiringOptions, type WiredSync } from './sync-wiring';
 import { REAL_HEADEND_POLITENESS } from '../sync/dispatcher';
+import { CatalogServerLookups, type CatalogServerLookupOptions } from './catalog-server-lookups';
 import { probeCrmcom, type KnownRequest } from '../sync/crmcom-probe';
 import type { CrmcomLogin } from '../sync/crmcom-connection';
 import { OperatorSession } from './operator-session';
@@ -45,6 +46,8 @@ export interface RuntimeOptions {
   /** Overrides for the embedded sandbox (tests make it fast). */
   headend?: Partial<HeadendOptions>;
   sync?: SyncWiringOptions;
+  /** Bounds of the pickers' lookups on a CRM.COM V4 server (tests shorten them). */
+  catalogLookups?: CatalogServerLookupOptions;
   logger?: Logger;
   /** Time over which request-change events are merged into one. */
   changeCoalesceMs?: number;
@@ -329,8 +332,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
   };
 
+  // Remote CRM.COM V4 only: the embedded sandbox exports its whole catalog, a real server looks up one item at a time.
+  const lookups = new CatalogServerLookups(store, () => {
+    const c = settings.connections();
+    return c.mode === 'remote' && c.profile === 'crmcom-v4' && wired?.crmcom ? { connection: wired.crmcom, release: c.crmcom.release } : null;
+  }, options.catalogLookups);
+
   const registry = new ServiceRegistry(
     createHandlers({
+      lookups,
       store,
       requests,
       bulk,

@@ -47,6 +47,8 @@ export interface WiredSync {
   engine: SyncEngine;
   /** The engine's own clients, for reads outside the engine (query answers). */
   clients: Record<Provider, HeadendClient>;
+  /** The CRM.COM V4 connection the clients share (catalog lookups read through it), or null for another profile. */
+  crmcom: CrmcomConnection | null;
   /** Stops the engine and closes its connections. */
   close(): Promise<void>;
 }
@@ -76,15 +78,20 @@ const TRANSPORT_CLIENTS = {
 } satisfies Record<HeadendTransport, (provider: Provider, context: ClientContext) => HeadendClient>;
 
 export function createClients(plan: ConnectionPlan, logger?: Logger): Record<Provider, HeadendClient> {
+  return clientsWithConnection(plan, logger).clients;
+}
+
+function clientsWithConnection(plan: ConnectionPlan, logger?: Logger): { clients: Record<Provider, HeadendClient>; crmcom: CrmcomConnection | null } {
   let crmcom: CrmcomConnection | null = null;
   const context: ClientContext = { plan, crmcom: () => (crmcom ??= new CrmcomConnection({ ...plan.crmcom, logger: logger?.child({ component: 'crmcom' }) })) };
   const wires = HEADEND_PROFILES[plan.profile].providers;
   const make = (p: Provider): HeadendClient => TRANSPORT_CLIENTS[wires[p].transport](p, context);
-  return Object.fromEntries(PROVIDERS.map((p) => [p, make(p)])) as Record<Provider, HeadendClient>;
+  const clients = Object.fromEntries(PROVIDERS.map((p) => [p, make(p)])) as Record<Provider, HeadendClient>;
+  return { clients, crmcom };
 }
 
 export function wireSync(store: Store, plan: ConnectionPlan, options: SyncWiringOptions = {}): WiredSync {
-  const clients = createClients(plan, options.logger);
+  const { clients, crmcom } = clientsWithConnection(plan, options.logger);
   // The sandbox's catalog export is read at its origin whatever the profile talks.
   const catalogClient =
     plan.catalogOrigin === null
@@ -111,6 +118,7 @@ export function wireSync(store: Store, plan: ConnectionPlan, options: SyncWiring
   return {
     engine,
     clients,
+    crmcom,
     async close() {
       await engine.stop();
       const all = new Set<{ close(): Promise<void> }>(Object.values(clients));

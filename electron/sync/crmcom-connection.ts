@@ -118,9 +118,9 @@ export class CrmcomConnection {
   }
 
   /** GET `path` with `params` (no token): the raw exchange, read as an envelope. Throws TransportError. */
-  async get(path: string, params: Record<string, GetParam>, token: string | null): Promise<CrmcomAnswer> {
+  async get(path: string, params: Record<string, GetParam>, token: string | null, timeoutMs?: number): Promise<CrmcomAnswer> {
     const query = crmcomQueryString(token === null ? params : { ...params, token });
-    return this.read(await this.http.request('GET', `/${path}${query}`));
+    return this.read(await this.http.request('GET', `/${path}${query}`, undefined, { timeoutMs }));
   }
 
   /** POST `body` (token added by the caller). Throws TransportError. */
@@ -131,10 +131,10 @@ export class CrmcomConnection {
   /**
    * A read with the session's token: when the answer refuses the token, one
    * fresh login and one more try (reads are idempotent). Throws LoginFailure
-   * or TransportError.
+   * or TransportError. `timeoutMs` shortens the wait for an answer (a picker's lookup).
    */
-  async getWithToken(path: string, params: Record<string, GetParam>): Promise<CrmcomAnswer> {
-    return this.session.run((token) => this.get(path, params, token), (answer) => answer.authFailure);
+  async getWithToken(path: string, params: Record<string, GetParam>, timeoutMs?: number): Promise<CrmcomAnswer> {
+    return this.session.run((token) => this.get(path, params, token, timeoutMs), (answer) => answer.authFailure);
   }
 
   private read(answer: HttpAnswer): CrmcomAnswer {
