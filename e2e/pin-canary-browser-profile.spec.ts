@@ -33,7 +33,8 @@ test('a PIN typed in the browser rests in no file under the data folder, browser
   });
   try {
     await expect.poll(async () => (await app.runtime.store.searchCatalog('smartcards', FIXTURE.smartcardSerial, 1)).length, { timeout: 20_000 }).toBe(1);
-    const pin = unusedPin(dataDir);
+    // The renderer's bundles are cached in the profile (immutable assets; IPC answers are no-store).
+    const pin = unusedPin(dataDir, path.resolve('dist/renderer'));
     // The search reaches into the profile (it can fail).
     writeFileSync(path.join(profile, 'control'), `pin=${pin}`);
     expect(filesWithPin(dataDir, pin)).toEqual([path.join(profile, 'control')]);

@@ -25,10 +25,16 @@ export function filesWithPin(dir: string, pin: string): string[] {
 }
 
 /** A PIN that appears nowhere in the folder yet, so a hit later can only be ours. */
-export function unusedPin(dir: string): string {
+/**
+ * A four-digit value found in no file under any of `dirs`. Name every folder
+ * whose bytes may legitimately land under the data folder too (the renderer's
+ * bundles, which a browser profile caches): a digit run in a minified bundle is
+ * not a leak.
+ */
+export function unusedPin(...dirs: string[]): string {
   for (let n = 0; n < 500; n++) {
     const pin = String(1000 + Math.floor(Math.random() * 9000));
-    if (filesWithPin(dir, pin).length === 0) return pin;
+    if (dirs.every((dir) => filesWithPin(dir, pin).length === 0)) return pin;
   }
   throw new Error('no unused four-digit value in the data folder');
 }
