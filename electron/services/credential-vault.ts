@@ -139,7 +139,7 @@ export interface SettingsStore {
   setSetting(key: string, value: string | null): void;
 }
 
-const PASSWORD_KEY = 'console.login_password.sealed';
+export const PASSWORD_KEY = 'console.login_password.sealed';
 /** Where the CRM.COM Web API key rests, sealed the same way as the password. */
 export const WEB_API_KEY_KEY = 'console.web_api_key.sealed';
 

@@ -15,6 +15,7 @@ import type { RequestService } from './request-service';
 import type { SettingsService } from './settings-service';
 import type { OperatorSession } from './operator-session';
 import { auditSettingsChange } from './settings-audit';
+import { connectionHandlers } from './connection-handlers';
 
 // The registry of handlers, one per contract channel. The dispatcher has
 // already validated input and will validate output; handlers only do the work.
@@ -26,6 +27,8 @@ export interface SyncControl {
   wake(): void;
   /** The settings changed where or how to connect. */
   reconnect(): Promise<void>;
+  /** Makes `change` with the engine stopped (nothing is sent meanwhile), then reconnects; `change` may throw to refuse. */
+  reconnectAfter<T>(change: () => T): Promise<T>;
   testConnection(provider: Provider): Promise<Omit<ConnectionTestResult, 'provider'>>;
 }
 
@@ -107,6 +110,7 @@ export function createHandlers(d: HandlerDeps): CommandHandlers {
     },
     'connections.test': async ({ provider }) => ({ provider, ...(await d.sync.testConnection(provider)) }),
     'connections.sendable': () => d.settings.sendable(),
+    ...connectionHandlers(d),
     'security.status': () => d.deskLock.status(),
     // Unlocking opens the saved password too: reconnect so the sync engine logs in with it.
     'security.unlock': async ({ passphrase }) => {

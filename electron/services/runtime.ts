@@ -10,7 +10,7 @@ import { startHeadend, type RunningHeadend } from '../sandbox/start-headend';
 import { preparePrivateDir } from '../store/private-files';
 import { openStore, type Store } from '../store/store';
 import { BulkService } from './bulk-service';
-import { PassphraseVault, SealedPassword, WEB_API_KEY_KEY, type CredentialVault } from './credential-vault';
+import { PassphraseVault, SealedPassword, type CredentialVault } from './credential-vault';
 import { DeskLock } from './desk-lock';
 import { consoleLogger, type Logger } from '../logging/logger';
 import { EventHub, ServiceRegistry } from './service-registry';
@@ -93,7 +93,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   store.useSealer(() => keyring.sealer());
   const deskLock = new DeskLock(vault, keyring, store);
   if (options.passphrase !== undefined) deskLock.unlock(options.passphrase);
-  const settings = new SettingsService(store, password, new SealedPassword(store, vault, WEB_API_KEY_KEY));
+  const settings = new SettingsService(store, vault);
   // Every action's operator is the one signed in here (never a setting or a payload).
   const session = new OperatorSession(store, vault, {
     idleMs: options.idleSignOutMs,
@@ -153,7 +153,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       return settings.webApiKeyLocked() ? 'waiting: the Web API key is sealed and the desk is locked; unlock the desk (Settings) to log in' : null;
     }
     const own = session.headendLogin();
-    if (own === 'locked' || (own === null && password.isSaved() && settings.savedPassword() === null)) {
+    if (own === 'locked' || (own === null && settings.passwordLocked())) {
       return 'waiting: the head-end password is sealed and the desk is locked; unlock the desk (Settings) to log in';
     }
     return null;
@@ -294,6 +294,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await current?.close();
   }
 
+  /** Stops the engine, makes the change (it may refuse), and starts the engine on what the settings now say. */
+  async function reconnectAfter<T>(change: () => T): Promise<T> {
+    await stopSync();
+    try {
+      return change();
+    } finally {
+      await ensureHeadend();
+      await startSync();
+      events.emit('sync.status', status());
+    }
+  }
+
   const sync: SyncControl = {
     status,
     async syncNow() {
@@ -305,12 +317,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       return { ...now, ...failureFields(), report };
     },
     wake: () => wired?.engine.wake(),
-    async reconnect() {
-      await stopSync();
-      await ensureHeadend();
-      await startSync();
-      events.emit('sync.status', status());
-    },
+    reconnect: () => reconnectAfter(() => undefined),
+    reconnectAfter,
     async testConnection(provider: Provider) {
       const none = { login: null, tokenExpiresAt: null, clockSkewMs: null, capabilities: [] };
       const locked = credentialsLockedReason();

@@ -1,20 +1,19 @@
 import { SANDBOX_CAPABILITIES, type CrmcomCapabilities } from '../../shared/domain/crmcom-v4';
 import { sendableKinds } from '../../shared/domain/headend-sendability';
 import {
-  connectionSettingsSchema,
   DEFAULT_CRMCOM_CONNECTION,
   type ConnectionSettings,
   type SendableKinds,
   type SettingsView,
 } from '../../shared/ipc/app-schemas';
 import { IpcFailure } from '../../shared/ipc/result';
-import { VaultLockedError, type SealedPassword, type SettingsStore } from './credential-vault';
+import type { ConnectionList } from '../../shared/ipc/connection-book-schemas';
+import { ConnectionBookStore, type SecretKind } from './connection-book';
+import { VaultLockedError, type CredentialVault, type SealedPassword, type SettingsStore } from './credential-vault';
 
-// Connection settings live in the store's settings as JSON (no secrets); the
-// password and the CRM.COM Web API key are write-only and sealed
-// (credential-vault.ts).
-
-const CONNECTIONS_KEY = 'console.connections';
+// The settings of the active head-end connection (connection-book.ts keeps
+// them, as JSON with no secret); its password and CRM.COM Web API key are
+// write-only and sealed (credential-vault.ts).
 
 /**
  * A new desk trains on the embedded sandbox speaking the CRM.COM V4 profile,
@@ -30,21 +29,23 @@ export const DEFAULT_CONNECTIONS: ConnectionSettings = {
 };
 
 export class SettingsService {
-  constructor(
-    private readonly settings: SettingsStore,
-    private readonly password: SealedPassword,
-    private readonly webApiKey: SealedPassword | null = null,
-  ) {}
+  readonly book: ConnectionBookStore;
+
+  constructor(settings: SettingsStore, vault: CredentialVault) {
+    this.book = new ConnectionBookStore(settings, vault, DEFAULT_CONNECTIONS);
+  }
 
   connections(): ConnectionSettings {
-    const raw = this.settings.getSetting(CONNECTIONS_KEY);
-    if (raw === undefined) return DEFAULT_CONNECTIONS;
-    try {
-      const parsed = connectionSettingsSchema.safeParse(JSON.parse(raw));
-      return parsed.success ? parsed.data : DEFAULT_CONNECTIONS;
-    } catch {
-      return DEFAULT_CONNECTIONS;
-    }
+    return this.book.active().settings;
+  }
+
+  /** The active connection's sealed secret of this kind. */
+  private secret(kind: SecretKind): SealedPassword {
+    return this.book.secret(this.book.active().id, kind);
+  }
+
+  listConnections(): ConnectionList {
+    return this.book.list();
   }
 
   /** The undocumented calls the connection may use: all of them on the embedded sandbox, the operator's choice on a real server. */
@@ -66,25 +67,32 @@ export class SettingsService {
   }
 
   savedPassword(): string | null {
-    return this.password.read();
+    return this.secret('password').read();
+  }
+
+  /** A password is saved but the vault cannot open it now (the desk is locked). */
+  passwordLocked(): boolean {
+    return this.secret('password').isSaved() && this.savedPassword() === null;
   }
 
   /** A Web API key is saved but the vault cannot open it now (the desk is locked). */
   webApiKeyLocked(): boolean {
-    return (this.webApiKey?.isSaved() ?? false) && this.savedWebApiKey() === null;
+    return this.secret('webApiKey').isSaved() && this.savedWebApiKey() === null;
   }
 
   savedWebApiKey(): string | null {
-    return this.webApiKey?.read() ?? null;
+    return this.secret('webApiKey').read();
   }
 
   /** What the renderer may see: never the password or the key. */
   view(): SettingsView {
+    const password = this.secret('password');
     return {
       connections: this.connections(),
-      passwordSaved: this.password.isSaved(),
-      credentialProtection: this.password.protection,
-      webApiKeySaved: this.webApiKey?.isSaved() ?? false,
+      passwordSaved: password.isSaved(),
+      credentialProtection: password.protection,
+      webApiKeySaved: this.secret('webApiKey').isSaved(),
+      connection: { id: this.book.active().id, name: this.book.active().name },
     };
   }
 
@@ -93,18 +101,16 @@ export class SettingsService {
     let reconnect = false;
     if (input.connections !== undefined) {
       reconnect = JSON.stringify(input.connections) !== JSON.stringify(this.connections());
-      this.settings.setSetting(CONNECTIONS_KEY, JSON.stringify(input.connections));
+      this.book.saveActive(input.connections);
     }
-    if (input.password !== undefined) {
-      saveSealed(this.password, input.password, 'password');
-      reconnect = true;
-    }
-    if (input.webApiKey !== undefined) {
-      if (this.webApiKey === null) throw new IpcFailure('CONFLICT', 'this desk cannot keep a Web API key', [{ field: 'webApiKey', message: 'not supported here' }]);
-      saveSealed(this.webApiKey, input.webApiKey, 'webApiKey');
-      reconnect = true;
-    }
-    return reconnect;
+    return this.saveSecrets(this.book.active().id, input) || reconnect;
+  }
+
+  /** Saves the write-only secrets given for a connection; true when any was given. */
+  saveSecrets(id: string, input: { password?: string | null; webApiKey?: string | null }): boolean {
+    if (input.password !== undefined) saveSealed(this.book.secret(id, 'password'), input.password, 'password');
+    if (input.webApiKey !== undefined) saveSealed(this.book.secret(id, 'webApiKey'), input.webApiKey, 'webApiKey');
+    return input.password !== undefined || input.webApiKey !== undefined;
   }
 }
 

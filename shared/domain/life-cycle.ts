@@ -35,6 +35,8 @@ export interface LocalStateRow {
   /** Nothing more happens to it by itself. */
   finished: boolean;
   attention: AttentionRule;
+  /** Only the head-end it was sent to can finish or settle it: the desk may not switch connections under it. */
+  awaitsItsHeadend: boolean;
 }
 
 export const LOCAL_STATE_TABLE = {
@@ -44,6 +46,7 @@ export const LOCAL_STATE_TABLE = {
     inOutbox: true,
     finished: false,
     attention: 'no',
+    awaitsItsHeadend: false,
   },
   SENDING: {
     label: 'Sending',
@@ -51,6 +54,7 @@ export const LOCAL_STATE_TABLE = {
     inOutbox: true,
     finished: false,
     attention: 'no',
+    awaitsItsHeadend: true,
   },
   UNKNOWN: {
     label: 'Outcome unknown',
@@ -61,6 +65,7 @@ export const LOCAL_STATE_TABLE = {
     inOutbox: true,
     finished: false,
     attention: 'held',
+    awaitsItsHeadend: true,
   },
   RETRY_WAIT: {
     label: 'Retry wait',
@@ -69,6 +74,7 @@ export const LOCAL_STATE_TABLE = {
     inOutbox: true,
     finished: false,
     attention: 'no',
+    awaitsItsHeadend: false,
   },
   ACKNOWLEDGED: {
     label: 'Acknowledged',
@@ -78,6 +84,7 @@ export const LOCAL_STATE_TABLE = {
     inOutbox: false,
     finished: false,
     attention: 'no',
+    awaitsItsHeadend: true,
   },
   COMPLETED: {
     label: 'Completed',
@@ -85,6 +92,7 @@ export const LOCAL_STATE_TABLE = {
     inOutbox: false,
     finished: true,
     attention: 'no',
+    awaitsItsHeadend: false,
   },
   REJECTED: {
     label: 'Rejected',
@@ -94,6 +102,7 @@ export const LOCAL_STATE_TABLE = {
     inOutbox: false,
     finished: true,
     attention: 'until closed',
+    awaitsItsHeadend: false,
   },
   NEEDS_ATTENTION: {
     label: 'Needs attention',
@@ -103,6 +112,7 @@ export const LOCAL_STATE_TABLE = {
     inOutbox: true,
     finished: false,
     attention: 'held',
+    awaitsItsHeadend: false,
   },
   DISCARDED: {
     label: 'Discarded',
@@ -110,6 +120,7 @@ export const LOCAL_STATE_TABLE = {
     inOutbox: false,
     finished: true,
     attention: 'no',
+    awaitsItsHeadend: false,
   },
 } as const satisfies Record<LocalState, LocalStateRow>;
 
@@ -135,6 +146,8 @@ const statesWhere = (keep: (row: LocalStateRow) => boolean): readonly LocalState
 export const FINISHED_LOCAL_STATES = statesWhere((row) => row.finished);
 /** States of requests still in the outbox: not yet acknowledged by the head-end nor finished. */
 export const OUTBOX_LOCAL_STATES = statesWhere((row) => row.inOutbox);
+/** Sent, and the head-end's answer still owed: switching to another connection would ask the wrong head-end. */
+export const AWAITING_ITS_HEADEND_STATES = statesWhere((row) => row.awaitsItsHeadend);
 /** Open attention items while in these states (they hold their card's queue). */
 export const ATTENTION_HELD_STATES = statesWhere((row) => row.attention === 'held');
 /** Open attention items until an operator closes them (or queues a corrected copy). */

@@ -36,6 +36,9 @@ export const DESK_EVENT_KIND_MEANINGS = {
   'desk.signed_out': 'The operator signed out, or was signed out after inactivity; the keys were cleared from memory.',
   'desk.settings_changed': 'Connection or sync settings changed (before/after; never a secret).',
   'desk.credentials_changed': 'A head-end password was saved, replaced or forgotten (only whether one is saved is recorded).',
+  'desk.connection_saved': 'A head-end connection was added or changed in Settings › Connections (before/after; never a secret).',
+  'desk.connection_activated': 'Another saved head-end connection was made the active one (from/to).',
+  'desk.connection_removed': 'A saved head-end connection and its sealed secrets were forgotten.',
 } as const;
 
 export type DeskEventKind = keyof typeof DESK_EVENT_KIND_MEANINGS;

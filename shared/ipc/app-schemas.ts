@@ -208,6 +208,8 @@ export const settingsViewSchema = z.object({
   credentialProtection: z.enum(['os-keychain', 'passphrase']),
   /** Never the CRM.COM Web API key itself: only whether one is saved. */
   webApiKeySaved: z.boolean().default(false),
+  /** Which saved connection these settings are (Settings › Connections lists them all). */
+  connection: z.object({ id: z.string(), name: z.string() }),
 });
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 

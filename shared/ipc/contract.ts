@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import * as app from './app-schemas';
+import * as book from './connection-book-schemas';
 import * as req from './request-schemas';
 import * as card from './card-schemas';
 import * as report from './report-schemas';
@@ -59,6 +60,10 @@ export const COMMANDS = {
   'settings.set': command(app.settingsSetInputSchema, app.settingsViewSchema, true),
   'connections.test': command(app.connectionTestInputSchema, app.connectionTestOutputSchema),
   'connections.sendable': command(none, app.sendableKindsOutputSchema),
+  'connections.list': command(none, book.connectionListOutputSchema),
+  'connections.save': command(book.connectionSaveInputSchema, book.connectionSaveOutputSchema, true),
+  'connections.activate': command(book.connectionIdInputSchema, book.connectionListOutputSchema, true),
+  'connections.remove': command(book.connectionIdInputSchema, book.connectionListOutputSchema, true),
   'security.status': command(none, app.securityStatusSchema),
   'security.unlock': command(app.securityUnlockInputSchema, app.securityStatusSchema, true),
   'security.lock': command(none, app.securityStatusSchema, true),
