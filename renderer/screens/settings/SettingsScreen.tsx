@@ -9,6 +9,7 @@ import { DeskLockPanel } from './DeskLockPanel';
 import { TextField as Text } from './TextField';
 import { OperatorsPanel } from './OperatorsPanel';
 import { ThemePanel } from './ThemePanel';
+import { SavedConnectionsPanel } from './SavedConnectionsPanel';
 
 // Where the head-ends are, how to talk to them (the profile, one row of
 // shared/domain/headend-profiles.ts: its settings groups decide which fields
@@ -27,9 +28,14 @@ export function SettingsScreen() {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [status, setStatus] = useState('');
 
+  // The form edits the active connection: another one made active replaces the draft.
+  const [draftOf, setDraftOf] = useState<string | null>(null);
   useEffect(() => {
-    if (settings.data && draft === null) setDraft(settings.data.connections);
-  }, [settings.data, draft]);
+    if (settings.data && (draft === null || draftOf !== settings.data.connection.id)) {
+      setDraft(settings.data.connections);
+      setDraftOf(settings.data.connection.id);
+    }
+  }, [settings.data, draft, draftOf]);
 
   if (!draft || !settings.data) return <p>{settings.error?.message ?? 'Loading settings…'}</p>;
   const remote = draft.mode === 'remote';
@@ -78,7 +84,16 @@ export function SettingsScreen() {
           {info.data.mode === 'electron' ? 'Desktop app' : 'Browser mode'} {info.data.version} · data folder {info.data.dataDir}
         </p>
       ) : null}
-      <form onSubmit={(e) => void save(e)} noValidate className="settings-form">
+      <SavedConnectionsPanel
+        draft={draft}
+        onSwitched={() => {
+          setErrors([]);
+          setStatus('');
+          settings.reload();
+        }}
+      />
+      <form onSubmit={(e) => void save(e)} noValidate className="settings-form" aria-label={`Active connection: ${settings.data.connection.name}`}>
+        <h2>Active connection: {settings.data.connection.name}</h2>
         <fieldset>
           <legend>Head-ends</legend>
           <label className="radio">
