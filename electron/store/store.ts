@@ -274,6 +274,11 @@ export class Store {
     return this.ctx.db.transaction(() => sync.holdOutboxAfterRestore(this.ctx))();
   }
   /** SENDING → UNKNOWN for every request; only when no send of this process is in flight (openStore does it at open). */
+  /** "Sync now": RETRY_WAIT requests (proven not sent) become due at once. */
+  retryWaitingNow(): number {
+    return this.ctx.db.transaction(() => sync.retryWaitingNow(this.ctx))();
+  }
+
   recoverInterruptedSends(): number {
     return sync.recoverInterruptedSends(this.ctx);
   }

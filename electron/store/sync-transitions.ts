@@ -219,6 +219,25 @@ export function holdOutboxAfterRestore(ctx: StoreContext): number {
   return ids.length;
 }
 
+/**
+ * "Sync now": requests waiting for their next attempt are due at once. Only
+ * RETRY_WAIT, which certainly did not reach the head-end, so sending them
+ * earlier cannot make a second copy; a scheduled date is still honoured.
+ */
+export function retryWaitingNow(ctx: StoreContext): number {
+  const now = ctx.now();
+  const waiting = ctx
+    .sql("SELECT r.id, r.scheduled_date FROM requests r JOIN outbox o ON o.request_id = r.id WHERE r.local_state = 'RETRY_WAIT' AND o.ready_at > ?")
+    .all(now) as { id: number; scheduled_date: string | null }[];
+  const outbox = ctx.sql('UPDATE outbox SET ready_at = ? WHERE request_id = ?');
+  const request = ctx.sql('UPDATE requests SET next_attempt_at = ? WHERE id = ?');
+  for (const w of waiting) {
+    outbox.run(readyTime(w, now), w.id);
+    request.run(now, w.id);
+  }
+  return waiting.length;
+}
+
 /** After a crash: a send that was under way has an unknown outcome. */
 export function recoverInterruptedSends(ctx: StoreContext): number {
   const ids = ctx.sql("SELECT id FROM requests WHERE local_state = 'SENDING'").pluck().all() as number[];

@@ -57,6 +57,21 @@ function unknownRequest(store: Store, card: Card): number {
 }
 
 describe('sync engine passes', () => {
+  it('Sync now sends at once a request waiting for its next attempt (it certainly did not arrive), and nothing else twice', async () => {
+    const { store, headend, engine } = setup();
+    const [card] = cards(1);
+    const queued = store.enqueue([nagravisionInput(card!, 0)]);
+    if (!queued.ok) throw new Error('enqueue failed');
+    const id = queued.ids[0]!;
+    store.markSending(id);
+    store.scheduleRetry(id, Date.now() + 3_600_000, 'connection refused');
+    await engine.syncNow();
+    expect(headend.created).toHaveLength(1);
+    expect(store.getRequest(id)?.local_state).toBe('ACKNOWLEDGED');
+    await engine.syncNow();
+    expect(headend.created).toHaveLength(1);
+  });
+
   it('does not lose a stop() that lands while the pass reconciles: the backlog is not drained', async () => {
     const { store, headend, engine } = setup();
     const [first, ...others] = cards(41);

@@ -125,6 +125,7 @@ export class SyncEngine {
   /** The operator asked: forget back-off pauses and run a pass now. Resolves when it ends. */
   async syncNow(): Promise<void> {
     for (const link of this.links.values()) link.resetPauses();
+    this.options.store.retryWaitingNow();
     this.lastStatusPoll = 0;
     this.dispatcher.resume();
     await this.runPass();

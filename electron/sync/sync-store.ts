@@ -27,6 +27,8 @@ export interface SyncStore {
   markReconciled(id: number, outcome: ReconcileOutcome): LocalRequest;
   /** openStore already does this at open; called again at start() when the store offers it. */
   recoverInterruptedSends?(): number;
+  /** "Sync now": RETRY_WAIT requests (proven not sent) become due at once. */
+  retryWaitingNow(): number;
   pendingHeadendRequests(limit: number, afterId?: number): LocalRequest[];
   /** UNKNOWN requests (listRequests with states ['UNKNOWN']). */
   listRequests(query: { states?: readonly LocalRequest['local_state'][]; provider?: string; limit: number; afterId?: number; order?: 'asc' | 'desc' }): LocalRequest[];
