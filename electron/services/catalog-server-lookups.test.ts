@@ -2,13 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startTestRuntime } from './testing/test-runtime';
 import type { CatalogItem } from '../../shared/ipc/app-schemas';
-import { silentLogger } from '../logging/logger';
 import { DEFAULT_CREDENTIALS } from '../sandbox/headend-options';
 import { FIXTURE } from '../sandbox/seed-catalog';
 import { startHeadend } from '../sandbox/start-headend';
-import { startRuntime } from './runtime';
-import { inProcessHandle } from './runtime-handle';
 import { DEFAULT_CONNECTIONS } from './settings-service';
 
 // The pickers' search on a real CRM.COM V4 server (here the sandbox's
@@ -27,18 +25,7 @@ describe('catalog.search looks a typed identifier up on a CRM.COM V4 server', ()
     const sandbox = await startHeadend({ seedSize: 'tiny', processingPaused: true });
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cadesk-lookups-'));
     dirs.push(dir);
-    const runtime = inProcessHandle(
-      await startRuntime({
-        mode: 'browser',
-        version: '0.0.0-test',
-        dataDir: dir,
-        logger: silentLogger,
-        operator: { name: 'Test Operator', password: 'operator password' },
-        passphrase: 'a desk passphrase',
-        sync: { idleMs: 100, statusPollMs: 200 },
-        catalogLookups: { timeoutMs: 3_000, pauseAfterFailureMs: 60_000 },
-      }),
-    );
+    const runtime = await startTestRuntime(dir, { catalogLookups: { timeoutMs: 3_000, pauseAfterFailureMs: 60_000 } });
     const search = async (kind: CatalogItem['kind'], text: string): Promise<CatalogItem[]> => {
       const answer = await runtime.dispatch('catalog.search', { kind, text, limit: 8 });
       if (!answer.ok) throw new Error(answer.error.message);

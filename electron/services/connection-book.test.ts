@@ -3,14 +3,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startTestRuntime } from './testing/test-runtime';
 import seeds from '../../shared/domain/fixtures/nagravision-seed-examples.json';
 import { fakeJwt, OK, startScriptedServer } from '../sync/testing/crmcom-scripted-server';
 import { openStore } from '../store/store';
-import { silentLogger } from '../logging/logger';
 import { ConnectionBookStore, FIRST_CONNECTION_ID } from './connection-book';
 import { PassphraseVault } from './credential-vault';
-import { startRuntime, STORE_FILE } from './runtime';
-import { inProcessHandle } from './runtime-handle';
+import { STORE_FILE } from './runtime';
 import { DEFAULT_CONNECTIONS } from './settings-service';
 
 // Settings › Connections through the IPC contract: several saved head-end
@@ -47,18 +46,7 @@ describe('saved head-end connections', () => {
       return OK({ ...seedRequest, life_cycle_state: 'PENDING', ...(uuid ? { udf_string_8: uuid } : {}) });
     });
     const dir = tempDir();
-    const runtime = inProcessHandle(
-      await startRuntime({
-        mode: 'browser',
-        version: '0.0.0-test',
-        dataDir: dir,
-        logger: silentLogger,
-        operator: { name: 'Test Operator', password: 'operator password' },
-        passphrase: 'a desk passphrase',
-        headend: { seedSize: 'tiny' },
-        sync: { idleMs: 100, statusPollMs: 200 },
-      }),
-    );
+    const runtime = await startTestRuntime(dir, { headend: { seedSize: 'tiny' } });
     try {
       const first = await runtime.dispatch('connections.list', {});
       expect(first).toMatchObject({ ok: true, value: { connections: [{ id: FIRST_CONNECTION_ID, name: 'Embedded sandbox', active: true, mode: 'embedded' }] } });

@@ -2,11 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startTestRuntime } from './testing/test-runtime';
 import { ERROR, fakeJwt, OK, startScriptedServer } from '../sync/testing/crmcom-scripted-server';
-import { startRuntime } from './runtime';
-import { inProcessHandle } from './runtime-handle';
 import { DEFAULT_CONNECTIONS } from './settings-service';
-import { silentLogger } from '../logging/logger';
 
 // Connection settings for a CRM.COM V4 server, through the IPC contract:
 // the profile, base URL, release, Web API key login (sealed, never shown),
@@ -32,18 +30,7 @@ describe('a CRM.COM V4 connection in the settings', () => {
     });
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cadesk-'));
     dirs.push(dir);
-    const runtime = inProcessHandle(
-      await startRuntime({
-        mode: 'browser',
-        version: '0.0.0-test',
-        dataDir: dir,
-        logger: silentLogger,
-        operator: { name: 'Test Operator', password: 'operator password' },
-        passphrase: 'a desk passphrase',
-        headend: { seedSize: 'tiny' },
-        sync: { idleMs: 100, statusPollMs: 200 },
-      }),
-    );
+    const runtime = await startTestRuntime(dir, { headend: { seedSize: 'tiny' } });
     try {
       const connections = {
         ...DEFAULT_CONNECTIONS,

@@ -2,12 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRuntime } from './testing/test-runtime';
 import type { CardView } from '../../shared/ipc/card-schemas';
 import type { RequestDetail } from '../../shared/ipc/request-schemas';
 import { FIXTURE } from '../sandbox/seed-catalog';
-import { startRuntime } from './runtime';
-import { inProcessHandle, type RuntimeHandle } from './runtime-handle';
-import { silentLogger } from '../logging/logger';
+import type { RuntimeHandle } from './runtime-handle';
 
 // Answers on screen, end to end below the UI: a query goes through the real
 // sync engine to the real sandbox head-end; once it completes, its result is
@@ -18,17 +17,7 @@ let runtime: RuntimeHandle;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'cadesk-answers-'));
-  runtime = inProcessHandle(
-    await startRuntime({
-      mode: 'browser',
-      version: '0.0.0-test',
-      dataDir: dir,
-      logger: silentLogger,
-      operator: { name: 'Test Operator', password: 'operator password' },
-      headend: { seedSize: 'small', processingDelayMs: 50, processingIntervalMs: 50 },
-      sync: { idleMs: 100, statusPollMs: 200, catalogIntervalMs: 500 },
-    }),
-  );
+  runtime = await startTestRuntime(dir, { passphrase: undefined, headend: { seedSize: 'small', processingDelayMs: 50, processingIntervalMs: 50 }, sync: { idleMs: 100, statusPollMs: 200, catalogIntervalMs: 500 } });
   // Operators pick cards the catalog knows: wait for its first sync.
   const deadline = Date.now() + 20_000;
   while ((await runtime.store.searchCatalog('smartcards', FIXTURE.smartcardSerial, 1)).length === 0) {

@@ -2,9 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startRuntime } from './runtime';
-import { inProcessHandle } from './runtime-handle';
-import { silentLogger } from '../logging/logger';
+import { startTestRuntime } from './testing/test-runtime';
 
 // The embedded sandbox has its own login; a password saved for the real
 // head-end must not be sent to it.
@@ -18,18 +16,7 @@ describe('runtime in embedded mode', () => {
   it('keeps using the sandbox credentials after a real head-end password is saved', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cadesk-'));
     dirs.push(dir);
-    const runtime = inProcessHandle(
-      await startRuntime({
-        mode: 'browser',
-        version: '0.0.0-test',
-        dataDir: dir,
-        logger: silentLogger,
-        passphrase: 'a desk passphrase',
-        operator: { name: 'Test Operator', password: 'operator password' },
-        headend: { seedSize: 'tiny', processingDelayMs: 50, processingIntervalMs: 50 },
-        sync: { idleMs: 100, statusPollMs: 200 },
-      }),
-    );
+    const runtime = await startTestRuntime(dir);
     try {
       expect(await runtime.dispatch('settings.set', { password: 'the-real-headend-password' })).toMatchObject({ ok: true, value: { passwordSaved: true } });
       const queued = await runtime.dispatch('requests.enqueue', {
