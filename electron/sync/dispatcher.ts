@@ -298,6 +298,15 @@ export class Dispatcher {
       stats.sent += 1;
       sends.push({ index, sending: result.request });
     });
+    // The interval counts from the moment bytes leave, not from the pass that
+    // chose them: marking SENDING costs an fsync of varying length, and the
+    // head-end must see sends at least minSendIntervalMs apart.
+    const leaving = this.options.now();
+    for (const { index } of sends) {
+      const { provider } = launch[index]!.head;
+      const { minSendIntervalMs } = this.limitOf(provider);
+      if (minSendIntervalMs > 0) this.nextSendAt.set(provider, Math.max(this.nextSendAt.get(provider) ?? 0, leaving + minSendIntervalMs));
+    }
     // Started in one turn, so the TCP client writes the frames together (pipelined).
     for (const { index, sending } of sends) tasks[index] = this.submitAndRecord(sending, launch[index]!.link, stats);
     return tasks;
