@@ -14,7 +14,7 @@ import { ERROR, OK, startScriptedServer, type RecordedCall, type ScriptedServer 
 import { conaxInput, nagravisionInput, tempDir } from './testing/sync-fixtures';
 
 // Unknown outcomes on a CRM.COM V4 server: settled by the Conax list only
-// where it can prove absence (R13+ offset paging read to a short page, our
+// where it can prove absence (R13+ offset paging read to an empty page, our
 // UUID echoed on every item); otherwise the operator verifies. Never resent
 // on a guess.
 
@@ -30,8 +30,12 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-/** A server whose creates answer SYSTEM_ERROR (creating them when `create`), and whose Conax list pages honestly by offset. */
-async function serverWith(create: boolean, otherRecords: number): Promise<ScriptedServer> {
+/**
+ * A server whose creates answer SYSTEM_ERROR (creating them when `create`),
+ * and whose Conax list pages by offset, never more than `cap` records a page
+ * (real servers may cap below number_of_results).
+ */
+async function serverWith(create: boolean, otherRecords: number, cap = Infinity): Promise<ScriptedServer> {
   const records: Record<string, unknown>[] = Array.from({ length: otherRecords }, (_, i) => ({
     id: String(i).padStart(32, '0'),
     number: `N${i}`,
@@ -45,7 +49,7 @@ async function serverWith(create: boolean, otherRecords: number): Promise<Script
       if (create) records.push({ id: 'E'.repeat(32), number: 'NEW1', life_cycle_state: 'PENDING', udf_string_8: call.body?.udf_string_8 });
       return ERROR('SYSTEM_ERROR', null, 500);
     }
-    const size = Number(call.query.get('number_of_results') ?? records.length);
+    const size = Math.min(cap, Number(call.query.get('number_of_results') ?? records.length));
     const offset = Number(call.query.get('offset') ?? 0);
     return OK(records.slice(offset, offset + size));
   });
@@ -53,7 +57,7 @@ async function serverWith(create: boolean, otherRecords: number): Promise<Script
   return server;
 }
 
-function setup(server: ScriptedServer, provider: Provider, release: CrmcomRelease, echoes: boolean) {
+function setup(server: ScriptedServer, provider: Provider, release: CrmcomRelease, echoes: boolean, pageSize = 2) {
   const dir = tempDir();
   dirs.push(dir);
   const now = () => Date.parse('2026-01-05T09:00:00Z');
@@ -66,7 +70,7 @@ function setup(server: ScriptedServer, provider: Provider, release: CrmcomReleas
   const events = new SyncEvents();
   const retry = { backoff: { baseMs: 100, capMs: 1_000 }, authRetryMs: 1_000, random: () => 1 };
   const dispatcher = new Dispatcher(store, links, events, { maxInFlightPerHeadend: 2, claimBatch: 4, retry, now });
-  const reconciler = new Reconciler(store, links, events, { graceMs: 0, pageSize: 2, maxPerPass: 100, now });
+  const reconciler = new Reconciler(store, links, events, { graceMs: 0, pageSize, maxPerPass: 100, now });
   return { store, dispatcher, reconciler };
 }
 
@@ -94,12 +98,24 @@ describe('reconciling on a CRM.COM V4 server', () => {
     expect(creates(server)).toBe(1);
   });
 
-  it('concludes absence only after a short page, then the request may go again', async () => {
+  it('reads on past pages a server cut short, so a page size cap cannot make a created request look absent', async () => {
+    const server = await serverWith(true, 5, 2);
+    const s = setup(server, 'conax', 'R13', true, 4);
+    const id = await sendOneUnknown(s, 'conax');
+    expect(await s.reconciler.run()).toMatchObject({ found: 1, absent: 0 });
+    expect(s.store.getRequest(id)).toMatchObject({ local_state: 'ACKNOWLEDGED', number: 'NEW1' });
+    // Asked 4 a page, given 2: the next offset is what was received, never what was asked.
+    expect(server.calls.filter((c) => c.method === 'GET').map((c) => c.query.get('offset'))).toEqual(['0', '2', '4']);
+    await s.dispatcher.drain();
+    expect(creates(server)).toBe(1);
+  });
+
+  it('concludes absence only after an empty page, then the request may go again', async () => {
     const server = await serverWith(false, 4);
     const s = setup(server, 'conax', 'R13', true);
     const id = await sendOneUnknown(s, 'conax');
     expect(await s.reconciler.run()).toMatchObject({ found: 0, absent: 1 });
-    // Pages of 2 at offsets 0, 2 were full; offset 4 came back empty (short): the listing is complete.
+    // Pages of 2 at offsets 0, 2 were full; offset 4 came back empty: the listing is complete.
     expect(server.calls.filter((c) => c.method === 'GET').map((c) => c.query.get('offset'))).toEqual(['0', '2', '4']);
     expect(s.store.getRequest(id)?.local_state).not.toBe('UNKNOWN');
   });

@@ -191,11 +191,11 @@ export class Reconciler {
   /**
    * Looks for the wanted UUIDs in the list of `type`. Presence: our UUID on a
    * record with a usable id and number. Absence needs a complete listing:
-   * every page from 1 read until a short page (whatever total the head-end
+   * every page from 1 read until an empty page (whatever total the head-end
    * claims), each page as asked (paging block present, page and size
    * honoured) and every item showing the UUID field. Pages are read newest
    * first up to the claimed total (recent sends are there), then onwards past
-   * it until a short page, so a lying total cannot hide a page.
+   * it until an empty page, so a lying total cannot hide a page.
    */
   private async scan(client: HeadendClient, type: string, wanted: ReadonlySet<string>): Promise<ScanResult> {
     const found = new Map<string, PartialRequest>();
@@ -224,37 +224,41 @@ export class Reconciler {
       const result = await read(page);
       if (result) return result;
     }
-    // Onwards past the claimed last page until a short page proves the end.
+    // Onwards past the claimed last page until an empty page proves the end
+    // (a short page proves nothing: a server may cap pages below the size asked).
     let page = Math.min(claimed, maxPages);
-    while ((lengths.get(page) ?? 0) >= size) {
+    while ((lengths.get(page) ?? 0) > 0) {
       if (page >= maxPages) return { found, proof: 'unverifiable', reason: `more than ${maxPages} pages` };
       page += 1;
       const result = await read(page);
       if (result) return result;
     }
-    return { found, proof: 'complete', reason: `pages 1 to ${page} read, page ${page} short` };
+    return { found, proof: 'complete', reason: `pages 1 to ${page} read, page ${page} empty` };
   }
 
   /**
    * The CRM.COM list (R13+): number_of_results + offset, a bare array, no
-   * totals. Complete once a page comes back shorter than asked; a page longer
-   * than asked proves the server ignores paging. Requests are not deleted, so
-   * a record created meanwhile can only shift others later (seen twice), never
-   * hide one.
+   * totals. A server may cap a page below what was asked, so a short page
+   * proves nothing: the next offset is what was received, and only an empty
+   * page proves the end. A page longer than asked proves the server ignores
+   * paging. Requests are not deleted, so a record created meanwhile can only
+   * shift others later (seen twice), never hide one.
    */
   private async scanByOffset(client: HeadendClient, type: string, wanted: ReadonlySet<string>): Promise<ScanResult> {
     const found = new Map<string, PartialRequest>();
     const size = this.options.pageSize;
     const maxPages = this.options.maxPages ?? 10_000;
+    let offset = 0;
     for (let page = 0; page < maxPages; page++) {
-      const answer = await client.list({ type, fields_set: RECONCILE_FIELDS, number_of_results: size, offset: page * size });
+      const answer = await client.list({ type, fields_set: RECONCILE_FIELDS, number_of_results: size, offset });
       if (answer.kind !== 'ok') return { found, proof: 'failed', reason: `${answer.code}: ${answer.description}` };
       const { items } = answer.data;
-      if (items.length > size) return { found, proof: 'unverifiable', reason: `asked ${size} records from offset ${page * size}, got ${items.length}` };
+      if (items.length > size) return { found, proof: 'unverifiable', reason: `asked ${size} records from offset ${offset}, got ${items.length}` };
+      if (items.length === 0) return { found, proof: 'complete', reason: `${offset} records read in ${page} pages, then an empty page` };
       const problem = this.take(items, wanted, found);
       if (problem !== null) return { found, proof: 'unverifiable', reason: problem };
       if (found.size === wanted.size) return { found, proof: 'complete', reason: 'all found' };
-      if (items.length < size) return { found, proof: 'complete', reason: `${page + 1} pages of ${size} read, the last short` };
+      offset += items.length;
     }
     return { found, proof: 'unverifiable', reason: `more than ${maxPages} pages` };
   }

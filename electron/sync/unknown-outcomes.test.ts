@@ -86,7 +86,7 @@ describe('reconciler', () => {
     expect(headend.created).toHaveLength(0);
   });
 
-  it('reads past a lying total until a short page before it concludes absence', async () => {
+  it('reads past a lying total until an empty page before it concludes absence', async () => {
     const { store, headend, dispatcher, links, events, now } = setup();
     const reconciler = new Reconciler(store, links, events, { graceMs: 0, pageSize: 2, maxPerPass: 1000, now });
     const inputs = [0, 1, 2, 3, 4].map((n) => nagravisionInput(CARDS[n % 3]!, n * 5));

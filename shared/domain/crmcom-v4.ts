@@ -78,7 +78,7 @@ export function decodeGetIdentifier(text: string): Record<string, string> | null
   return { [field]: text.slice(at + 1) };
 }
 
-/** R13+ offset paging parameters [page]; a page shorter than number_of_results is the last. */
+/** R13+ offset paging parameters [page]. The wiki does not say a server honours number_of_results in full, so only an empty page ends a listing (our decision). */
 export const CRMCOM_PAGING = { size: 'number_of_results', offset: 'offset' } as const;
 
 /** Web-API tokens of R12+ die 2 hours after issue whatever the use [page]. */

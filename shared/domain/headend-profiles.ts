@@ -21,9 +21,9 @@ export type HeadendTransport = (typeof HEADEND_TRANSPORTS)[number];
 
 /** How a list can show that it is complete (what the reconciler may conclude from absence). */
 export type ListingProof =
-  /** A paging block with page, size and totals; read until a short page. */
+  /** A paging block with page, size and totals; read until an empty page. */
   | 'paging-block'
-  /** number_of_results + offset, a bare array; read until a short page. */
+  /** number_of_results + offset, a bare array; read until an empty page (a server may cap pages, so a short one proves nothing). */
   | 'offset'
   /** No list at all, or one that cannot show it is complete: absence is never proven. */
   | 'none';
