@@ -16,6 +16,8 @@ import { SealedPassword, WEB_API_KEY_KEY, PASSWORD_KEY, type CredentialVault, ty
 // had before it could hold several, so an upgraded desk keeps its secrets.
 
 const BOOK_KEY = 'console.connection-book';
+/** Where an unreadable book is kept, untouched, once an operator saves a new one over it. */
+const UNREADABLE_BOOK_KEY = 'console.connection-book.unreadable';
 /** Where a desk with one connection kept it; read once to build the book, then removed. */
 const SINGLE_CONNECTION_KEY = 'console.connections';
 export const FIRST_CONNECTION_ID = 'default';
@@ -51,9 +53,22 @@ export class ConnectionBookStore {
     private readonly defaults: ConnectionSettings,
   ) {}
 
+  /**
+   * Why the saved connections cannot be read (a damaged or hand-edited
+   * setting), or null. The desk then shows the defaults but sends nothing
+   * (runtime.ts holds the engine) until an operator saves connections again;
+   * the unreadable text is kept aside, never overwritten.
+   */
+  unreadable(): string | null {
+    const raw = this.settings.getSetting(BOOK_KEY);
+    if (raw === undefined || parseJson(raw, (v) => connectionBookSchema.safeParse(v)) !== null) return null;
+    return `the saved head-end connections cannot be read (setting ${BOOK_KEY}): nothing is sent until they are saved again in Settings › Connections`;
+  }
+
   book(): ConnectionBook {
     const saved = parseJson(this.settings.getSetting(BOOK_KEY), (v) => connectionBookSchema.safeParse(v));
     if (saved) return saved;
+    // Unreadable (see unreadable()) or never saved: the one-connection setting or the defaults.
     const single = parseJson(this.settings.getSetting(SINGLE_CONNECTION_KEY), (v) => connectionSettingsSchema.safeParse(v)) ?? this.defaults;
     const name = single.mode === 'embedded' ? 'Embedded sandbox' : 'Head-end';
     return { active: FIRST_CONNECTION_ID, entries: [{ id: FIRST_CONNECTION_ID, name, settings: single }] };
@@ -126,6 +141,9 @@ export class ConnectionBookStore {
   }
 
   private write(book: ConnectionBook): void {
+    if (this.unreadable() !== null && this.settings.getSetting(UNREADABLE_BOOK_KEY) === undefined) {
+      this.settings.setSetting(UNREADABLE_BOOK_KEY, this.settings.getSetting(BOOK_KEY) ?? null);
+    }
     this.settings.setSetting(BOOK_KEY, JSON.stringify(connectionBookSchema.parse(book)));
     this.settings.setSetting(SINGLE_CONNECTION_KEY, null);
   }

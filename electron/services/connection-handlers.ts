@@ -1,6 +1,6 @@
-import { AWAITING_ITS_HEADEND_STATES, LOCAL_STATE_TABLE } from '../../shared/domain/life-cycle';
-import { IpcFailure } from '../../shared/ipc/result';
 import type { HandlerDeps } from './handlers';
+import { changeConnection, headendTarget } from './connection-change';
+import { secretsAfterEdit } from './settings-service';
 import type { CommandHandlers } from './service-registry';
 
 // Settings › Connections: several saved head-end connections, one active.
@@ -9,19 +9,8 @@ import type { CommandHandlers } from './service-registry';
 
 type ConnectionChannels = 'connections.list' | 'connections.save' | 'connections.activate' | 'connections.remove';
 
-/**
- * Why the desk may not leave the active connection now, or null. A request the
- * head-end was sent but has not finished is asked about, and settled, only at
- * that head-end: another connection would poll, reconcile or resend it at the
- * wrong one (a head-end that does not deduplicate would take a second copy).
- */
-function switchRefusal(d: HandlerDeps): string | null {
-  const counts = d.store.countByState();
-  const waiting = AWAITING_ITS_HEADEND_STATES.filter((state) => counts[state] > 0);
-  if (waiting.length === 0) return null;
-  const list = waiting.map((state) => `${counts[state]} ${LOCAL_STATE_TABLE[state].label.toLowerCase()}`).join(', ');
-  return `requests still wait for the active head-end (${list}): let them finish, or settle them in Needs attention, before switching`;
-}
+const secretNote = (given: string | null | undefined, forgotten: boolean) =>
+  given === undefined ? (forgotten ? 'forgotten (the connection points elsewhere now)' : 'unchanged') : given === null ? 'forgotten' : 'saved';
 
 export function connectionHandlers(d: HandlerDeps): Pick<CommandHandlers, ConnectionChannels> {
   const actor = () => d.session.operatorName();
@@ -29,37 +18,41 @@ export function connectionHandlers(d: HandlerDeps): Pick<CommandHandlers, Connec
     'connections.list': () => d.settings.listConnections(),
     'connections.save': async ({ id, name, settings, password, webApiKey }) => {
       const who = actor();
-      const { savedId, reconnect } = d.store.inTransaction(() => {
-        const before = id === undefined ? null : (d.settings.book.book().entries.find((e) => e.id === id) ?? null);
-        const savedId = d.settings.book.save({ id, name, settings });
-        const secretsGiven = d.settings.saveSecrets(savedId, { password, webApiKey });
-        d.store.operators.record('desk.connection_saved', who, {
-          id: savedId,
-          before: before && { name: before.name, settings: before.settings },
-          after: { name, settings },
-          loginPassword: password === undefined ? 'unchanged' : password === null ? 'forgotten' : 'saved',
-          webApiKey: webApiKey === undefined ? 'unchanged' : webApiKey === null ? 'forgotten' : 'saved',
-        });
-        const active = d.settings.book.active().id === savedId;
-        const settingsChanged = JSON.stringify(before?.settings) !== JSON.stringify(settings);
-        return { savedId, reconnect: active && (settingsChanged || secretsGiven) };
-      });
-      if (reconnect) await d.sync.reconnect();
+      const active = d.settings.book.active();
+      // Editing the active connection is a switch when it now points elsewhere (connection-change.ts).
+      const targetMoves = id === active.id && headendTarget(settings) !== headendTarget(active.settings);
+      const savedId = await changeConnection(d, targetMoves, () =>
+        d.store.inTransaction(() => {
+          const wasUnreadable = d.settings.book.unreadable() !== null;
+          const before = id === undefined ? null : (d.settings.book.book().entries.find((e) => e.id === id) ?? null);
+          const secrets = secretsAfterEdit(before?.settings ?? null, settings, { password, webApiKey });
+          const savedId = d.settings.book.save({ id, name, settings });
+          const secretsGiven = d.settings.saveSecrets(savedId, secrets);
+          const forgotten = secrets.password !== password;
+          d.store.operators.record('desk.connection_saved', who, {
+            id: savedId,
+            before: before && { name: before.name, settings: before.settings },
+            after: { name, settings },
+            loginPassword: secretNote(password, forgotten),
+            webApiKey: secretNote(webApiKey, forgotten),
+          });
+          const settingsChanged = JSON.stringify(before?.settings) !== JSON.stringify(settings);
+          return { reconnect: wasUnreadable || (savedId === active.id && (settingsChanged || secretsGiven)), result: savedId };
+        }),
+      );
       return { id: savedId, ...d.settings.listConnections() };
     },
     'connections.activate': async ({ id }) => {
       const who = actor();
       const from = d.settings.book.active();
       if (from.id === id) return d.settings.listConnections();
-      // With the engine stopped, no request can start its send between the check and the switch.
-      await d.sync.reconnectAfter(() => {
-        const refusal = switchRefusal(d);
-        if (refusal !== null) throw new IpcFailure('CONFLICT', refusal);
+      await changeConnection(d, true, () => {
         d.store.inTransaction(() => {
           d.settings.book.activate(id);
           const to = d.settings.book.active();
           d.store.operators.record('desk.connection_activated', who, { from: { id: from.id, name: from.name }, to: { id: to.id, name: to.name } });
         });
+        return { reconnect: true, result: undefined };
       });
       return d.settings.listConnections();
     },

@@ -16,6 +16,7 @@ import type { SettingsService } from './settings-service';
 import type { OperatorSession } from './operator-session';
 import { auditSettingsChange } from './settings-audit';
 import { connectionHandlers } from './connection-handlers';
+import { changeConnection, headendTarget } from './connection-change';
 
 // The registry of handlers, one per contract channel. The dispatcher has
 // already validated input and will validate output; handlers only do the work.
@@ -97,16 +98,17 @@ export function createHandlers(d: HandlerDeps): CommandHandlers {
     'settings.get': () => d.settings.view(),
     'settings.set': async (input) => {
       const actor = d.session.operatorName();
+      const targetMoves = input.connections !== undefined && headendTarget(input.connections) !== headendTarget(d.settings.connections());
       // The change and its audit event are one transaction: neither without the other.
-      const { reconnect, after } = d.store.inTransaction(() => {
-        const before = d.settings.view();
-        const changed = d.settings.update(input);
-        const view = d.settings.view();
-        auditSettingsChange(d.store, actor, before, view, input.password !== undefined);
-        return { reconnect: changed, after: view };
-      });
-      if (reconnect) await d.sync.reconnect();
-      return after;
+      return changeConnection(d, targetMoves, () =>
+        d.store.inTransaction(() => {
+          const before = d.settings.view();
+          const reconnect = d.settings.update(input);
+          const after = d.settings.view();
+          auditSettingsChange(d.store, actor, before, after, input.password !== undefined || before.passwordSaved !== after.passwordSaved);
+          return { reconnect, result: after };
+        }),
+      );
     },
     'connections.test': async ({ provider }) => ({ provider, ...(await d.sync.testConnection(provider)) }),
     'connections.sendable': () => d.settings.sendable(),

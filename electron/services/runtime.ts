@@ -268,7 +268,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let syncStarted = false;
   async function startSync(): Promise<void> {
     syncStarted = true;
-    waitingFor = credentialsLockedReason();
+    waitingFor = settings.book.unreadable() ?? credentialsLockedReason();
     if (waitingFor !== null) {
       logger.warn(`sync: ${waitingFor}`);
       return;

@@ -9,6 +9,7 @@ import {
 import { IpcFailure } from '../../shared/ipc/result';
 import type { ConnectionList } from '../../shared/ipc/connection-book-schemas';
 import { ConnectionBookStore, type SecretKind } from './connection-book';
+import { secretsNoLongerApply } from './connection-change';
 import { VaultLockedError, type CredentialVault, type SealedPassword, type SettingsStore } from './credential-vault';
 
 // The settings of the active head-end connection (connection-book.ts keeps
@@ -97,21 +98,41 @@ export class SettingsService {
   }
 
   /** Returns true when the sync engine must be rebuilt (where or how to connect changed). */
-  update(input: { connections?: ConnectionSettings; password?: string | null; webApiKey?: string | null }): boolean {
-    let reconnect = false;
+  update(input: SecretsInput & { connections?: ConnectionSettings }): boolean {
+    // Saving over unreadable connections releases the held engine.
+    let reconnect = this.book.unreadable() !== null;
+    let secrets: SecretsInput = input;
     if (input.connections !== undefined) {
-      reconnect = JSON.stringify(input.connections) !== JSON.stringify(this.connections());
+      const before = this.connections();
+      reconnect ||= JSON.stringify(input.connections) !== JSON.stringify(before);
+      secrets = secretsAfterEdit(before, input.connections, input);
       this.book.saveActive(input.connections);
     }
-    return this.saveSecrets(this.book.active().id, input) || reconnect;
+    return this.saveSecrets(this.book.active().id, secrets) || reconnect;
   }
 
   /** Saves the write-only secrets given for a connection; true when any was given. */
-  saveSecrets(id: string, input: { password?: string | null; webApiKey?: string | null }): boolean {
+  saveSecrets(id: string, input: SecretsInput): boolean {
     if (input.password !== undefined) saveSealed(this.book.secret(id, 'password'), input.password, 'password');
     if (input.webApiKey !== undefined) saveSealed(this.book.secret(id, 'webApiKey'), input.webApiKey, 'webApiKey');
     return input.password !== undefined || input.webApiKey !== undefined;
   }
+}
+
+export interface SecretsInput {
+  password?: string | null;
+  webApiKey?: string | null;
+}
+
+/**
+ * The secrets to save when a connection's settings change from `before` to
+ * `after`: when it now points at another server or login, a secret not given
+ * again is forgotten (null), so a password given for one server is never sent
+ * to another.
+ */
+export function secretsAfterEdit(before: ConnectionSettings | null, after: ConnectionSettings, input: SecretsInput): SecretsInput {
+  if (before === null || !secretsNoLongerApply(before, after)) return input;
+  return { password: input.password === undefined ? null : input.password, webApiKey: input.webApiKey === undefined ? null : input.webApiKey };
 }
 
 function saveSealed(sealed: SealedPassword, value: string | null, field: string): void {

@@ -229,6 +229,11 @@ export function countByState(ctx: StoreContext): Record<LocalState, number> {
   return counts;
 }
 
+/** Requests in Needs attention whose outcome at the head-end is unknown: only that head-end can say whether they arrived. */
+export function countAwaitingVerification(ctx: StoreContext): number {
+  return (ctx.sql("SELECT count(*) AS n FROM requests WHERE local_state = 'NEEDS_ATTENTION' AND outcome_unknown = 1").get() as { n: number }).n;
+}
+
 const HOUR_MS = 3_600_000;
 
 /**

@@ -32,6 +32,7 @@
  *     Newest first unless order 'asc'; page on with afterId = last id seen.
  *   countByState() → Record<LocalState, number>;  countsPerHour(from, to) → per creation hour, by
  *     current state (both read counts kept by triggers: migrations/006_queue_at_scale.ts)
+ *   countAwaitingVerification() → NEEDS_ATTENTION with the outcome at the head-end unknown
  *   eventsFor(id) → RequestEvent[]
  *   lastEventId(), eventCountsSince(afterId) → { kind: n }: what happened after a mark (Sync now's report)
  *     (append-only; "created" is the request row itself, id = -request id:
@@ -177,6 +178,9 @@ export class Store {
   }
   countByState(): Record<LocalState, number> {
     return queries.countByState(this.ctx);
+  }
+  countAwaitingVerification(): number {
+    return queries.countAwaitingVerification(this.ctx);
   }
   countsPerHour(from: Date | number, to: Date | number): { hour: number; byState: Record<LocalState, number> }[] {
     return queries.countsPerHour(this.ctx, from, to);

@@ -51,7 +51,11 @@ export const connectionSummarySchema = z.object({
 export const connectionListOutputSchema = z.object({ connections: z.array(connectionSummarySchema) });
 export type ConnectionList = z.infer<typeof connectionListOutputSchema>;
 
-/** Add a connection (no id) or change a saved one that is not active (settings.set changes the active one). */
+/**
+ * Add a connection (no id) or change a saved one. Changing the active one so it
+ * points elsewhere is a switch (refused while requests wait for it); pointing
+ * any one elsewhere forgets its secrets unless given again.
+ */
 export const connectionSaveInputSchema = z.strictObject({
   id: connectionIdSchema.optional(),
   name: connectionNameSchema,
