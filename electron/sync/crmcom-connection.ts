@@ -26,6 +26,12 @@ export interface CrmcomConnectionOptions {
   baseUrl: string;
   release: CrmcomRelease;
   capabilities: CrmcomCapabilities;
+  /**
+   * status.code values the operator confirmed mean "refused, not created"
+   * (setting not_created_codes). CRM.COM documents none: default none, so
+   * every other non-OK answer to a create is an unknown outcome.
+   */
+  notCreatedCodes?: readonly string[];
   login: CrmcomLogin;
   /** Plain HTTP to a host other than this machine: refused unless set. */
   allowPlainHttp?: boolean;
@@ -105,6 +111,10 @@ export class CrmcomConnection {
 
   get release(): CrmcomRelease {
     return this.options.release;
+  }
+
+  get notCreatedCodes(): readonly string[] {
+    return this.options.notCreatedCodes ?? [];
   }
 
   /** A client starts using the connection; the last one to close releases the token. */
