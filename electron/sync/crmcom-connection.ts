@@ -99,7 +99,8 @@ export class CrmcomConnection {
         ? { username: login.username, password: login.password, organisation: login.organisation, unit: login.unit }
         : { username: 'Web API key', password: login.key, organisation: '', unit: login.unit };
     this.session = new HeadendSession(() => this.login(), credentials, {
-      tokenExpiry: (token, obtainedAt) => tokenReplaceAt(token, obtainedAt, options.release),
+      // The login answer's Date header has set the skew by the time the session asks.
+      tokenExpiry: (token, obtainedAt) => tokenReplaceAt(token, obtainedAt, options.release, this.clockSkewMs),
       now: options.now,
       logger: options.logger,
     });
