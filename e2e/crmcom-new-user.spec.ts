@@ -74,11 +74,11 @@ test('a new user connects to a CRM.COM V4 server, picks cards by serial and send
     await page.getByLabel('Username', { exact: true }).fill(DEFAULT_CREDENTIALS.username);
     await page.getByLabel('Organisation', { exact: true }).fill(DEFAULT_CREDENTIALS.organisation);
     await page.getByLabel(/^Password \(none saved\)|^New password/).fill(DEFAULT_CREDENTIALS.password);
-    // FINDING (reported to the lead): with every capability off, an OK answer without our UUID echoed is an
-    // unknown outcome (outcome-classes.ts ok_unverifiable), so a new user's sends end NEEDS_ATTENTION, and
-    // Test connection cannot find the echo on a desk that has sent nothing. This server (the sandbox) echoes
-    // the UUID UDF, so the user ticks that one capability; the others stay off (Conax PIN kinds hidden).
-    await page.getByTestId('capability-echoesClientUuid').check();
+    // Every capability stays off, as for a real server: an OK answer to a create is ours by the UUID it
+    // carries or, without one, by its type and number (outcome-classes.ts ok_numbered); no error code is
+    // confirmed as "not created" (the field stays empty).
+    await expect(page.getByTestId('capability-echoesClientUuid')).not.toBeChecked();
+    await expect(page.getByLabel(/^Error codes that mean "refused, not created"/)).toHaveValue('');
     await page.getByRole('button', { name: 'Save and reconnect' }).click();
     await expect(page.getByText('Saved. The sync engine reconnected')).toBeVisible();
     await page.getByRole('button', { name: 'Sync now' }).click();

@@ -81,3 +81,44 @@ describe('a CRM.COM V4 connection in the settings', () => {
     }
   }, 30_000);
 });
+
+describe('error codes the operator confirmed mean "not created"', () => {
+  it.each([
+    [[] as string[], 'UNKNOWN'],
+    [['INVALID_PARAMETERS'], 'NEEDS_ATTENTION'],
+  ])('with %j saved, an INVALID_PARAMETERS answer to a create leaves it %s', async (codes, state) => {
+    const server = await startScriptedServer('/crmapi/rest/v2', (call) => {
+      if (call.path === 'authentication/token') return OK({ token: 'server-token' });
+      if (call.path === 'authentication/token/release') return OK(null);
+      return ERROR('INVALID_PARAMETERS', 'smartcard_identifier: unknown serial');
+    });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cadesk-'));
+    const runtime = await startTestRuntime(dir, { headend: { seedSize: 'tiny' } });
+    try {
+      const connections = {
+        ...DEFAULT_CONNECTIONS,
+        mode: 'remote',
+        profile: 'crmcom-v4',
+        login: { username: 'op', organisation: 'ORG' },
+        crmcom: { ...DEFAULT_CONNECTIONS.crmcom, base_url: server.baseUrl, not_created_codes: codes },
+      };
+      const saved = await runtime.dispatch('settings.set', { connections, password: 'pw' });
+      expect(saved).toMatchObject({ ok: true, value: { connections: { crmcom: { not_created_codes: codes } } } });
+      const queued = await runtime.dispatch('requests.enqueue', {
+        requests: [{ provider: 'conax', method: 'add_subscriptions', params: { subscription_identifier: { number: 'S90001' }, service_identifier: { code: 'Gold' }, smartcard_identifier: { serial_number: 'smrt90000001' } } }],
+      });
+      if (!queued.ok) throw new Error(queued.error.message);
+      const row = (queued.value as { results: { ok: boolean; id?: number }[] }).results[0]!;
+      if (!row.ok) throw new Error(JSON.stringify(queued.value));
+      const id = row.id!;
+      await runtime.dispatch('sync.now', {});
+      const detail = await runtime.dispatch('requests.get', { id });
+      expect(detail).toMatchObject({ ok: true, value: { request: { local_state: state } } });
+      expect(server.calls.filter((c) => c.path === 'conax_web_services/provisioning_requests/add_subscriptions')).toHaveLength(1);
+    } finally {
+      await runtime.close();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});

@@ -24,6 +24,7 @@ import { REAL_HEADEND_POLITENESS } from '../sync/dispatcher';
 import { CatalogServerLookups, type CatalogServerLookupOptions } from './catalog-server-lookups';
 import { probeCrmcom, type KnownRequest } from '../sync/crmcom-probe';
 import type { CrmcomLogin } from '../sync/crmcom-connection';
+import { REFUSAL_CODES } from '../sync/outcome-classes';
 import { OperatorSession } from './operator-session';
 
 // Everything behind the IPC contract, in plain Node: the store in the data
@@ -179,6 +180,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           baseUrl: origin + SANDBOX_BASE_PATH['crmcom-v4'],
           release: c.crmcom.release,
           capabilities: settings.capabilities(),
+          // The sandbox documents which codes it answers before creating anything (docs/protocol.md section 1).
+          notCreatedCodes: REFUSAL_CODES,
           login: { method: 'password', ...credentials },
           timeoutMs: c.crmcom.timeout_ms,
         },
@@ -197,6 +200,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         baseUrl: c.crmcom.base_url,
         release: c.crmcom.release,
         capabilities: settings.capabilities(),
+        notCreatedCodes: c.crmcom.not_created_codes,
         login,
         allowPlainHttp: c.crmcom.allow_plain_http,
         caCertificate: c.crmcom.ca_certificate_file ? readFileSync(c.crmcom.ca_certificate_file) : undefined,

@@ -29,6 +29,9 @@ describe('interpreting head-end answers', () => {
     expect(interpretSubmitAnswer(err('SYSTEM_ERROR', 'busy'))).toMatchObject({ kind: 'unknown', outcomeClass: 'system_error' });
     expect(interpretSubmitAnswer(err('QUOTA_EXCEEDED', 'later'))).toMatchObject({ kind: 'unknown', outcomeClass: 'unknown_error_code' });
     expect(interpretSubmitAnswer(err('UNAUTHORIZED', 'token expired'))).toMatchObject({ kind: 'auth' });
+    // A connection that confirmed no codes (a CRM.COM server by default): a refusal code proves nothing either.
+    expect(interpretSubmitAnswer(err('INVALID_PARAMETERS', 'bad'), undefined, [])).toMatchObject({ kind: 'unknown', outcomeClass: 'unknown_error_code' });
+    expect(interpretSubmitAnswer(err('AxisFault', 'bad'), undefined, ['AxisFault'])).toMatchObject({ kind: 'rejected', code: 'AxisFault' });
   });
 
   it('never takes a malformed answer for success, and says what is wrong', () => {
@@ -57,8 +60,13 @@ describe('interpreting head-end answers', () => {
     expect(interpretSubmitAnswer(withUuid(ours.toUpperCase()), { clientUuid: ours, echoesUuid: true }).kind).toBe('acknowledged');
     expect(interpretSubmitAnswer(withUuid('0190a1b2-c3d4-7e5f-8a9b-000000000000'), { clientUuid: ours, echoesUuid: true })).toMatchObject({ kind: 'unknown', outcomeClass: 'ok_not_ours' });
     expect(interpretSubmitAnswer(seed, { clientUuid: ours, echoesUuid: true })).toMatchObject({ kind: 'unknown', outcomeClass: 'ok_unverifiable' });
-    // A head-end that promises no echo: no OK answer can prove it is ours, so it is looked up.
-    expect(interpretSubmitAnswer(withUuid(ours), { clientUuid: ours, echoesUuid: false })).toMatchObject({ kind: 'unknown', outcomeClass: 'ok_unverifiable' });
+    // A head-end that promises no echo (CRM.COM): a UUID it does carry still decides; without one, the type sent and a number do.
+    const type = seed.data.type as string;
+    expect(interpretSubmitAnswer(withUuid(ours), { clientUuid: ours, echoesUuid: false }).kind).toBe('acknowledged');
+    expect(interpretSubmitAnswer(withUuid('0190a1b2-c3d4-7e5f-8a9b-000000000000'), { clientUuid: ours, echoesUuid: false, type })).toMatchObject({ kind: 'unknown', outcomeClass: 'ok_not_ours' });
+    expect(interpretSubmitAnswer(seed, { clientUuid: ours, echoesUuid: false, type })).toMatchObject({ kind: 'acknowledged', request: { number: seed.data.number } });
+    expect(interpretSubmitAnswer(seed, { clientUuid: ours, echoesUuid: false, type: 'CLEAR_CA_PIN' })).toMatchObject({ kind: 'unknown', outcomeClass: 'ok_unverifiable' });
+    expect(interpretSubmitAnswer(seed, { clientUuid: ours, echoesUuid: false })).toMatchObject({ kind: 'unknown', outcomeClass: 'ok_unverifiable' });
   });
 
   it('reads partial list answers (fields_set) as arrays', () => {

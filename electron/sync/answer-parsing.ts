@@ -11,7 +11,7 @@ import {
 import { loginResponseEnvelope } from '../../shared/domain/login';
 import { describeFieldErrors, fieldErrors } from '../../shared/domain/validation';
 import type { ListPage, PartialRequest, QueryOutcome, SubmitOutcome } from './headend-client';
-import { classOfErrorCode, classOfOkAnswer, outcomeOf } from './outcome-classes';
+import { classOfErrorCode, classOfOkAnswer, outcomeOf, type OwnRequest } from './outcome-classes';
 
 // Every head-end answer goes through the domain schemas here. A malformed
 // answer is an error with a message naming what is wrong; it is never a crash
@@ -36,23 +36,17 @@ function readStatus(raw: unknown): StatusRead {
   return { kind: 'error', errorClass: classifyErrorCode(code), code, description: description || message || code };
 }
 
-/** Who sent the request an answer should name (see outcome-classes.ts). */
-export interface OwnRequest {
-  clientUuid: string;
-  /** The head-end promises to echo the UDFs of a created request, so our UUID must come back. */
-  echoesUuid: boolean;
-}
-
 /**
  * The answer to a POST that creates a provisioning request, classified by
  * what it proves (outcome-classes.ts). Without `own` (seed fixtures) an OK
- * answer is taken as it is; the clients always pass it.
+ * answer is taken as it is; the clients always pass it. `refusalCodes` are
+ * the envelope codes that prove "not created" on this connection.
  */
-export function interpretSubmitAnswer(raw: unknown, own?: OwnRequest): SubmitOutcome {
+export function interpretSubmitAnswer(raw: unknown, own?: OwnRequest, refusalCodes?: readonly string[]): SubmitOutcome {
   const status = readStatus(raw);
   // A malformed answer may still mean the head-end created the request.
   if (status.kind === 'malformed') return outcomeOf('unparseable', { description: status.message });
-  if (status.kind === 'error') return outcomeOf(classOfErrorCode(status.code), { code: status.code, description: status.description });
+  if (status.kind === 'error') return outcomeOf(classOfErrorCode(status.code, refusalCodes), { code: status.code, description: status.description });
   const parsed = provisioningRequestEnvelope.safeParse(raw);
   if (!parsed.success || parsed.data.data === null) {
     const why = parsed.success ? 'data is null' : explain(parsed.error);
@@ -60,8 +54,9 @@ export function interpretSubmitAnswer(raw: unknown, own?: OwnRequest): SubmitOut
   }
   const request = parsed.data.data;
   if (own === undefined) return outcomeOf('ok_ours', { request });
-  const cls = classOfOkAnswer(request, own.clientUuid, own.echoesUuid);
-  return outcomeOf(cls, { request, description: cls === 'ok_ours' ? '' : `head-end request ${request.number} does not show our UUID` });
+  const cls = classOfOkAnswer(request, own);
+  const acknowledged = cls === 'ok_ours' || cls === 'ok_numbered';
+  return outcomeOf(cls, { request, description: acknowledged ? '' : `head-end request ${request.number} (${request.type}) does not show our UUID` });
 }
 
 function interpretQuery<T>(raw: unknown, schema: z.ZodType<{ data: T | null }>): QueryOutcome<T> {

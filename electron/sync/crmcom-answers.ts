@@ -1,5 +1,5 @@
 import { crmcomAnswerExtrasSchema } from '../../shared/domain/crmcom-v4';
-import { CLIENT_UUID_UDF } from '../../shared/domain/client-uuid';
+import { CLIENT_UUID_UDF, isClientUuid } from '../../shared/domain/client-uuid';
 
 // A real CRM.COM V4 answer, brought to the shape the domain schemas read
 // (answer-parsing.ts) without losing what it says: message/description may be
@@ -40,8 +40,9 @@ function join(first: unknown, second: string): string {
 
 /**
  * Normalises one answer. `keepUuid` false drops the client UUID UDF from
- * request objects: a server that does not echo it may answer it null, which
- * must not read as "another request's UUID".
+ * request objects unless it holds a UUID: a server that does not echo it may
+ * answer it null (or use the field for its own text), which must not read as
+ * "another request's UUID"; a UUID it does carry still names its request.
  */
 export function normalizeCrmcomAnswer(raw: unknown, keepUuid: boolean): unknown {
   if (!isRecord(raw) || !isRecord(raw.status)) return raw;
@@ -54,7 +55,7 @@ export function normalizeCrmcomAnswer(raw: unknown, keepUuid: boolean): unknown 
   const item = (value: unknown) => {
     if (!isRecord(value)) return value;
     const out = withProviderError(value);
-    if (!keepUuid) delete out[CLIENT_UUID_UDF];
+    if (!keepUuid && !isClientUuid(out[CLIENT_UUID_UDF])) delete out[CLIENT_UUID_UDF];
     return out;
   };
   if (status.code !== 'OK') {
@@ -68,14 +69,13 @@ export function normalizeCrmcomAnswer(raw: unknown, keepUuid: boolean): unknown 
 }
 
 /**
- * Whether a non-OK answer is a refused token: CRM.COM publishes no error
- * codes [absent], so an HTTP 401/403, or a code or message naming the token,
- * authentication or authorisation, is taken as one. Reads are retried once
- * after a fresh login; a POST never is (nothing proves it was not created).
+ * Whether an answer refused our token. CRM.COM publishes no error codes
+ * [absent]: only an HTTP 401/403 (whatever the body: JSON, HTML or none) or
+ * the code UNAUTHORIZED counts; words in a message never do. Reads are
+ * retried once after a fresh login. A POST is sent again only when the
+ * refusal proves it was not applied (crmcom-client.ts).
  */
 export function isCrmcomAuthFailure(httpStatus: number, raw: unknown): boolean {
   if (httpStatus === 401 || httpStatus === 403) return true;
-  if (!isRecord(raw) || !isRecord(raw.status) || raw.status.code === 'OK') return false;
-  const words = [raw.status.code, raw.status.message].filter((w): w is string => typeof w === 'string').join(' ');
-  return /unauthori[sz]ed|unauthenticated|authenticat|token|session expired|not logged in/i.test(words);
+  return isRecord(raw) && isRecord(raw.status) && raw.status.code === 'UNAUTHORIZED';
 }

@@ -8,6 +8,7 @@ import { FIXTURE } from '../sandbox/seed-catalog';
 import { startHeadend, type RunningHeadend } from '../sandbox/start-headend';
 import { tempStore } from '../store/testing/temp-store';
 import { CrmcomCatalogLookup, CrmcomLookupError, type CrmcomGet } from './crmcom-catalog-lookup';
+import { OK, startScriptedServer, type ScriptedServer } from './testing/crmcom-scripted-server';
 
 const SERVICES = 8;
 
@@ -92,5 +93,52 @@ describe('CRM.COM V4 catalog lookups cached in the local catalog', () => {
     // the picker's own search works on what was learnt
     expect(t.store.searchCatalog('smartcards', FIXTURE.smartcardSerial.slice(0, 8), 10).map((r) => r.serial_number ?? '')).toContain(FIXTURE.smartcardSerial);
     await expect(lookup.listServices()).rejects.toThrow(CrmcomLookupError);
+  });
+});
+
+describe('a lookup answered with another item than the one asked for', () => {
+  // A hostile server (port 0) that answers every show with the same other item.
+  const other = {
+    id: 'B'.repeat(32),
+    serial_number: 'smrt-someone-else',
+    alternative_code: 'ALT-ELSE',
+    number: 'S-ELSE',
+    code: 'Other service',
+    life_cycle_state: 'EFFECTIVE',
+    product: { code: 'STB', type: { name: 'Set-top boxes' } },
+    log_information: { updated_date: '2026-01-01T00:00:00' },
+  };
+  let server: ScriptedServer;
+  let t: ReturnType<typeof tempStore>;
+  let lookup: CrmcomCatalogLookup;
+  beforeAll(async () => {
+    server = await startScriptedServer('/crmapi/rest/v2', () => OK(other));
+    t = tempStore();
+    const get: CrmcomGet = async (path, query) => (await fetch(`${server.baseUrl}/${path}?${new URLSearchParams(query)}`)).json();
+    lookup = new CrmcomCatalogLookup(get, t.store, { release: 'R17_3' });
+  });
+  afterAll(async () => {
+    await server.close();
+    t.done();
+  });
+
+  it.each([
+    ['a serial number', () => lookup.device('serial_number', 'smrt30000300'), /asked for serial_number smrt30000300 and answered an item with serial_number smrt-someone-else/],
+    ['an alternative code', () => lookup.device('alternative_code', 'ALT-300'), /alternative_code ALT-300/],
+    ['a subscription number', () => lookup.subscription('number', 'S100150'), /asked for number S100150 and answered an item with number S-ELSE/],
+    ['a product code', () => lookup.product('code', 'Gold'), /asked for code Gold/],
+    ['a smartcard CA id (an STB answered)', () => lookup.deviceByCaId('smartcards', '10000000300'), /an STB, for a smartcard CA id 10000000300/],
+  ])('by %s: refused with what was asked and answered, nothing cached', async (_, ask, message) => {
+    await expect(ask()).rejects.toThrow(CrmcomLookupError);
+    await expect(ask()).rejects.toThrow(message);
+    for (const kind of ['smartcards', 'stbs', 'subscriptions', 'services'] as const) expect(t.store.getCatalogItem(kind, other.id)).toBeUndefined();
+  });
+
+  it('by an STB CA id that the local catalog knows for another CA id: refused, the known CA id kept', async () => {
+    expect(t.store.mergeCatalog('stbs', [{ id: other.id, serial_number: other.serial_number, ca_id: 'CA-KNOWN' }]).ok).toBe(true);
+    await expect(lookup.deviceByCaId('stbs', 'CA-ASKED')).rejects.toThrow(/known here by CA id CA-KNOWN, for CA id CA-ASKED/);
+    expect(t.store.getCatalogItem('stbs', other.id)).toMatchObject({ ca_id: 'CA-KNOWN' });
+    // The same item asked for by its own serial is taken.
+    expect(await lookup.device('serial_number', other.serial_number)).toMatchObject({ found: true, row: { id: other.id, ca_id: 'CA-KNOWN' } });
   });
 });

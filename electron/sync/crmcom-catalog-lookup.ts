@@ -116,7 +116,9 @@ export class CrmcomCatalogLookup {
     const online = await this.call(CRMCOM_PATHS.installedItemShow, { installed_item_identifier: encodeGetIdentifier({ [field]: value }) });
     if (online === null) return this.cachedDevice(field, value);
     if (!online.ok) return { found: false, source: 'online', reason: online.reason };
-    return this.storeDevice(installedItemSchema.parse(online.data), {});
+    const item = installedItemSchema.parse(online.data);
+    mustAnswerWhatWasAsked('installed_items/show', field, value, item[field]);
+    return this.storeDevice(item, {});
   }
 
   /** A device by its CA id, a provider parameter (provisioning/installed_items/show, R11+). */
@@ -128,7 +130,17 @@ export class CrmcomCatalogLookup {
     });
     if (online === null) return this.cachedDevice('ca_id', caId);
     if (!online.ok) return { found: false, source: 'online', reason: online.reason };
-    return this.storeDevice(installedItemSchema.parse(online.data), { ca_id: caId }, kind);
+    const item = installedItemSchema.parse(online.data);
+    // The answer carries no CA id [page]: it must at least be a device of the kind asked, and not one known by another CA id.
+    const answeredKind = this.deviceKind(item);
+    if (answeredKind !== undefined && answeredKind !== kind) {
+      throw new CrmcomLookupError(`provisioning/installed_items/show answered installed item ${item.id}, ${label(answeredKind)}, for ${label(kind)} CA id ${caId}: not cached`);
+    }
+    const known = this.cache.getCatalogItem(kind, item.id)?.ca_id;
+    if (known && known !== caId) {
+      throw new CrmcomLookupError(`provisioning/installed_items/show answered installed item ${item.id}, known here by CA id ${known}, for CA id ${caId}: not cached`);
+    }
+    return this.storeDevice(item, { ca_id: caId }, kind);
   }
 
   /** A subscription by number or id (subscriptions/show); its installed items are learnt with it. */
@@ -137,6 +149,7 @@ export class CrmcomCatalogLookup {
     if (online === null) return this.cached('subscriptions', field, value);
     if (!online.ok) return { found: false, source: 'online', reason: online.reason };
     const sub = subscriptionSchema.parse(online.data);
+    mustAnswerWhatWasAsked('subscriptions/show', field, value, sub[field]);
     const { installed_items_set: items, ...rest } = sub;
     this.merge('subscriptions', [{ id: sub.id, number: sub.number ?? null, state: sub.life_cycle_state ?? null, data: rest }]);
     for (const item of items ?? []) {
@@ -152,6 +165,7 @@ export class CrmcomCatalogLookup {
     if (online === null) return this.cached('services', field, value);
     if (!online.ok) return { found: false, source: 'online', reason: online.reason };
     const product = productSchema.parse(online.data);
+    mustAnswerWhatWasAsked('products/show', field, value, product[field]);
     this.merge('services', [serviceRow(product)]);
     return this.stored('services', product.id);
   }
@@ -232,6 +246,22 @@ export class CrmcomCatalogLookup {
     return row
       ? { found: true, source: 'cache', kind, row }
       : { found: false, source: 'cache', reason: 'the CRM.COM server could not be reached and the local catalog does not know it' };
+  }
+}
+
+const label = (kind: 'smartcards' | 'stbs') => (kind === 'smartcards' ? 'a smartcard' : 'an STB');
+
+/**
+ * A show must answer the item asked for: a server (or a proxy, or a crossed
+ * answer) naming another one is refused and nothing of it is cached, so a
+ * picker never offers a card under a serial that is not its own. Compared
+ * without case or surrounding blanks: a server may match a typed serial so.
+ */
+function mustAnswerWhatWasAsked(call: string, field: string, asked: string, answered: unknown): void {
+  const same = typeof answered === 'string' && answered.trim().toUpperCase() === asked.trim().toUpperCase();
+  if (!same) {
+    const what = typeof answered === 'string' ? `${field} ${answered}` : `no ${field}`;
+    throw new CrmcomLookupError(`${call} was asked for ${field} ${asked} and answered an item with ${what}: not cached`);
   }
 }
 

@@ -17,7 +17,7 @@ import {
   type SubmitOutcome,
 } from './headend-client';
 import { LoginFailure } from './headend-session';
-import { outcomeOf } from './outcome-classes';
+import { outcomeOf, type OwnRequest } from './outcome-classes';
 import { classOfTransportError } from './provisioning-api-client';
 
 // One provider's calls to a CRM.COM V4 server (the crmcom-v4 profile row):
@@ -81,37 +81,61 @@ export class CrmcomClient implements HeadendClient {
     const released = bodyForRelease(this.provider, body, this.connection.release);
     if ('refused' in released) return { kind: 'rejected', code: 'NOT_SENDABLE_ON_RELEASE', description: String(released.refused) };
 
+    const own: OwnRequest = { clientUuid, echoesUuid: this.echoesClientUuid, type: definition?.type };
+    const first = await this.postOnce(method, released, own, hooks);
+    if (first.kind !== 'auth_refused') return first.outcome;
+    // 401/403 proves the POST was refused before it was processed: one fresh login, one more send.
+    const second = await this.postOnce(method, released, own, hooks);
+    if (second.kind !== 'auth_refused') return second.outcome;
+    return outcomeOf('unauthorized', { code: second.code, description: `${second.description} (again after a fresh login)` });
+  }
+
+  /**
+   * One POST with the session's token, classified by what its answer proves
+   * (outcome-classes.ts, docs/protocol.md section 9). CRM.COM documents no
+   * error codes [absent]: a non-OK answer proves "not created" only for a code
+   * the operator confirmed, and an HTTP 401/403 proves "not processed";
+   * everything else is an unknown outcome, verified before any other send.
+   */
+  private async postOnce(
+    method: string,
+    body: Record<string, unknown>,
+    own: OwnRequest,
+    hooks: SubmitHooks | undefined,
+  ): Promise<{ kind: 'answered'; outcome: SubmitOutcome } | { kind: 'auth_refused'; code: string; description: string }> {
+    const answered = (outcome: SubmitOutcome) => ({ kind: 'answered' as const, outcome });
     let token: string;
     try {
       token = await this.connection.session.token();
     } catch (error) {
-      if (error instanceof LoginFailure) return outcomeOf(error.transient ? 'login_failed' : 'login_refused', { code: error.code, description: error.message });
-      return outcomeOf('not_sent', { description: describe(error) });
+      if (error instanceof LoginFailure) return answered(outcomeOf(error.transient ? 'login_failed' : 'login_refused', { code: error.code, description: error.message }));
+      return answered(outcomeOf('not_sent', { description: describe(error) }));
     }
     const path = WIRE[this.provider].post(method, this.connection.capabilities);
     let answer: CrmcomAnswer;
     try {
-      answer = await this.connection.post(path, { ...released, token }, hooks);
+      answer = await this.connection.post(path, { ...body, token }, hooks);
     } catch (error) {
-      if (error instanceof TransportError) return outcomeOf(classOfTransportError(error), { description: error.message });
-      return outcomeOf('lost_after_write', { description: `unexpected failure: ${describe(error)}` });
+      if (error instanceof TransportError) return answered(outcomeOf(classOfTransportError(error), { description: error.message }));
+      return answered(outcomeOf('lost_after_write', { description: `unexpected failure: ${describe(error)}` }));
+    }
+    const status = answer.envelope?.status as { code?: unknown; description?: unknown } | undefined;
+    const code = typeof status?.code === 'string' ? status.code : null;
+    const words = typeof status?.description === 'string' && status.description ? `: ${status.description}` : '';
+    const confirmed = code !== null && this.connection.notCreatedCodes.includes(code);
+    if (answer.authFailure) {
+      // Our token is no good either way; whether the POST may go again depends on what the refusal proves.
+      this.connection.session.invalidate(token);
+      if (answer.httpStatus === 401 || answer.httpStatus === 403 || confirmed) {
+        return { kind: 'auth_refused', code: code ?? `HTTP_${answer.httpStatus}`, description: `POST ${method}: HTTP ${answer.httpStatus}, the server refused the session before processing${words}` };
+      }
+      return answered(outcomeOf('unknown_error_code', { code: code ?? 'UNAUTHORIZED', description: `the server refused the session after the request was sent${words}` }));
     }
     if (answer.envelope === undefined) {
       const detail = `POST ${method}: HTTP ${answer.httpStatus} with ${answer.bodyProblem ?? 'a body that is not an envelope'}`;
-      if (answer.httpStatus === 429) return outcomeOf('rate_limited', { description: detail });
-      return outcomeOf(answer.httpStatus >= 500 ? 'http_5xx' : 'unparseable', { description: detail });
+      return answered(outcomeOf(answer.httpStatus >= 500 ? 'http_5xx' : 'unparseable', { description: detail }));
     }
-    if (answer.authFailure) {
-      // The token was refused after the POST left: nothing proves the server did
-      // not create it (no error codes are documented), so it is never resent blindly.
-      this.connection.session.invalidate(token);
-      const status = answer.envelope.status as { code?: unknown; description?: unknown } | undefined;
-      return outcomeOf('unknown_error_code', {
-        code: typeof status?.code === 'string' ? status.code : `HTTP_${answer.httpStatus}`,
-        description: `the server refused the session after the request was sent${typeof status?.description === 'string' && status.description ? `: ${status.description}` : ''}`,
-      });
-    }
-    return interpretSubmitAnswer(answer.envelope, { clientUuid, echoesUuid: this.echoesClientUuid });
+    return answered(interpretSubmitAnswer(answer.envelope, own, this.connection.notCreatedCodes));
   }
 
   async show(identifier: { id: string } | { number: string }, fieldsSet?: string): Promise<QueryOutcome<PartialRequest>> {

@@ -26,6 +26,12 @@ export interface CrmcomConnectionOptions {
   baseUrl: string;
   release: CrmcomRelease;
   capabilities: CrmcomCapabilities;
+  /**
+   * status.code values the operator confirmed mean "refused, not created"
+   * (setting not_created_codes). CRM.COM documents none: default none, so
+   * every other non-OK answer to a create is an unknown outcome.
+   */
+  notCreatedCodes?: readonly string[];
   login: CrmcomLogin;
   /** Plain HTTP to a host other than this machine: refused unless set. */
   allowPlainHttp?: boolean;
@@ -93,7 +99,8 @@ export class CrmcomConnection {
         ? { username: login.username, password: login.password, organisation: login.organisation, unit: login.unit }
         : { username: 'Web API key', password: login.key, organisation: '', unit: login.unit };
     this.session = new HeadendSession(() => this.login(), credentials, {
-      tokenExpiry: (token, obtainedAt) => tokenReplaceAt(token, obtainedAt, options.release),
+      // The login answer's Date header has set the skew by the time the session asks.
+      tokenExpiry: (token, obtainedAt) => tokenReplaceAt(token, obtainedAt, options.release, this.clockSkewMs),
       now: options.now,
       logger: options.logger,
     });
@@ -105,6 +112,10 @@ export class CrmcomConnection {
 
   get release(): CrmcomRelease {
     return this.options.release;
+  }
+
+  get notCreatedCodes(): readonly string[] {
+    return this.options.notCreatedCodes ?? [];
   }
 
   /** A client starts using the connection; the last one to close releases the token. */

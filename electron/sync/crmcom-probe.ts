@@ -1,12 +1,12 @@
 import { CLIENT_UUID_UDF, clientUuidOf } from '../../shared/domain/client-uuid';
-import { CRMCOM_CAPABILITIES, CRMCOM_CAPABILITY_IDS, CRMCOM_JWT_LIFETIME_MS, CRMCOM_IDLE_TOKEN_LIFETIME_MS, CRMCOM_RELEASES, type CrmcomCapability } from '../../shared/domain/crmcom-v4';
+import { CRMCOM_CAPABILITIES, CRMCOM_CAPABILITY_IDS, type CrmcomCapability } from '../../shared/domain/crmcom-v4';
 import { HEADEND_PROFILES } from '../../shared/domain/headend-profiles';
 import type { Provider } from '../../shared/domain/request-types';
 import type { ConnectionTestResult } from '../../shared/ipc/app-schemas';
 import { interpretShowAnswer } from './answer-parsing';
 import { CrmcomConnection, type CrmcomConnectionOptions } from './crmcom-connection';
 import { LoginFailure } from './headend-session';
-import { jwtTimes } from './token-expiry';
+import { tokenExpiresAt } from './token-expiry';
 
 // "Test connection" against a CRM.COM V4 server: login, when the token dies,
 // the server's clock against ours, and which capabilities answer. Only reads:
@@ -48,20 +48,13 @@ export async function probeCrmcom(
       latencyMs,
       message: `${provider} answered in ${latencyMs} ms (logged in to the ${HEADEND_PROFILES['crmcom-v4'].label})`,
       login: 'ok',
-      tokenExpiresAt: tokenExpiry(token, Date.now(), options.release, connection.clockSkewMs),
+      tokenExpiresAt: tokenExpiresAt(token, Date.now(), options.release, connection.clockSkewMs),
       clockSkewMs: connection.clockSkewMs,
       capabilities,
     };
   } finally {
     await connection.close();
   }
-}
-
-/** When the token dies on our clock: a JWT's exp corrected by the skew, else the release's lifetime from now. */
-function tokenExpiry(token: string, now: number, release: CrmcomConnectionOptions['release'], skewMs: number | null): number {
-  const jwt = jwtTimes(token);
-  if (jwt !== null) return jwt.expiresAt - (skewMs ?? 0);
-  return now + (CRMCOM_RELEASES[release].jwtTokens ? CRMCOM_JWT_LIFETIME_MS : CRMCOM_IDLE_TOKEN_LIFETIME_MS);
 }
 
 async function probeOne(connection: CrmcomConnection, capability: CrmcomCapability, provider: Provider, known: KnownRequest | null): Promise<Probe> {

@@ -12,6 +12,7 @@ import type { SubmitOutcome } from './headend-client';
 
 export type OutcomeClass =
   | 'ok_ours'
+  | 'ok_numbered'
   | 'ok_not_ours'
   | 'ok_unverifiable'
   | 'ok_malformed'
@@ -39,28 +40,31 @@ export interface OutcomeRule {
 
 export const OUTCOME_TABLE: Record<OutcomeClass, OutcomeRule> = {
   ok_ours: { outcome: 'OK with a request object carrying our UUID', proves: 'created', kind: 'acknowledged', next: 'ACKNOWLEDGED (or COMPLETED/REJECTED as answered)' },
+  ok_numbered: { outcome: 'OK from a server that promises no UUID echo, echoing none, of the type sent and with a request number', proves: 'created (the number names it)', kind: 'acknowledged', next: 'ACKNOWLEDGED (followed by show by that number)' },
   ok_not_ours: { outcome: 'OK with a request object carrying another UUID', proves: 'nothing about ours', kind: 'unknown', next: 'UNKNOWN' },
-  ok_unverifiable: { outcome: 'OK without our UUID echoed', proves: 'nothing about ours', kind: 'unknown', next: 'UNKNOWN' },
+  ok_unverifiable: { outcome: 'OK without our UUID echoed, where the echo is promised or the answer is not of the type sent with a number', proves: 'nothing about ours', kind: 'unknown', next: 'UNKNOWN' },
   ok_malformed: { outcome: 'OK with a malformed or missing request object', proves: 'nothing', kind: 'unknown', next: 'UNKNOWN' },
-  refused: { outcome: 'INVALID_PARAMETERS, NOT_FOUND or a documented processing refusal as envelope error', proves: 'refused before creation', kind: 'rejected', next: 'NEEDS_ATTENTION' },
-  unauthorized: { outcome: 'UNAUTHORIZED (after one fresh login and one retry)', proves: 'refused before processing', kind: 'auth', next: 'RETRY_WAIT (auth pause)' },
+  refused: { outcome: 'an envelope error code the connection lists as refused before creation (TCP gateway: section 1 codes; CRM.COM: only codes the operator confirmed)', proves: 'refused before creation', kind: 'rejected', next: 'NEEDS_ATTENTION' },
+  unauthorized: { outcome: 'UNAUTHORIZED, on CRM.COM HTTP 401/403 (again after one fresh login and one resend)', proves: 'refused before processing', kind: 'auth', next: 'RETRY_WAIT (auth pause)' },
   login_refused: { outcome: 'login refused (before the request was sent)', proves: 'not sent', kind: 'auth', next: 'RETRY_WAIT (auth pause)' },
   login_failed: { outcome: 'login failed for a transient reason (before the request was sent)', proves: 'not sent', kind: 'transient', next: 'RETRY_WAIT' },
   not_sent: { outcome: 'connection refused, not connected, TLS handshake failed, or timed out before any byte was written', proves: 'not sent', kind: 'transient', next: 'RETRY_WAIT' },
-  rate_limited: { outcome: 'HTTP 429 without an envelope', proves: 'refused before processing', kind: 'transient', next: 'RETRY_WAIT' },
+  rate_limited: { outcome: 'HTTP 429 without an envelope (TCP gateway profile; on CRM.COM it is unparseable)', proves: 'refused before processing', kind: 'transient', next: 'RETRY_WAIT' },
   system_error: { outcome: 'SYSTEM_ERROR envelope', proves: 'nothing (the head-end may have created it)', kind: 'unknown', next: 'UNKNOWN' },
-  unknown_error_code: { outcome: 'an envelope error code not documented', proves: 'nothing', kind: 'unknown', next: 'UNKNOWN' },
+  unknown_error_code: { outcome: 'an envelope error code not listed as a refusal (on CRM.COM: any code the operator has not confirmed)', proves: 'nothing', kind: 'unknown', next: 'UNKNOWN' },
   http_5xx: { outcome: 'HTTP 5xx without an envelope (502 page, 503, ...)', proves: 'nothing', kind: 'unknown', next: 'UNKNOWN' },
   timeout_after_write: { outcome: 'no complete answer by the deadline after the request was written', proves: 'nothing', kind: 'unknown', next: 'UNKNOWN' },
   lost_after_write: { outcome: 'connection reset or closed after the request was written', proves: 'nothing', kind: 'unknown', next: 'UNKNOWN' },
-  unparseable: { outcome: 'an answer that is not an envelope (garbage frame, HTML, oversized)', proves: 'nothing', kind: 'unknown', next: 'UNKNOWN' },
+  unparseable: { outcome: 'an answer that is not an envelope (garbage frame, HTML, oversized; on CRM.COM any 4xx but 401/403 without one)', proves: 'nothing', kind: 'unknown', next: 'UNKNOWN' },
 };
 
 /**
- * Envelope codes that prove the head-end refused the request before creating
- * it. Validation happens before creation (docs/protocol.md section 1); the
- * processing codes, answered as envelope errors, come from a head-end that
- * checks before it creates. Anything else, SYSTEM_ERROR included, proves nothing.
+ * Envelope codes that prove the embedded sandbox and the TCP gateway refused
+ * the request before creating it: validation happens before creation
+ * (docs/protocol.md section 1) and the processing codes, answered as envelope
+ * errors, come from a head-end that checks before it creates. CRM.COM
+ * documents no codes [absent]: there a connection lists only the codes its
+ * operator confirmed (crmcom setting not_created_codes, default none).
  */
 export const REFUSAL_CODES: readonly string[] = [
   'INVALID_PARAMETERS',
@@ -89,21 +93,38 @@ export function outcomeOf(cls: OutcomeClass, detail: { code?: string; descriptio
   }
 }
 
-/** The class of an envelope error code (UNAUTHORIZED is handled by the session before it gets here). */
-export function classOfErrorCode(code: string): OutcomeClass {
+/**
+ * The class of an envelope error code. `refusalCodes` are the codes that prove
+ * "not created" on this connection; anything else, SYSTEM_ERROR included,
+ * proves nothing. UNAUTHORIZED is the TCP gateway's refused token (a CRM.COM
+ * client handles auth before it gets here).
+ */
+export function classOfErrorCode(code: string, refusalCodes: readonly string[] = REFUSAL_CODES): OutcomeClass {
+  if (refusalCodes.includes(code)) return 'refused';
   if (code === 'UNAUTHORIZED') return 'unauthorized';
-  if (code === 'SYSTEM_ERROR') return 'system_error';
-  return REFUSAL_CODES.includes(code) ? 'refused' : 'unknown_error_code';
+  return code === 'SYSTEM_ERROR' ? 'system_error' : 'unknown_error_code';
+}
+
+/** Who sent the request an OK answer should name. */
+export interface OwnRequest {
+  clientUuid: string;
+  /** The head-end promises to echo the UDFs of a created request, so our UUID must come back. */
+  echoesUuid: boolean;
+  /** The type sent: without an echo, an OK answer of another type is not ours. */
+  type?: string;
 }
 
 /**
- * Whether an OK answer's request object is ours. Where the head-end promises
- * to echo the UDFs (the sandbox, docs/protocol.md section 6) the echo must be
- * our UUID; where it does not, nothing in the answer can prove it is ours.
+ * Whether an OK answer's request object is ours. An echoed UUID decides:
+ * ours, or another's (never ours, whatever else it says). Without one, where
+ * the head-end promises the echo (the sandbox, docs/protocol.md section 6)
+ * the answer proves nothing; where it promises none (a CRM.COM server), an
+ * answer of the type sent with a request number is taken as the creation it
+ * reports, and followed by that number.
  */
-export function classOfOkAnswer(request: ProvisioningRequest, clientUuid: string, echoesUuid: boolean): OutcomeClass {
-  if (!echoesUuid) return 'ok_unverifiable';
+export function classOfOkAnswer(request: ProvisioningRequest, own: OwnRequest): OutcomeClass {
   const echoed = clientUuidOf(request as unknown as Record<string, unknown>);
-  if (echoed === null) return 'ok_unverifiable';
-  return echoed === clientUuid.toLowerCase() ? 'ok_ours' : 'ok_not_ours';
+  if (echoed !== null) return echoed === own.clientUuid.toLowerCase() ? 'ok_ours' : 'ok_not_ours';
+  if (own.echoesUuid || own.type === undefined) return 'ok_unverifiable';
+  return request.type === own.type && request.number.trim() !== '' ? 'ok_numbered' : 'ok_unverifiable';
 }

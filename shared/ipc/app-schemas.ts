@@ -140,6 +140,13 @@ export const crmcomCapabilitiesSchema = z.strictObject(
   Object.fromEntries(CRMCOM_CAPABILITY_IDS.map((id) => [id, z.boolean()])) as Record<CrmcomCapability, z.ZodBoolean>,
 );
 
+/** One CRM.COM status.code as the server writes it: free text, but one word. */
+const crmcomErrorCodeSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.:-]+$/, { message: 'an error code is one word of letters, digits, _ . : or -' });
+
 /**
  * A CRM.COM V4 Web API connection (profile crmcom-v4). The password or Web
  * API key is write-only and sealed (settings.set), never part of these.
@@ -151,6 +158,13 @@ export const crmcomConnectionSchema = z
     release: crmcomReleaseSchema,
     login_method: z.enum(['password', 'web_api_key']),
     capabilities: crmcomCapabilitiesSchema,
+    /**
+     * Error codes (status.code) the operator has confirmed, with the server's
+     * administrator, mean "refused, not created". CRM.COM documents none
+     * [absent]: any other non-OK answer to a create is an unknown outcome,
+     * verified before anything is sent again. Saved before this existed: none.
+     */
+    not_created_codes: z.array(crmcomErrorCodeSchema).max(64, { message: 'at most 64 codes' }).default([]),
     /** Plain HTTP to a non-loopback host sends secrets in clear: only with this explicit override. */
     allow_plain_http: z.boolean(),
     /** PEM file of a corporate CA that signed the server's certificate. */
@@ -173,6 +187,7 @@ export const DEFAULT_CRMCOM_CONNECTION: CrmcomConnectionSettings = {
   release: 'R13',
   login_method: 'password',
   capabilities: REAL_SERVER_CAPABILITIES,
+  not_created_codes: [],
   allow_plain_http: false,
   timeout_ms: 15_000,
   politeness: { max_in_flight: 8, min_send_interval_ms: 50 },

@@ -1,4 +1,5 @@
 import { CRMCOM_CAPABILITIES, CRMCOM_CAPABILITY_IDS, CRMCOM_RELEASE_IDS, CRMCOM_RELEASES, type CrmcomRelease } from '../../../shared/domain/crmcom-v4';
+import { useEffect, useState } from 'react';
 import type { CrmcomConnectionSettings } from '../../../shared/ipc/app-schemas';
 import { TextField } from './TextField';
 
@@ -18,6 +19,8 @@ interface Props {
 
 export function CrmcomConnectionFields({ value, onChange, error, embedded }: Props) {
   const set = <K extends keyof CrmcomConnectionSettings>(key: K, v: CrmcomConnectionSettings[K]) => onChange({ ...value, [key]: v });
+  // A bad code is reported at its index in the list.
+  const codesError = error('not_created_codes') ?? value.not_created_codes.map((_, i) => error(`not_created_codes.${i}`)).find((e) => e !== undefined);
   return (
     <fieldset data-testid="crmcom-fields">
       <legend>CRM.COM V4 Web API</legend>
@@ -74,6 +77,7 @@ export function CrmcomConnectionFields({ value, onChange, error, embedded }: Pro
             </label>
           ))}
         </fieldset>
+        <NotCreatedCodesField codes={value.not_created_codes} error={codesError} onChange={(codes) => set('not_created_codes', codes)} />
         <TextField
           id="crmcom-inflight"
           label="Most sends in flight"
@@ -90,5 +94,45 @@ export function CrmcomConnectionFields({ value, onChange, error, embedded }: Pro
         />
       </fieldset>
     </fieldset>
+  );
+}
+
+const codesOf = (text: string) => text.split(/[\s,]+/).filter((code) => code !== '');
+
+/**
+ * The error codes the operator confirmed mean "not created". Kept as typed
+ * (a trailing comma while typing stays) and handed up as a list.
+ */
+function NotCreatedCodesField({ codes, error, onChange }: { codes: readonly string[]; error?: string; onChange(codes: string[]): void }) {
+  const [text, setText] = useState(codes.join(', '));
+  // Another connection or a reload replaces the list: show it.
+  useEffect(() => {
+    setText((typed) => (codesOf(typed).join(',') === codes.join(',') ? typed : codes.join(', ')));
+  }, [codes]);
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}`}>
+      <label htmlFor="crmcom-not-created" className="field-label">
+        Error codes that mean &quot;refused, not created&quot; (comma-separated, optional)
+      </label>
+      <input
+        id="crmcom-not-created"
+        value={text}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={`crmcom-not-created-hint${error ? ' crmcom-not-created-error' : ''}`}
+        onChange={(e) => {
+          setText(e.target.value);
+          onChange(codesOf(e.target.value));
+        }}
+      />
+      <p className="hint" id="crmcom-not-created-hint">
+        CRM.COM documents no error codes. Any other error answer to a new request counts as &quot;may have been created&quot;: it is checked
+        before anything is sent again. List only codes your CRM.COM administrator confirmed are answered before a request is created.
+      </p>
+      {error ? (
+        <p className="field-error" id="crmcom-not-created-error" data-testid="error-crmcom-not-created">
+          {error}
+        </p>
+      ) : null}
+    </div>
   );
 }
