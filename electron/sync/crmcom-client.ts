@@ -131,6 +131,8 @@ export class CrmcomClient implements HeadendClient {
       }
       return answered(outcomeOf('unknown_error_code', { code: code ?? 'UNAUTHORIZED', description: `the server refused the session after the request was sent${words}` }));
     }
+    // 429 (RFC 6585) says the request was not served, with the same standing as 401/403: wait, then send again.
+    if (answer.httpStatus === 429) return answered(outcomeOf('rate_limited', { description: `POST ${method}: HTTP 429, too many requests${words}` }));
     if (answer.envelope === undefined) {
       const detail = `POST ${method}: HTTP ${answer.httpStatus} with ${answer.bodyProblem ?? 'a body that is not an envelope'}`;
       return answered(outcomeOf(answer.httpStatus >= 500 ? 'http_5xx' : 'unparseable', { description: detail }));

@@ -83,11 +83,17 @@ describe('what the answer to a create proves on a CRM.COM V4 server', () => {
     ['an INVALID_PARAMETERS envelope', ERROR('INVALID_PARAMETERS', 'bad smartcard')],
     ['a NOT_FOUND envelope with HTTP 404', ERROR('NOT_FOUND', 'no such card', 404)],
     ['an HTML 400 page', HTML(400)],
-    ['an HTML 429 page', HTML(429)],
   ])('%s is an unknown outcome: never waiting to be resent, sent once', async (_, answer) => {
     const server = await serverAnswering(() => answer);
     const request = await sendOne(rig(server));
     expect(request.local_state).toBe('UNKNOWN');
+    expect(creates(server)).toHaveLength(1);
+  });
+
+  it('a 429 (too many requests: not served) waits for its next attempt, sent once so far', async () => {
+    const server = await serverAnswering(() => HTML(429));
+    const request = await sendOne(rig(server));
+    expect(request.local_state).toBe('RETRY_WAIT');
     expect(creates(server)).toHaveLength(1);
   });
 

@@ -49,7 +49,7 @@ export const OUTCOME_TABLE: Record<OutcomeClass, OutcomeRule> = {
   login_refused: { outcome: 'login refused (before the request was sent)', proves: 'not sent', kind: 'auth', next: 'RETRY_WAIT (auth pause)' },
   login_failed: { outcome: 'login failed for a transient reason (before the request was sent)', proves: 'not sent', kind: 'transient', next: 'RETRY_WAIT' },
   not_sent: { outcome: 'connection refused, not connected, TLS handshake failed, or timed out before any byte was written', proves: 'not sent', kind: 'transient', next: 'RETRY_WAIT' },
-  rate_limited: { outcome: 'HTTP 429 without an envelope (TCP gateway profile; on CRM.COM it is unparseable)', proves: 'refused before processing', kind: 'transient', next: 'RETRY_WAIT' },
+  rate_limited: { outcome: 'HTTP 429 (too many requests, RFC 6585)', proves: 'refused before processing', kind: 'transient', next: 'RETRY_WAIT' },
   system_error: { outcome: 'SYSTEM_ERROR envelope', proves: 'nothing (the head-end may have created it)', kind: 'unknown', next: 'UNKNOWN' },
   unknown_error_code: { outcome: 'an envelope error code not listed as a refusal (on CRM.COM: any code the operator has not confirmed)', proves: 'nothing', kind: 'unknown', next: 'UNKNOWN' },
   http_5xx: { outcome: 'HTTP 5xx without an envelope (502 page, 503, ...)', proves: 'nothing', kind: 'unknown', next: 'UNKNOWN' },
