@@ -36,7 +36,7 @@ export interface CatalogLookupOptions {
   release: CrmcomRelease;
   /** Rows asked per products/list page from R13. */
   pageSize?: number;
-  /** Upper bound of pages one listing reads (a server that never sends a short page must not loop forever). */
+  /** Upper bound of pages one listing reads (a server that never sends an empty page must not loop forever). */
   maxPages?: number;
   /** provisioning_provider_identifier of CA id lookups, `<field>=<value>` [inferred: deployment-specific]. */
   caIdProvider?: string;
@@ -172,8 +172,9 @@ export class CrmcomCatalogLookup {
 
   /**
    * The services of a product type (products/list; classification SERVICES,
-   * used for provisioning): offset pages until a short one from R13, one call
-   * before. Returns how many were learnt; throws when the server cannot be reached.
+   * used for provisioning): offset pages until an empty one from R13 (a
+   * server may cap pages below the size asked, so a short page is not the
+   * end), one call before. Returns how many were learnt; throws when the server cannot be reached.
    */
   async listServices(typeIdentifier = this.options.servicesType ?? 'name=TV Services'): Promise<number> {
     const paged = CRMCOM_RELEASES[this.options.release].offsetPaging;
@@ -188,10 +189,10 @@ export class CrmcomCatalogLookup {
       const services = rows.filter((p) => p.type?.classification === 'SERVICES' && Boolean(p.type.used_for_provisioning ?? true));
       if (services.length > 0) this.merge('services', services.map(serviceRow));
       learnt += services.length;
-      if (!paged || rows.length < this.pageSize) return learnt;
+      if (!paged || rows.length === 0) return learnt;
       offset += rows.length;
     }
-    throw new CrmcomLookupError(`products/list gave no short page within ${this.maxPages} pages: stopped`);
+    throw new CrmcomLookupError(`products/list gave no empty page within ${this.maxPages} pages: stopped`);
   }
 
   /** The answer's outcome, or null when the server could not be reached (then the cache answers). */
