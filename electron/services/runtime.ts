@@ -25,6 +25,7 @@ import { CatalogServerLookups, type CatalogServerLookupOptions } from './catalog
 import { probeCrmcom, type KnownRequest } from '../sync/crmcom-probe';
 import type { CrmcomLogin } from '../sync/crmcom-connection';
 import { OperatorSession } from './operator-session';
+import { StoreUpkeep } from './store-upkeep';
 
 // Everything behind the IPC contract, in plain Node: the store in the data
 // folder, the embedded sandbox head-end (unless settings point elsewhere), the
@@ -141,12 +142,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
 
   /**
-   * Why the engine must not log in now, or null: in remote mode, a saved
+   * Why the engine must not run now, or null: the store was found damaged
+   * (held until CA Desk restarts on a sound store); in remote mode, a saved
    * password the vault cannot open (the desk is locked). It then waits, says so
    * in the sync status, and is started again by the unlock (never a login with
    * an empty password).
    */
   function credentialsLockedReason(): string | null {
+    if (storeDamage !== null) return storeDamage;
     const c = settings.connections();
     if (c.mode !== 'remote') return null;
     if (c.profile === 'crmcom-v4' && c.crmcom.login_method === 'web_api_key') {
@@ -248,12 +251,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (!s.online && s.lastError) lastFailure = { at: Date.now(), message: s.lastError };
     return { ...s, ...failureFields() };
   };
-  // Online backups on a schedule (store/backups.ts); one that fails is logged and the next one tried.
-  let backingUp: Promise<unknown> = Promise.resolve();
-  const backupTimer = setInterval(() => {
-    backingUp = store.backup().catch((error: unknown) => logger.warn(`backup failed: ${error instanceof Error ? error.message : String(error)}`));
-  }, options.backupEveryMs ?? 6 * 3600_000);
-  backupTimer.unref();
+  // Backups and the full integrity check on a schedule; damage holds sending and says why on the status bar.
+  let storeDamage: string | null = null;
+  const upkeep = new StoreUpkeep(store, { logger, backupEveryMs: options.backupEveryMs, onDamaged: (m) => void reconnectAfter(() => (storeDamage = m)) });
 
   let waitingFor: string | null = null;
   // The same count the engine reports as pending (sync-engine.ts).
@@ -372,7 +372,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   } catch (error) {
     await stopSync().catch(() => {});
     await (headend as RunningHeadend | null)?.close().catch(() => {});
-    clearInterval(backupTimer);
+    await upkeep.close();
     session.close();
     deskLock.close();
     store.close();
@@ -397,8 +397,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       closed = true;
       if (flushTimer) clearTimeout(flushTimer);
       await answers.idle();
-      clearInterval(backupTimer);
-      await backingUp; // the store is closed only once a running backup has finished
+      await upkeep.close(); // the store is closed only once a running backup or check has finished
       await stopSync();
       await headend?.close();
       headend = null;

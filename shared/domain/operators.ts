@@ -39,6 +39,7 @@ export const DESK_EVENT_KIND_MEANINGS = {
   'desk.connection_saved': 'A head-end connection was added or changed in Settings › Connections (before/after; never a secret).',
   'desk.connection_activated': 'Another saved head-end connection was made the active one (from/to).',
   'desk.connection_removed': 'A saved head-end connection and its sealed secrets were forgotten.',
+  'desk.store_damaged': 'The background integrity check found the local database damaged; sending was held (the detail names the file and the problems).',
 } as const;
 
 export type DeskEventKind = keyof typeof DESK_EVENT_KIND_MEANINGS;

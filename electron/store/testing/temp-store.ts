@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,4 +69,19 @@ export const HEADEND_ID = '751427A869C84129BA5C2184745A7447';
 /** A distinct valid head-end id per n. */
 export function headendId(n: number): string {
   return n.toString(16).toUpperCase().padStart(32, '0');
+}
+
+/** Overwrites a page in the middle of the closed store `file` with noise (valid before, damaged now). */
+export function damageMiddlePage(file: string): void {
+  const raw = new Database(file, { readonly: true });
+  const pageSize = raw.pragma('page_size', { simple: true }) as number;
+  const pages = raw.pragma('page_count', { simple: true }) as number;
+  raw.close();
+  if (pages <= 20) throw new Error(`${file} has only ${pages} pages: too small to damage one in the middle`);
+  const fd = fs.openSync(file, 'r+');
+  try {
+    fs.writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, pageSize * Math.floor(pages / 2));
+  } finally {
+    fs.closeSync(fd);
+  }
 }
