@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { rmSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { preparePrivateFile } from './private-files';
@@ -77,6 +78,7 @@ export async function checkOpenStoreIntegrity(file: string, copy: (target: strin
     await copy(target);
     return await integrityCheckFile(target);
   } finally {
-    for (const f of [target, `${target}-wal`, `${target}-shm`]) rmSync(f, { force: true });
+    // Unlinking a copy of hundreds of MiB takes a while: off the writer's thread.
+    await Promise.all([target, `${target}-wal`, `${target}-shm`].map((f) => rm(f, { force: true })));
   }
 }
