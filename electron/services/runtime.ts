@@ -8,7 +8,7 @@ import { DEFAULT_CREDENTIALS, type HeadendOptions } from '../sandbox/headend-opt
 import { STORE_FILE } from '../launch/data-dir';
 import { startHeadend, type RunningHeadend } from '../sandbox/start-headend';
 import { preparePrivateDir } from '../store/private-files';
-import { openStore, type Store } from '../store/store';
+import { openStore, type Store, type StoreOptions } from '../store/store';
 import { BulkService } from './bulk-service';
 import { PassphraseVault, SealedPassword, type CredentialVault } from './credential-vault';
 import { DeskLock } from './desk-lock';
@@ -25,7 +25,7 @@ import { CatalogServerLookups, type CatalogServerLookupOptions } from './catalog
 import { probeCrmcom, type KnownRequest } from '../sync/crmcom-probe';
 import type { CrmcomLogin } from '../sync/crmcom-connection';
 import { OperatorSession } from './operator-session';
-import { StoreUpkeep } from './store-upkeep';
+import { StoreUpkeep, type StoreUpkeepOptions } from './store-upkeep';
 
 // Everything behind the IPC contract, in plain Node: the store in the data
 // folder, the embedded sandbox head-end (unless settings point elsewhere), the
@@ -52,8 +52,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Time over which request-change events are merged into one. */
   changeCoalesceMs?: number;
-  /** Period of the store's online backups (default 6 h; the newest 7 are kept). */
-  backupEveryMs?: number;
+  /** Backups every 6 h, the full integrity check 60 s after start then daily, quick_check at open up to 64 MiB (tests change them). */
+  storeChecks?: Pick<StoreUpkeepOptions, 'backupEveryMs' | 'firstIntegrityCheckAfterMs' | 'integrityCheckEveryMs'> & Pick<StoreOptions, 'quickCheckMaxBytes'>;
 }
 
 export interface Runtime {
@@ -84,7 +84,7 @@ function forgetKeyFileVault(dataDir: string, password: SealedPassword): void {
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? consoleLogger();
   preparePrivateDir(options.dataDir);
-  const store = openStore(path.join(options.dataDir, STORE_FILE));
+  const store = openStore(path.join(options.dataDir, STORE_FILE), { quickCheckMaxBytes: options.storeChecks?.quickCheckMaxBytes });
   const events = new EventHub(logger);
   const vault = options.vault ?? new PassphraseVault(store);
   const password = new SealedPassword(store, vault);
@@ -253,7 +253,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   // Backups and the full integrity check on a schedule; damage holds sending and says why on the status bar.
   let storeDamage: string | null = null;
-  const upkeep = new StoreUpkeep(store, { logger, backupEveryMs: options.backupEveryMs, onDamaged: (m) => void reconnectAfter(() => (storeDamage = m)) });
+  const upkeep = new StoreUpkeep(store, { logger, ...options.storeChecks, onDamaged: (m) => void reconnectAfter(() => (storeDamage = m)) });
 
   let waitingFor: string | null = null;
   // The same count the engine reports as pending (sync-engine.ts).

@@ -5,6 +5,9 @@ import { silentLogger } from '../logging/logger';
 import { openStore, type Store } from '../store/store';
 import { addProducts, damageMiddlePage, makeTempDir, removeTempDir } from '../store/testing/temp-store';
 import { StoreUpkeep } from './store-upkeep';
+import { inProcessHandle } from './runtime-handle';
+import { startRuntime, STORE_FILE } from './runtime';
+import { testRuntimeOptions } from './testing/test-runtime';
 
 // The background integrity check as the runtime runs it: damage found holds
 // sending (onDamaged, which the runtime turns into a stopped engine and a
@@ -67,4 +70,35 @@ describe('the background integrity check', () => {
     store.close();
     expect(storeDamagedEvents(file)).toEqual([]);
   });
+});
+
+describe('a runtime whose store turns out damaged in the background', () => {
+  it('stops sending and says on the sync status which file is damaged and the ways out', async () => {
+    const dataDir = makeTempDir();
+    const file = path.join(dataDir, STORE_FILE);
+    try {
+      // A desk that ran before (its once-per-store start-up work done) with a full queue, head-end down.
+      const options = testRuntimeOptions(dataDir, { storeChecks: { quickCheckMaxBytes: 4096, firstIntegrityCheckAfterMs: 300 } });
+      const before = await startRuntime({ ...options, storeChecks: { firstIntegrityCheckAfterMs: 3_600_000 } });
+      await before.stopHeadend();
+      expect(before.store.enqueue(Array.from({ length: 3000 }, (_, i) => addProducts({ serial_number: `smrt-${i}` }))).ok).toBe(true);
+      await before.close();
+      // An index page the start-up does not read (the queue's sort by detail): only a full check finds it.
+      damageMiddlePage(file, 'requests_sorted_by_detail');
+      // A store over the open budget (lowered here) is opened without quick_check; the first full check comes soon.
+      const runtime = inProcessHandle(await startRuntime(options));
+      try {
+        await expect
+          .poll(async () => runtime.dispatch('sync.status', {}), { timeout: 30_000, interval: 200 })
+          .toMatchObject({ ok: true, value: { running: false, lastError: expect.stringMatching(/is damaged.*sending is held.*read-only.*restore the latest backup/) } });
+        const status = await runtime.dispatch('sync.status', {});
+        expect(status.ok && (status.value as { lastError: string }).lastError).toContain(file);
+      } finally {
+        await runtime.close();
+      }
+      expect(storeDamagedEvents(file)).toHaveLength(1);
+    } finally {
+      removeTempDir(dataDir);
+    }
+  }, 60_000);
 });
