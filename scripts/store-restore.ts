@@ -5,7 +5,8 @@ import { openStore } from '../electron/store/store';
 //
 // Puts a backup (default: the newest in <store>.backups/) in place of the
 // store, after checking it (quick_check, history chain). Close CA Desk first.
-// The replaced store is kept aside as <store>.before-restore-<time>.
+// The replaced store is kept as <store>.backups/ca-desk-<time>-before-restore.sqlite
+// (rotated with the others): restoring that one undoes the restore.
 // With --list, only lists the backups, newest first.
 
 const args = process.argv.slice(2);

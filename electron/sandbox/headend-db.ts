@@ -2,7 +2,7 @@
 // log of what was received. Everything a restart must keep lives here; tokens do
 // not (a restarted head-end forgets its sessions, as a real one does).
 import Database from 'better-sqlite3';
-import fs from 'node:fs';
+import { preparePrivateDir, preparePrivateFile } from '../store/private-files';
 import path from 'node:path';
 
 export type Db = Database.Database;
@@ -57,7 +57,9 @@ DROP INDEX IF EXISTS received_card_ref;
 `;
 
 export function openHeadendDb(dataDir: string): Db {
-  fs.mkdirSync(dataDir, { recursive: true });
+  // What the sandbox received (PINs included, until it finishes them) is the operator's account's only.
+  preparePrivateDir(dataDir);
+  preparePrivateFile(path.join(dataDir, HEADEND_DB_FILE));
   const db = new Database(path.join(dataDir, HEADEND_DB_FILE));
   db.pragma('journal_mode = WAL');
   // A simulator's choice (docs/protocol.md, "Persistence"): in WAL mode NORMAL

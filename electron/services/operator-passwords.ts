@@ -16,7 +16,14 @@ interface SignInCheck {
   hash: string;
 }
 
+let kdfRuns = 0;
+/** How many times the sign-in KDF ran in this process: the tests' proof that an unknown name costs a full check. */
+export function signInKdfRuns(): number {
+  return kdfRuns;
+}
+
 function derive(password: string, params: Pick<SignInCheck, 'N' | 'r' | 'p' | 'salt'>): Buffer {
+  kdfRuns++;
   return scryptSync(password.normalize('NFC'), Buffer.from(params.salt, 'base64'), HASH_BYTES, {
     N: params.N,
     r: params.r,
@@ -30,7 +37,19 @@ export function signInCheckOf(password: string): string {
   return JSON.stringify({ kdf: 'scrypt', ...params, hash: derive(password, params).toString('base64') } satisfies SignInCheck);
 }
 
-export function passwordMatches(checkText: string, password: string): boolean {
+/**
+ * What an unknown operator name is checked against: the same KDF and
+ * parameters as a real check, and a hash nothing derives to. An unknown name
+ * then costs what a wrong password costs, so the time does not tell names apart.
+ */
+const NO_OPERATOR_CHECK = JSON.stringify({ kdf: 'scrypt', ...SCRYPT, salt: randomBytes(16).toString('base64'), hash: randomBytes(HASH_BYTES).toString('base64') } satisfies SignInCheck);
+
+/** Whether `password` matches the operator's check; null (no such operator) runs the KDF too and answers false. */
+export function passwordMatches(checkText: string | null, password: string): boolean {
+  if (checkText === null) {
+    passwordMatches(NO_OPERATOR_CHECK, password);
+    return false;
+  }
   let check: SignInCheck;
   try {
     check = JSON.parse(checkText) as SignInCheck;

@@ -5,13 +5,14 @@ import type { OperatorRow } from '../store/operators';
 import { StoreInputError, type Store } from '../store/store';
 import { VaultLockedError, type CredentialVault } from './credential-vault';
 import { passwordMatches, signInCheckOf } from './operator-passwords';
+import { SignInThrottle } from './sign-in-throttle';
 
 // Who is at the desk. The operator recorded on every action is the one signed
 // in here, in the back end: no IPC payload and no setting can name another.
-// Signing in, switching operator and signing out are events of the history
-// chain. Signing out, by the operator or after `idleMs` without activity,
-// clears the desk's keys from memory (onSignedOut: the desk lock, the sync
-// engine's tokens).
+// Signing in, switching operator, signing out and failed sign-ins (with a
+// lockout: sign-in-throttle.ts) are events of the history chain. Signing out,
+// by the operator or after `idleMs` without activity, clears the desk's keys
+// from memory (onSignedOut: the desk lock, the sync engine's tokens).
 
 export interface OperatorSessionOptions {
   idleMs?: number;
@@ -19,6 +20,8 @@ export interface OperatorSessionOptions {
   onChange?: (view: SessionView, why: 'signed-in' | 'signed-out') => void;
   /** Clears secrets from memory at sign-out (the desk lock). */
   clearSecrets?: () => void;
+  /** Epoch-ms clock of the sign-in lockout (tests move it). */
+  clock?: () => number;
 }
 
 interface HeadendLogin {
@@ -37,6 +40,7 @@ export class OperatorSession {
   private previous: string | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly idleMs: number;
+  private readonly throttle: SignInThrottle;
 
   constructor(
     private readonly store: Store,
@@ -44,6 +48,7 @@ export class OperatorSession {
     private readonly options: OperatorSessionOptions = {},
   ) {
     this.idleMs = options.idleMs ?? DEFAULT_IDLE_SIGN_OUT_MINUTES * 60_000;
+    this.throttle = new SignInThrottle(options.clock);
   }
 
   view(): SessionView {
@@ -82,11 +87,21 @@ export class OperatorSession {
   }
 
   signIn(name: string, password: string): SessionView {
+    const wait = this.throttle.lockedFor(name);
+    if (wait > 0) {
+      const message = `too many failed sign-ins as ${name}: try again in ${Math.ceil(wait / 1000)} s`;
+      throw new IpcFailure('UNAUTHORIZED', message, [{ field: 'password', message }]);
+    }
     const row = this.store.operators.byName(name);
-    // One answer for an unknown name and a wrong password: the screen must not tell names apart.
-    if (!row || !passwordMatches(row.sign_in_check, password)) {
+    // One answer and one KDF run for an unknown name and a wrong password: neither the screen nor the time tells names apart.
+    const matches = passwordMatches(row?.sign_in_check ?? null, password);
+    if (!row || !matches) {
+      const { failures, lockedForMs } = this.throttle.failed(name);
+      // The name as typed (it may be a mistyped one) and never the password.
+      this.store.operators.record('desk.sign_in_failed', 'desk', { operator: name.slice(0, 128), failures, locked_for_s: lockedForMs / 1000 });
       throw new IpcFailure('UNAUTHORIZED', 'wrong operator name or password', [{ field: 'password', message: 'wrong operator name or password' }]);
     }
+    this.throttle.succeeded(name);
     this.begin(row);
     return this.view();
   }

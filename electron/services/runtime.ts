@@ -8,7 +8,7 @@ import { DEFAULT_CREDENTIALS, type HeadendOptions } from '../sandbox/headend-opt
 import { STORE_FILE } from '../launch/data-dir';
 import { startHeadend, type RunningHeadend } from '../sandbox/start-headend';
 import { preparePrivateDir } from '../store/private-files';
-import { openStore, type Store } from '../store/store';
+import { openStore, type Store, type StoreOptions } from '../store/store';
 import { BulkService } from './bulk-service';
 import { PassphraseVault, SealedPassword, type CredentialVault } from './credential-vault';
 import { DeskLock } from './desk-lock';
@@ -26,6 +26,7 @@ import { probeCrmcom, type KnownRequest } from '../sync/crmcom-probe';
 import type { CrmcomLogin } from '../sync/crmcom-connection';
 import { REFUSAL_CODES } from '../sync/outcome-classes';
 import { OperatorSession } from './operator-session';
+import { StoreUpkeep, type StoreUpkeepOptions } from './store-upkeep';
 
 // Everything behind the IPC contract, in plain Node: the store in the data
 // folder, the embedded sandbox head-end (unless settings point elsewhere), the
@@ -52,8 +53,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Time over which request-change events are merged into one. */
   changeCoalesceMs?: number;
-  /** Period of the store's online backups (default 6 h; the newest 7 are kept). */
-  backupEveryMs?: number;
+  /** Backups every 6 h, the full integrity check 60 s after start then daily, quick_check at open up to 64 MiB (tests change them). */
+  storeChecks?: Pick<StoreUpkeepOptions, 'backupEveryMs' | 'firstIntegrityCheckAfterMs' | 'integrityCheckEveryMs'> & Pick<StoreOptions, 'quickCheckMaxBytes'>;
 }
 
 export interface Runtime {
@@ -84,7 +85,7 @@ function forgetKeyFileVault(dataDir: string, password: SealedPassword): void {
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? consoleLogger();
   preparePrivateDir(options.dataDir);
-  const store = openStore(path.join(options.dataDir, STORE_FILE));
+  const store = openStore(path.join(options.dataDir, STORE_FILE), { quickCheckMaxBytes: options.storeChecks?.quickCheckMaxBytes });
   const events = new EventHub(logger);
   const vault = options.vault ?? new PassphraseVault(store);
   const password = new SealedPassword(store, vault);
@@ -142,12 +143,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
 
   /**
-   * Why the engine must not log in now, or null: in remote mode, a saved
+   * Why the engine must not run now, or null: the store was found damaged
+   * (held until CA Desk restarts on a sound store); in remote mode, a saved
    * password the vault cannot open (the desk is locked). It then waits, says so
    * in the sync status, and is started again by the unlock (never a login with
    * an empty password).
    */
   function credentialsLockedReason(): string | null {
+    if (storeDamage !== null) return storeDamage;
     const c = settings.connections();
     if (c.mode !== 'remote') return null;
     if (c.profile === 'crmcom-v4' && c.crmcom.login_method === 'web_api_key') {
@@ -252,12 +255,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (!s.online && s.lastError) lastFailure = { at: Date.now(), message: s.lastError };
     return { ...s, ...failureFields() };
   };
-  // Online backups on a schedule (store/backups.ts); one that fails is logged and the next one tried.
-  let backingUp: Promise<unknown> = Promise.resolve();
-  const backupTimer = setInterval(() => {
-    backingUp = store.backup().catch((error: unknown) => logger.warn(`backup failed: ${error instanceof Error ? error.message : String(error)}`));
-  }, options.backupEveryMs ?? 6 * 3600_000);
-  backupTimer.unref();
+  // Backups and the full integrity check on a schedule; damage holds sending and says why on the status bar.
+  let storeDamage: string | null = null;
+  const upkeep = new StoreUpkeep(store, { logger, ...options.storeChecks, onDamaged: (m) => void reconnectAfter(() => (storeDamage = m)) });
 
   let waitingFor: string | null = null;
   // The same count the engine reports as pending (sync-engine.ts).
@@ -376,7 +376,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   } catch (error) {
     await stopSync().catch(() => {});
     await (headend as RunningHeadend | null)?.close().catch(() => {});
-    clearInterval(backupTimer);
+    await upkeep.close();
     session.close();
     deskLock.close();
     store.close();
@@ -401,8 +401,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       closed = true;
       if (flushTimer) clearTimeout(flushTimer);
       await answers.idle();
-      clearInterval(backupTimer);
-      await backingUp; // the store is closed only once a running backup has finished
+      await upkeep.close(); // the store is closed only once a running backup or check has finished
       await stopSync();
       await headend?.close();
       headend = null;

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { verifyExportedAudit } from './audit-chain';
 import { openStore, StoreDamagedError } from './store';
 import { markerFileOf } from './store-marker';
+import { openExclusiveDatabase } from './open-database';
 import { addProducts, HEADEND_ID, makeTempDir, removeTempDir } from './testing/temp-store';
 
 // The history cannot be rewritten through SQLite without it being seen: the
@@ -94,6 +95,30 @@ describe('the audit history', () => {
         db.prepare("INSERT INTO request_event_log (id, request_id, kind, actor, at) VALUES (?, 1, 'retried', 'mallory', 1) ON CONFLICT (id) DO UPDATE SET actor = 'mallory'").run(first!.id),
       ).toThrow(/append-only/);
       expect(() => db.prepare("INSERT INTO request_event_log (request_id, kind, actor, at) VALUES (1, 'retried', 'mallory', 1)").run()).toThrow(/append-only/);
+    } finally {
+      db.close();
+    }
+    expect(cli(file)).toMatchObject({ status: 0 });
+  }, 60_000);
+
+  it('has recursive_triggers on in the store connection CA Desk opens: a REPLACE over an event hits the DELETE trigger even past the chain trigger', () => {
+    const file = storeWithHistory();
+    const [first] = rows(file);
+    const replace = (db: Database.Database) =>
+      db.prepare("INSERT OR REPLACE INTO request_event_log (id, request_id, kind, actor, at, detail, prev_hash, hash) SELECT id, request_id, kind, 'mallory', at, detail, prev_hash, hash FROM request_event_log WHERE id = ?").run(first!.id);
+    // openStore's one connection (open-database.ts) is the only one that writes the store.
+    const db = openExclusiveDatabase(file);
+    try {
+      expect(db.pragma('recursive_triggers', { simple: true })).toBe(1);
+      expect(() => replace(db)).toThrow(/append-only/);
+      // Without the chain trigger (a store damaged or downgraded), the REPLACE's implicit delete is still refused…
+      db.exec('BEGIN');
+      db.exec('DROP TRIGGER request_event_log_chained_insert');
+      expect(() => replace(db)).toThrow(/^request_events is append-only$/);
+      // …which it would not be with recursive_triggers off: the row would be silently replaced.
+      db.pragma('recursive_triggers = OFF');
+      expect(() => replace(db)).not.toThrow();
+      db.exec('ROLLBACK');
     } finally {
       db.close();
     }

@@ -6,7 +6,7 @@ import { backupDirOf, listBackups, restoreBackup, rotateBackups } from './backup
 import { LATEST_SCHEMA_VERSION, migrate } from './migrations';
 import { openExclusiveDatabase } from './open-database';
 import { openStore, StoreDamagedError } from './store';
-import { addProducts, makeTempDir, removeTempDir } from './testing/temp-store';
+import { addProducts, damageMiddlePage, makeTempDir, removeTempDir } from './testing/temp-store';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const dirs: string[] = [];
@@ -46,7 +46,8 @@ describe('backups', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'store-restore.ts'), file], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/restored .*\(3 requests\).*kept as .*before-restore/);
+    expect(run.stdout).toMatch(/restored .*\(3 requests\)/);
+    expect(run.stdout).not.toMatch(/kept as/); // an emptied file: nothing to keep
     expect(total(file)).toBe(3);
     // Still to send when backed up, perhaps sent since: held for the operator, never sent on the backup's word.
     expect(run.stdout).toMatch(/3 request\(s\) still to send are held in Needs attention/);
@@ -58,10 +59,10 @@ describe('backups', () => {
     } finally {
       restored.close();
     }
-    expect(fs.readdirSync(path.dirname(file)).some((f) => f.startsWith('cadesk.db.before-restore-'))).toBe(true);
+    expect(listBackups(file).some((f) => f.includes('before-restore'))).toBe(false);
   }, 60_000);
 
-  it('restores an older backup, verified first, and refuses while the store is open', async () => {
+  it('restores an older backup, verified first, refuses while the store is open, and keeps the replaced store so the restore can be undone', async () => {
     const file = newFile();
     const store = openStore(file);
     expect(store.enqueue([addProducts({ serial_number: 'smrt-1' })]).ok).toBe(true);
@@ -69,8 +70,34 @@ describe('backups', () => {
     expect(store.enqueue([addProducts({ serial_number: 'smrt-2' })]).ok).toBe(true);
     expect(() => restoreBackup(file, one)).toThrow(/close CA Desk/);
     store.close();
-    expect(restoreBackup(file, one).restored).toBe(one);
+    const { restored, keptAside } = restoreBackup(file, one);
+    expect(restored).toBe(one);
     expect(total(file)).toBe(1);
+
+    // The replaced store (2 requests) is a backup like the others: 0600, listed, rotated.
+    expect(keptAside).toMatch(/[/\\]ca-desk-\d{8}T\d{9}Z-before-restore\.sqlite$/);
+    expect(path.dirname(keptAside!)).toBe(backupDirOf(file));
+    expect(fs.statSync(keptAside!).mode & 0o777).toBe(0o600);
+    expect(listBackups(file)[0]).toBe(keptAside);
+    // Restoring it undoes the restore.
+    expect(restoreBackup(file, keptAside!).restored).toBe(keptAside);
+    expect(total(file)).toBe(2);
+    rotateBackups(file, 0);
+    expect(fs.readdirSync(backupDirOf(file))).toEqual([]);
+  });
+
+  it('keeps a damaged store byte for byte before restoring over it', async () => {
+    const file = newFile();
+    const store = openStore(file);
+    expect(store.enqueue(Array.from({ length: 3000 }, (_, i) => addProducts({ serial_number: `smrt-${i}` }))).ok).toBe(true);
+    const good = await store.backup();
+    store.close();
+    damageMiddlePage(file);
+    const damaged = fs.readFileSync(file);
+    const { keptAside } = restoreBackup(file, good);
+    expect(fs.readFileSync(keptAside!).equals(damaged)).toBe(true);
+    expect(fs.statSync(keptAside!).mode & 0o777).toBe(0o600);
+    expect(total(file)).toBe(3000);
   });
 
   it('keeps the store as it was before a migration', () => {

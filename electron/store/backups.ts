@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { verifyAuditChain } from './audit-chain';
 import { StoreError } from './errors';
@@ -10,7 +10,8 @@ import { markerFileOf } from './store-marker';
 // 0600), newest kept, oldest removed. Taken on a schedule (runtime) with
 // SQLite's backup API and before each migration with VACUUM INTO (openStore is
 // synchronous; both give a consistent copy while the store is in use).
-// Restoring needs CA Desk closed (it holds the store exclusively).
+// Restoring needs CA Desk closed (it holds the store exclusively); the store it
+// replaces is kept as one more backup, so a restore can be undone.
 
 export const DEFAULT_BACKUPS_KEPT = 7;
 const NAME = /^ca-desk-(\d{8}T\d{6}(?:\d{3})?Z)(?:-[a-z0-9-]+)?\.sqlite$/;
@@ -43,7 +44,8 @@ export function listBackups(file: string): string[] {
 
 /** Removes all but the `keep` newest backups. */
 export function rotateBackups(file: string, keep = DEFAULT_BACKUPS_KEPT): void {
-  for (const old of listBackups(file).slice(keep)) rmSync(old, { force: true });
+  // A store kept byte for byte before a restore may have its WAL beside it.
+  for (const old of listBackups(file).slice(keep)) for (const f of [old, `${old}-wal`, `${old}-shm`]) rmSync(f, { force: true });
 }
 
 /** A consistent copy of the open database `db` now, synchronously (before a migration). */
@@ -67,38 +69,51 @@ function checkBackup(backup: string): void {
 }
 
 /**
- * Puts `backup` (default: the newest) in place of `file`. CA Desk must be
- * closed. The current file, WAL and marker are kept aside as
- * <file>.before-restore-<time>; the marker is then rewritten at the next open.
- * Returns the backup restored and where the replaced store went.
+ * Keeps the store about to be replaced as a backup, <file>.backups/ca-desk-<time>-before-restore.sqlite
+ * (0600, rotated like the others), so a restore can be undone by restoring it.
+ * Opening it exclusively first proves no CA Desk holds it. A store SQLite cannot
+ * read whole is kept byte for byte, with its WAL. Nothing is kept of a missing or empty file.
+ */
+function keepBeforeRestore(file: string): string | null {
+  if (!existsSync(file) || statSync(file).size === 0) return null;
+  const target = nextBackupFile(file, 'before-restore');
+  let probe: Database.Database | null = null;
+  try {
+    probe = new Database(file, { timeout: 100 });
+    probe.pragma('locking_mode = EXCLUSIVE');
+    probe.exec('BEGIN IMMEDIATE; COMMIT');
+    probe.prepare('VACUUM INTO ?').run(target);
+    return target;
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+      rmSync(target, { force: true });
+      throw new StoreError(`${file} is in use: close CA Desk before restoring`);
+    }
+    copyFileSync(file, target);
+    if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${target}-wal`);
+    preparePrivateFile(target);
+    return target;
+  } finally {
+    probe?.close();
+  }
+}
+
+/**
+ * Puts `backup` (default: the newest) in place of `file`, after checking it.
+ * CA Desk must be closed. The replaced store is kept first (keepBeforeRestore);
+ * its WAL and marker go (the marker is rewritten at the next open).
+ * Returns the backup restored and where the replaced store was kept.
  */
 export function restoreBackup(file: string, backup = listBackups(file)[0]): { restored: string; keptAside: string | null } {
   if (backup === undefined) throw new StoreError(`no backup of ${file} in ${backupDirOf(file)}`);
   checkBackup(backup);
-  const aside = `${file}.before-restore-${stamp(new Date())}`;
-  let keptAside: string | null = null;
-  if (existsSync(file)) {
-    // Opening it exclusively proves no CA Desk holds it (and is skipped for a file SQLite cannot read).
-    try {
-      const probe = new Database(file, { timeout: 100 });
-      try {
-        probe.pragma('locking_mode = EXCLUSIVE');
-        probe.exec('BEGIN IMMEDIATE; COMMIT');
-      } finally {
-        probe.close();
-      }
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? '';
-      if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) throw new StoreError(`${file} is in use: close CA Desk before restoring`);
-    }
-    renameSync(file, aside);
-    keptAside = aside;
-  }
-  for (const extra of ['-wal', '-shm']) if (existsSync(file + extra)) renameSync(file + extra, aside + extra);
-  if (existsSync(markerFileOf(file))) renameSync(markerFileOf(file), `${aside}.marker`);
+  const keptAside = keepBeforeRestore(file);
+  for (const stale of [`${file}-wal`, `${file}-shm`, markerFileOf(file)]) rmSync(stale, { force: true });
   const temp = `${file}.restoring`;
   preparePrivateFile(temp);
   copyFileSync(backup, temp);
   renameSync(temp, file);
+  rotateBackups(file);
   return { restored: backup, keptAside };
 }

@@ -1,9 +1,9 @@
-import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, StoreDamagedError } from './store';
-import { addProducts, makeTempDir, removeTempDir } from './testing/temp-store';
+import { checkOpenStoreIntegrity, integrityCheckFile, QUICK_CHECK_AT_OPEN_MAX_BYTES } from './integrity-check';
+import { addProducts, damageMiddlePage, makeTempDir, removeTempDir } from './testing/temp-store';
 
 // A damaged store is refused at open, with the file named and the ways out,
 // and left as it was: never started empty, never failing call by call.
@@ -61,19 +61,36 @@ describe('a damaged store', () => {
 
   it('with a garbage page inside is refused at open by quick_check', () => {
     const file = closedStore(3000);
-    const raw = new Database(file, { readonly: true });
-    const pageSize = raw.pragma('page_size', { simple: true }) as number;
-    const pages = raw.pragma('page_count', { simple: true }) as number;
-    raw.close();
-    expect(pages).toBeGreaterThan(20);
-    const fd = fs.openSync(file, 'r+');
-    try {
-      // A page in the middle of the requests table: valid before, noise now.
-      fs.writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, pageSize * Math.floor(pages / 2));
-    } finally {
-      fs.closeSync(fd);
-    }
+    damageMiddlePage(file);
     expect(refusal(file).problems.join()).toMatch(/quick_check/);
+  });
+
+  it('larger than the quick_check budget opens at once, and the background integrity_check (worker) finds the page', async () => {
+    const file = closedStore(3000);
+    damageMiddlePage(file);
+    expect(fs.statSync(file).size).toBeLessThan(QUICK_CHECK_AT_OPEN_MAX_BYTES);
+    // The budget lowered below this store's size stands for a store over 64 MiB.
+    const store = openStore(file, { quickCheckMaxBytes: 4096 });
+    try {
+      const problems = await checkOpenStoreIntegrity(file, (target) => store.copyTo(target));
+      expect(problems.length).toBeGreaterThan(0);
+      expect(problems[0]).toMatch(/^integrity_check: /);
+      expect(fs.existsSync(`${file}.integrity-check`)).toBe(false); // the copy is removed
+    } finally {
+      store.close();
+    }
+    expect((await integrityCheckFile(file)).length).toBeGreaterThan(0);
+  });
+
+  it('a sound store passes the background integrity_check', async () => {
+    const file = closedStore(3000);
+    expect(await integrityCheckFile(file)).toEqual([]);
+    const store = openStore(file);
+    try {
+      expect(await checkOpenStoreIntegrity(file, (target) => store.copyTo(target))).toEqual([]);
+    } finally {
+      store.close();
+    }
   });
 
   it('a new store (no marker, no file or an empty one) opens as an empty store', () => {

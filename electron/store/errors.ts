@@ -79,10 +79,25 @@ export class StoreDamagedError extends StoreError {
     readonly problems: readonly string[],
   ) {
     super(
-      `The local database ${file} cannot be trusted: ${problems.slice(0, 3).join('; ')}. CA Desk did not open it and changed nothing. ` +
-        `Ways out: export what can still be read (npm run audit:verify -- --export json ${file}), ` +
-        `restore the latest backup (npm run store:restore -- ${file}; backups are in ${file}.backups), ` +
-        'or move the file and its .marker away to start an empty store.',
+      `The local database ${file} cannot be trusted: ${problems.slice(0, 3).join('; ')}. CA Desk did not open it and changed nothing. ${storeWaysOut(file)}`,
     );
   }
+}
+
+/** What the operator can do about a damaged store `file` (the message at open and the status bar's). */
+export function storeWaysOut(file: string): string {
+  return (
+    `Ways out: open it read-only and export what can still be read (npm run audit:verify -- --export json ${file}), ` +
+    `restore the latest backup (npm run store:restore -- ${file}; backups are in ${file}.backups), ` +
+    'or move the file and its .marker away to start an empty store.'
+  );
+}
+
+/** SQLite's own word that the file is damaged, as a StoreDamagedError naming the ways out; other errors as they are. */
+export function asDamaged(file: string, error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))) {
+    return new StoreDamagedError(file, [`quick_check: SQLite reports ${(error as Error).message}`]);
+  }
+  return error;
 }

@@ -15,8 +15,8 @@
  *   - Requests left SENDING by a crash become UNKNOWN (reconcile before resend).
  *   - A damaged store is refused with StoreDamagedError (naming the file and
  *     the ways out): emptied, replaced or truncated (store-marker.ts, the
- *     <file>.marker beside it), quick_check not ok, or the history's hash
- *     chain broken since the last open/close (audit-chain.ts).
+ *     <file>.marker beside it), quick_check not ok (stores ≤ 64 MiB; larger:
+ *     integrity-check.ts in the background), or the history chain broken.
  *   - recursive_triggers=ON: history rows cannot be REPLACEd (migration 005).
  *
  * Requests (every call is synchronous; every write is one transaction)
@@ -103,11 +103,12 @@ import * as catalog from './catalog';
 import { enqueue, type EnqueueInput, type EnqueueOptions, type EnqueueResult } from './enqueue';
 import type Database from 'better-sqlite3';
 import { chainTail, verifyAuditChain, type AuditReport, type ChainAnchor } from './audit-chain';
-import { StoreDamagedError, StoreInputError } from './errors';
+import { asDamaged, StoreDamagedError, StoreInputError } from './errors';
 import { checkBeforeOpen, readMarker, storeIdOf, writeMarker } from './store-marker';
 import { backupBeforeMigration, DEFAULT_BACKUPS_KEPT, nextBackupFile, rotateBackups } from './backups';
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './migrations';
 import { openExclusiveDatabase } from './open-database';
+import { quickCheckAtOpen } from './integrity-check';
 import * as operator from './operator-actions';
 import * as queries from './queries';
 import * as answers from './query-answers';
@@ -135,6 +136,8 @@ export interface StoreOptions {
   clock?: () => number;
   /** Turn SENDING left by a crash into UNKNOWN at open (default true). */
   recoverInterruptedSends?: boolean;
+  /** quick_check at open only up to this file size (default QUICK_CHECK_AT_OPEN_MAX_BYTES; tests lower it). */
+  quickCheckMaxBytes?: number;
 }
 
 export class Store {
@@ -277,12 +280,11 @@ export class Store {
   holdOutboxAfterRestore(): number {
     return this.ctx.db.transaction(() => sync.holdOutboxAfterRestore(this.ctx))();
   }
-  /** SENDING → UNKNOWN for every request; only when no send of this process is in flight (openStore does it at open). */
   /** "Sync now": RETRY_WAIT requests (proven not sent) become due at once. */
   retryWaitingNow(): number {
     return this.ctx.db.transaction(() => sync.retryWaitingNow(this.ctx))();
   }
-
+  /** SENDING → UNKNOWN for every request; only when no send of this process is in flight (openStore does it at open). */
   recoverInterruptedSends(): number {
     return sync.recoverInterruptedSends(this.ctx);
   }
@@ -389,9 +391,13 @@ export class Store {
    */
   async backup(keep = DEFAULT_BACKUPS_KEPT): Promise<string> {
     const target = nextBackupFile(this.ctx.file);
-    await this.ctx.db.backup(target);
+    await this.copyTo(target);
     rotateBackups(this.ctx.file, keep);
     return target;
+  }
+  /** A page-for-page copy into `target` (backup API, in steps: the store stays usable; a damaged page stays damaged). */
+  async copyTo(target: string): Promise<void> {
+    await this.ctx.db.backup(target);
   }
 
   /** The whole history's hash chain checked (audit-chain.ts). */
@@ -430,9 +436,9 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     throw asDamaged(file, error);
   }
   try {
-    // A page damaged inside the file would otherwise surface call by call as INTERNAL.
-    const quick = (db.pragma('quick_check') as { quick_check: string }[]).map((r) => r.quick_check);
-    if (quick.length !== 1 || quick[0] !== 'ok') throw new StoreDamagedError(file, quick.slice(0, 3).map((p) => `quick_check: ${p}`));
+    // A damaged page would otherwise surface call by call as INTERNAL (a large store: checked in the background).
+    const quick = quickCheckAtOpen(db, file, options.quickCheckMaxBytes);
+    if (quick.problems.length > 0) throw new StoreDamagedError(file, quick.problems);
     const from = schemaVersion(db);
     // A migration rewrites the schema: keep the store as it was, first.
     if (from > 0 && from < LATEST_SCHEMA_VERSION) {
@@ -456,15 +462,6 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     db.close();
     throw asDamaged(file, error);
   }
-}
-
-/** SQLite's own word that the file is damaged, as a StoreDamagedError naming the ways out. */
-function asDamaged(file: string, error: unknown): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))) {
-    return new StoreDamagedError(file, [`quick_check: SQLite reports ${(error as Error).message}`]);
-  }
-  return error;
 }
 
 function anchorOf(db: Database.Database): ChainAnchor {

@@ -1,0 +1,105 @@
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempStore } from '../store/testing/temp-store';
+import { OperatorSession } from './operator-session';
+import { signInKdfRuns } from './operator-passwords';
+import { FAILURES_BEFORE_LOCKOUT, FIRST_LOCKOUT_MS, MAX_LOCKOUT_MS } from './sign-in-throttle';
+import { keychainStandIn } from './testing/keychain-stand-in';
+
+// Failed sign-ins: each one is an audit event (the name as typed, never the
+// password); five in a row lock the name (30 s, doubling, at most 15 min), even
+// for the right password; an unknown name costs the same KDF run as a wrong password.
+
+const ALICE = { name: 'Alice Operator', password: 'alice password 1' };
+const WRONG = 'not alices password';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+function desk() {
+  const t = tempStore();
+  let now = 1_700_000_000_000;
+  const session = new OperatorSession(t.store, keychainStandIn(), { clock: () => now });
+  session.create(ALICE);
+  session.signOut();
+  cleanups.push(() => {
+    session.close();
+    t.done();
+  });
+  const signIn = (name: string, password: string) => {
+    try {
+      session.signIn(name, password);
+      return 'signed in';
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  const failedEvents = () => {
+    t.store.close();
+    const db = new Database(t.file, { readonly: true });
+    try {
+      return (db.prepare("SELECT actor, detail FROM request_event_log WHERE kind = 'desk.sign_in_failed' ORDER BY id").all() as { actor: string; detail: string }[]).map(
+        (e): { actor: string; operator: string; failures: number; locked_for_s: number } => ({ actor: e.actor, ...(JSON.parse(e.detail) as { operator: string; failures: number; locked_for_s: number }) }),
+      );
+    } finally {
+      db.close();
+    }
+  };
+  return { session, signIn, failedEvents, advance: (ms: number) => (now += ms), file: t.file };
+}
+
+describe('failed sign-ins', () => {
+  it('are audit events naming the operator as typed, never the password', () => {
+    const d = desk();
+    expect(d.signIn(ALICE.name, WRONG)).toBe('wrong operator name or password');
+    expect(d.signIn('Alcie Operator', WRONG)).toBe('wrong operator name or password');
+    expect(d.signIn(ALICE.name, ALICE.password)).toBe('signed in');
+    d.session.signOut();
+    const events = d.failedEvents();
+    expect(events).toEqual([
+      { actor: 'desk', operator: ALICE.name, failures: 1, locked_for_s: 0 },
+      { actor: 'desk', operator: 'Alcie Operator', failures: 1, locked_for_s: 0 },
+    ]);
+    expect(JSON.stringify(events)).not.toContain(WRONG);
+  });
+
+  it(`lock the name after ${FAILURES_BEFORE_LOCKOUT} failures: even the right password is refused until the lockout ends, which doubles up to 15 min`, () => {
+    const d = desk();
+    for (let i = 0; i < FAILURES_BEFORE_LOCKOUT; i++) expect(d.signIn(ALICE.name, WRONG)).toBe('wrong operator name or password');
+    expect(d.signIn(ALICE.name, ALICE.password)).toMatch(/too many failed sign-ins as Alice Operator: try again in 30 s/);
+    d.advance(FIRST_LOCKOUT_MS - 1000);
+    expect(d.signIn(ALICE.name, ALICE.password)).toMatch(/try again in 1 s/);
+    // Another name is not locked by Alice's failures.
+    expect(d.signIn('Bob Operator', WRONG)).toBe('wrong operator name or password');
+    d.advance(1000);
+    // The lockout is over; one more failure locks for twice as long, and so on up to the cap.
+    expect(d.signIn(ALICE.name, WRONG)).toBe('wrong operator name or password');
+    expect(d.signIn(ALICE.name, ALICE.password)).toMatch(/try again in 60 s/);
+    for (let i = 0; i < 6; i++) {
+      d.advance(MAX_LOCKOUT_MS);
+      expect(d.signIn(ALICE.name, WRONG)).toBe('wrong operator name or password');
+    }
+    expect(d.signIn(ALICE.name, ALICE.password)).toMatch(/try again in 900 s/);
+    d.advance(MAX_LOCKOUT_MS);
+    expect(d.signIn(ALICE.name, ALICE.password)).toBe('signed in');
+    d.session.signOut();
+    // A success clears the count: the next failure does not lock.
+    expect(d.signIn(ALICE.name, WRONG)).toBe('wrong operator name or password');
+    expect(d.signIn(ALICE.name, ALICE.password)).toBe('signed in');
+    d.session.signOut();
+    const locks = d.failedEvents().filter((e) => e.operator === ALICE.name).map((e) => e.locked_for_s);
+    expect(locks).toEqual([0, 0, 0, 0, 30, 60, 120, 240, 480, 900, 900, 900, 0]);
+  });
+
+  it('an unknown name costs the same KDF run as a wrong password', () => {
+    const d = desk();
+    let before = signInKdfRuns();
+    expect(d.signIn(ALICE.name, WRONG)).toBe('wrong operator name or password');
+    expect(signInKdfRuns() - before).toBe(1);
+    before = signInKdfRuns();
+    expect(d.signIn('Nobody Here', WRONG)).toBe('wrong operator name or password');
+    expect(signInKdfRuns() - before).toBe(1);
+  });
+});
