@@ -9,6 +9,7 @@ import { STORE_FILE } from '../launch/data-dir';
 import { startHeadend, type RunningHeadend } from '../sandbox/start-headend';
 import { preparePrivateDir } from '../store/private-files';
 import { openStore, type Store, type StoreOptions } from '../store/store';
+import { asDamaged } from '../store/errors';
 import { BulkService } from './bulk-service';
 import { PassphraseVault, SealedPassword, type CredentialVault } from './credential-vault';
 import { DeskLock } from './desk-lock';
@@ -85,7 +86,10 @@ function forgetKeyFileVault(dataDir: string, password: SealedPassword): void {
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? consoleLogger();
   preparePrivateDir(options.dataDir);
-  const store = openStore(path.join(options.dataDir, STORE_FILE), { quickCheckMaxBytes: options.storeChecks?.quickCheckMaxBytes });
+  const storeFile = path.join(options.dataDir, STORE_FILE);
+  const store = openStore(storeFile, { quickCheckMaxBytes: options.storeChecks?.quickCheckMaxBytes });
+  // A damaged page that open did not read (no quick_check on a large store) surfaces later: in SQLite's words, then in ours.
+  const explain = (error: unknown) => asDamaged(storeFile, error, 'in use');
   const events = new EventHub(logger);
   const vault = options.vault ?? new PassphraseVault(store);
   const password = new SealedPassword(store, vault);
@@ -94,7 +98,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // From here on a PIN reaches the store only sealed.
   store.useSealer(() => keyring.sealer());
   const deskLock = new DeskLock(vault, keyring, store);
-  if (options.passphrase !== undefined) deskLock.unlock(options.passphrase);
+  if (options.passphrase !== undefined) {
+    try {
+      deskLock.unlock(options.passphrase);
+    } catch (error) {
+      store.close();
+      throw asDamaged(storeFile, error);
+    }
+  }
   const settings = new SettingsService(store, vault);
   // Every action's operator is the one signed in here (never a setting or a payload).
   const session = new OperatorSession(store, vault, {
@@ -364,6 +375,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }),
     events,
     logger,
+    explain,
   );
 
   try {

@@ -58,6 +58,8 @@ export class ServiceRegistry {
     private readonly handlers: CommandHandlers,
     readonly events: EventHub,
     private readonly logger: Logger = consoleLogger(),
+    /** Puts an unexpected error in the operator's words (a damaged store names its file and the ways out). */
+    private readonly explain: (error: unknown) => unknown = (error) => error,
   ) {}
 
   /** Validates, runs and validates again. Never throws. */
@@ -73,8 +75,9 @@ export class ServiceRegistry {
     try {
       const handler = this.handlers[channel] as (i: ParsedInput<C>) => Promise<CommandOutput<C>> | CommandOutput<C>;
       output = await handler(input.value);
-    } catch (error) {
-      if (error instanceof IpcFailure) return fail(error.code, error.message, error.fields);
+    } catch (thrown) {
+      if (thrown instanceof IpcFailure) return fail(thrown.code, thrown.message, thrown.fields);
+      const error = this.explain(thrown);
       // Only the message: inputs may hold PINs and must not reach the log.
       const message = error instanceof Error ? error.message : String(error);
       this.logger.error(`${channel} failed: ${message}`);

@@ -102,3 +102,46 @@ describe('a runtime whose store turns out damaged in the background', () => {
     }
   }, 60_000);
 });
+
+describe('a damaged page the open did not read (a large store, no quick_check)', () => {
+  /** A desk that ran before with a full queue; then a leaf page of the requests table damaged. */
+  async function damagedDesk(): Promise<{ dataDir: string; file: string }> {
+    const dataDir = makeTempDir();
+    const before = await startRuntime(testRuntimeOptions(dataDir, { storeChecks: { firstIntegrityCheckAfterMs: 3_600_000 } }));
+    await before.stopHeadend();
+    expect(before.store.enqueue(Array.from({ length: 3000 }, (_, i) => addProducts({ serial_number: `smrt-${i}` }))).ok).toBe(true);
+    await before.close();
+    const file = path.join(dataDir, STORE_FILE);
+    damageMiddlePage(file, 'requests');
+    return { dataDir, file };
+  }
+  const unchecked = { storeChecks: { quickCheckMaxBytes: 4096, firstIntegrityCheckAfterMs: 3_600_000 } };
+
+  it('read by the start-up: the desk refuses to start, naming the file and the ways out, not in SQLite words alone', async () => {
+    const { dataDir, file } = await damagedDesk();
+    try {
+      // Unlocking reads every queued request (their PINs are sealed at rest).
+      const start = startRuntime(testRuntimeOptions(dataDir, unchecked));
+      await expect(start).rejects.toThrow(/cannot be trusted.*did not open it.*Ways out.*restore the latest backup/);
+      await expect(start).rejects.toThrow(file);
+    } finally {
+      removeTempDir(dataDir);
+    }
+  }, 60_000);
+
+  it('read by an action: the answer names the file and the ways out', async () => {
+    const { dataDir, file } = await damagedDesk();
+    try {
+      const runtime = inProcessHandle(await startRuntime(testRuntimeOptions(dataDir, { ...unchecked, passphrase: undefined })));
+      try {
+        const listed = await runtime.dispatch('requests.list', { limit: 5000 });
+        expect(listed).toMatchObject({ ok: false, error: { message: expect.stringMatching(/cannot be trusted.*changed nothing.*Ways out/) } });
+        expect(JSON.stringify(listed)).toContain(file);
+      } finally {
+        await runtime.close();
+      }
+    } finally {
+      removeTempDir(dataDir);
+    }
+  }, 60_000);
+});

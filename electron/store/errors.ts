@@ -77,10 +77,11 @@ export class StoreDamagedError extends StoreError {
   constructor(
     readonly file: string,
     readonly problems: readonly string[],
+    /** Found while opening (nothing opened), or by an action on an open store (that action rolled back). */
+    phase: 'open' | 'in use' = 'open',
   ) {
-    super(
-      `The local database ${file} cannot be trusted: ${problems.slice(0, 3).join('; ')}. CA Desk did not open it and changed nothing. ${storeWaysOut(file)}`,
-    );
+    const changed = phase === 'open' ? 'CA Desk did not open it and changed nothing.' : 'The action failed and changed nothing; do not go on working on this store.';
+    super(`The local database ${file} cannot be trusted: ${problems.slice(0, 3).join('; ')}. ${changed} ${storeWaysOut(file)}`);
   }
 }
 
@@ -94,10 +95,10 @@ export function storeWaysOut(file: string): string {
 }
 
 /** SQLite's own word that the file is damaged, as a StoreDamagedError naming the ways out; other errors as they are. */
-export function asDamaged(file: string, error: unknown): unknown {
+export function asDamaged(file: string, error: unknown, phase: 'open' | 'in use' = 'open'): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))) {
-    return new StoreDamagedError(file, [`quick_check: SQLite reports ${(error as Error).message}`]);
+    return new StoreDamagedError(file, [`SQLite reports ${(error as Error).message}`], phase);
   }
   return error;
 }
