@@ -11,7 +11,8 @@ import { expectState, fillIdentifier, openRequest, queue, seriousViolations } fr
 // and watch the item resolve, select ten failed rows and retry them, export
 // the day's history to CSV and print the shift report to PDF. Each step leaves
 // a screenshot (day-NN-…png) and axe checks every screen on the way; the CSV
-// and the PDF stay beside the screenshots.
+// and the PDF stay beside the screenshots. The day ends on the dashboard's
+// queue health per head-end.
 
 test.use({ viewport: { width: 1366, height: 768 } });
 
@@ -174,6 +175,18 @@ test('an operator day: card, answer, package, rejection resolved, ten retried, h
   expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
   expect(pdf.length).toBeGreaterThan(5_000);
   await page.emulateMedia({ media: 'screen' });
+
+  // 11. The queue's health per head-end on the dashboard (the whole day is within its 24 hours).
+  await page.keyboard.press('d');
+  const nagravision = page.getByTestId('headend-health-nagravision');
+  await expect(nagravision.getByRole('heading', { level: 2 })).toHaveText('Nagravision: 11 requests in the last 24 h');
+  await expect(nagravision.getByRole('img', { name: /Nagravision requests per state: .*Completed 11\b/ })).toBeVisible();
+  const conax = page.getByTestId('headend-health-conax');
+  await expect(conax.getByRole('heading', { level: 2 })).toHaveText('Conax: 3 requests in the last 24 h');
+  await expect(conax.getByRole('img', { name: /Conax requests per state: .*Completed 2, Rejected 1\b/ })).toBeVisible();
+  await nagravision.scrollIntoViewIfNeeded();
+  await screenshot(page, 'day-11-dashboard-per-headend');
+  await axe('dashboard');
 
   expect(axeProblems).toEqual([]);
 });
