@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { APP_ENTRY_URL, isAppUrl, isSafeExternalUrl } from './app-origin';
+import { APP_ENTRY_URL, APP_ORIGIN, isAppUrl, isSafeExternalUrl, permissionGranted } from './app-origin';
 
 // The checks the shell uses before an IPC call runs and before a link leaves.
 
@@ -9,6 +9,15 @@ describe('app origin checks', () => {
     expect(isAppUrl('app://ca-desk/index.html#/request/4')).toBe(true);
     for (const url of ['file:///app/index.html', 'app://other/index.html', 'https://ca-desk/', 'http://127.0.0.1:5173/', 'about:blank', '', 'not a url', 'app://ca-desk.evil/']) {
       expect(isAppUrl(url), url).toBe(false);
+    }
+  });
+
+  it('grants notifications to our own renderer, and no other permission to anyone', () => {
+    expect(permissionGranted('notifications', APP_ORIGIN)).toBe(true);
+    expect(permissionGranted('notifications', APP_ENTRY_URL)).toBe(true);
+    for (const origin of ['https://example.com', 'app://other', 'file:///app/index.html', '']) expect(permissionGranted('notifications', origin), origin).toBe(false);
+    for (const permission of ['media', 'geolocation', 'clipboard-read', 'openExternal', 'fullscreen', 'pointerLock']) {
+      expect(permissionGranted(permission, APP_ORIGIN), permission).toBe(false);
     }
   });
 

@@ -15,6 +15,14 @@ export function isAppUrl(url: string): boolean {
   }
 }
 
+/** The one permission the console may have: desktop notifications (an operator's opt-in in Settings). */
+export const GRANTED_PERMISSIONS: readonly string[] = ['notifications'];
+
+/** Whether `permission` asked by `requestingUrl` is granted: only ours, and only to our own renderer. */
+export function permissionGranted(permission: string, requestingUrl: string): boolean {
+  return GRANTED_PERMISSIONS.includes(permission) && isAppUrl(requestingUrl);
+}
+
 /**
  * Hosts a link in the console may open in the system browser. The UI links
  * nowhere outside today; a host is added here together with the link that

@@ -1,4 +1,5 @@
 import { LOCAL_STATES, type LocalState } from '../../shared/domain/local-request';
+import { PROVIDERS } from '../../shared/domain/request-types';
 import { IpcFailure } from '../../shared/ipc/result';
 import type { EnqueueItem, EnqueueOutput, ListOutput, RequestFilter } from '../../shared/ipc/request-schemas';
 import type { AttentionResolved, BulkActionOutput, Counts, RequestDetail, Stats } from '../../shared/ipc/request-schemas';
@@ -124,21 +125,29 @@ export class RequestService {
     return { byState, total, needsAttention: this.store.countOpenAttention() };
   }
 
-  /** Requests created per hour over the last `hours`, by current state: read from the store's kept counts, no scan. */
+  /** Requests created per hour over the last `hours`, by current state, in all and per head-end: read from the store's kept counts, no scan. */
   stats(hours: number, now = Date.now()): Promise<Stats> {
     const end = Math.ceil(now / HOUR) * HOUR;
     const start = end - hours * HOUR;
-    const perHour = Array.from({ length: hours }, (_, i) => ({ hour: start + i * HOUR, total: 0, byState: {} as Record<string, number> }));
-    for (const counted of this.store.countsPerHour(start, end)) {
-      const bucket = perHour[Math.floor((counted.hour - start) / HOUR)];
-      if (!bucket) continue;
-      for (const [state, n] of Object.entries(counted.byState)) {
+    const emptyHours = () => Array.from({ length: hours }, (_, i) => ({ hour: start + i * HOUR, total: 0, byState: {} as Record<string, number> }));
+    const perHour = emptyHours();
+    const perHeadend = PROVIDERS.map((provider) => ({ provider, byState: {} as Record<string, number>, perHour: emptyHours() }));
+    const add = (buckets: Stats['perHour'], hour: number, byState: Record<string, number>, period?: Record<string, number>) => {
+      const bucket = buckets[Math.floor((hour - start) / HOUR)];
+      if (!bucket) return;
+      for (const [state, n] of Object.entries(byState)) {
         if (n <= 0) continue;
         bucket.total += n;
         bucket.byState[state] = n;
+        if (period) period[state] = (period[state] ?? 0) + n;
       }
+    };
+    for (const counted of this.store.countsPerHour(start, end)) add(perHour, counted.hour, counted.byState);
+    for (const counted of this.store.countsPerHourByProvider(start, end)) {
+      const headend = perHeadend.find((h) => h.provider === counted.provider);
+      if (headend) add(headend.perHour, counted.hour, counted.byState, headend.byState);
     }
-    return Promise.resolve({ byState: this.store.countByState(), perHour });
+    return Promise.resolve({ byState: this.store.countByState(), perHour, perHeadend });
   }
 
   retry(id: number, reason?: string): RequestDetail {

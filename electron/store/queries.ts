@@ -4,6 +4,7 @@ import { rejectionClosed } from './attention';
 import { StoreInputError } from './errors';
 import { canUnsealParams } from './sealed-secrets';
 import type { QueueSort, QueueSortColumn } from '../../shared/domain/queue-sort';
+import type { Provider } from '../../shared/domain/request-types';
 import { REQUEST_COLUMNS, requestColumnsOf, toLocalRequest, toMillis, toRequestEvent, type StoreContext } from './store-context';
 
 export function getRequest(ctx: StoreContext, id: number): LocalRequest | undefined {
@@ -249,6 +250,24 @@ export function countsPerHour(ctx: StoreContext, from: Date | number, to: Date |
   for (const row of rows) {
     let last = out[out.length - 1];
     if (last?.hour !== row.hour * HOUR_MS) out.push((last = { hour: row.hour * HOUR_MS, byState: noCounts() }));
+    last.byState[row.local_state] = row.n;
+  }
+  return out;
+}
+
+/** countsPerHour, per head-end (provider): the dashboard's queue health of each. */
+export function countsPerHourByProvider(
+  ctx: StoreContext,
+  from: Date | number,
+  to: Date | number,
+): { hour: number; provider: Provider; byState: Record<LocalState, number> }[] {
+  const rows = ctx
+    .sql('SELECT hour, provider, local_state, n FROM request_counts_by_provider WHERE hour >= ? AND hour < ? AND n > 0 ORDER BY hour, provider')
+    .all(Math.floor(toMillis(from) / HOUR_MS), Math.floor(toMillis(to) / HOUR_MS)) as { hour: number; provider: Provider; local_state: LocalState; n: number }[];
+  const out: { hour: number; provider: Provider; byState: Record<LocalState, number> }[] = [];
+  for (const row of rows) {
+    let last = out[out.length - 1];
+    if (last?.hour !== row.hour * HOUR_MS || last.provider !== row.provider) out.push((last = { hour: row.hour * HOUR_MS, provider: row.provider, byState: noCounts() }));
     last.byState[row.local_state] = row.n;
   }
   return out;

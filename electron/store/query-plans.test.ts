@@ -169,6 +169,11 @@ describe('query plans of the queue', () => {
     expect(plan).toEqual(['SEARCH request_counts USING PRIMARY KEY (hour>? AND hour<?)']);
   });
 
+  it('the dashboard hours per head-end are a key range of request_counts_by_provider', () => {
+    const plan = show('countsPerHourByProvider', planOfCall(() => queries.countsPerHourByProvider(ctx, 0, 3_600_000 * 24)));
+    expect(plan).toEqual(['SEARCH request_counts_by_provider USING PRIMARY KEY (hour>? AND hour<?)']);
+  });
+
   it('the sync engine: due heads from the outbox index, acknowledged requests from the state index', () => {
     const due = show('claimDue', planOfCall(() => queries.claimDue(ctx, Date.now(), 10)));
     expect(due.join('\n')).toMatch(/outbox_sendable_heads/);
@@ -211,5 +216,10 @@ describe('query plans of the queue', () => {
     expect(queries.countByState(ctx).DISCARDED).toBe(1);
     const hours = queries.countsPerHour(ctx, 0, Date.now() + 3_600_000);
     expect(hours.reduce((sum, h) => sum + h.byState.QUEUED + h.byState.DISCARDED, 0)).toBe(2);
+    // Per head-end: the same counts, each under its provider.
+    const perHeadend = queries.countsPerHourByProvider(ctx, 0, Date.now() + 3_600_000);
+    expect(perHeadend.map((h) => h.provider)).toEqual(perHeadend.map(() => 'conax'));
+    expect(perHeadend.reduce((sum, h) => sum + h.byState.QUEUED, 0)).toBe(1);
+    expect(perHeadend.reduce((sum, h) => sum + h.byState.DISCARDED, 0)).toBe(1);
   });
 });

@@ -31,7 +31,8 @@
  *   listRequests({ states?, provider?, type?, cardKey?, batchId?, search?, from?, to?, afterId?, limit, order? })
  *     Newest first unless order 'asc'; page on with afterId = last id seen.
  *   countByState() → Record<LocalState, number>;  countsPerHour(from, to) → per creation hour, by
- *     current state (both read counts kept by triggers: migrations/006_queue_at_scale.ts)
+ *     current state (both read counts kept by triggers: migrations/006_queue_at_scale.ts);
+ *     countsPerHourByProvider(from, to) → the same per head-end (migrations/012_counts_per_headend.ts)
  *   countAwaitingVerification() → NEEDS_ATTENTION with the outcome at the head-end unknown
  *   eventsFor(id) → RequestEvent[]
  *   lastEventId(), eventCountsSince(afterId) → { kind: n }: what happened after a mark (Sync now's report)
@@ -98,6 +99,7 @@ import type { CatalogKind, CatalogRows, StoredCatalogRow } from '../../shared/do
 import type { HeadendFields, LocalRequest, LocalState, RequestEvent } from '../../shared/domain/local-request';
 import type { InstalledItemIdentifier } from '../../shared/domain/identifiers';
 import type { ParsedQueryAnswer } from '../../shared/domain/query-answer';
+import type { Provider } from '../../shared/domain/request-types';
 import { CardKeyResolver, type CardKind } from './card-key';
 import * as catalog from './catalog';
 import { enqueue, type EnqueueInput, type EnqueueOptions, type EnqueueResult } from './enqueue';
@@ -187,6 +189,9 @@ export class Store {
   }
   countsPerHour(from: Date | number, to: Date | number): { hour: number; byState: Record<LocalState, number> }[] {
     return queries.countsPerHour(this.ctx, from, to);
+  }
+  countsPerHourByProvider(from: Date | number, to: Date | number): { hour: number; provider: Provider; byState: Record<LocalState, number> }[] {
+    return queries.countsPerHourByProvider(this.ctx, from, to);
   }
   eventsFor(id: number): RequestEvent[] {
     return queries.eventsFor(this.ctx, id);

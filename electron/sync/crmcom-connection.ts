@@ -131,12 +131,27 @@ export class CrmcomConnection {
   /** GET `path` with `params` (no token): the raw exchange, read as an envelope. Throws TransportError. */
   async get(path: string, params: Record<string, GetParam>, token: string | null, timeoutMs?: number): Promise<CrmcomAnswer> {
     const query = crmcomQueryString(token === null ? params : { ...params, token });
-    return this.read(await this.http.request('GET', `/${path}${query}`, undefined, { timeoutMs }));
+    return this.read(await this.reach(() => this.http.request('GET', `/${path}${query}`, undefined, { timeoutMs })));
   }
 
   /** POST `body` (token added by the caller). Throws TransportError. */
   async post(path: string, body: Record<string, unknown>, hooks?: SubmitHooks): Promise<CrmcomAnswer> {
-    return this.read(await this.http.request('POST', `/${path}`, body, { onWritten: hooks?.onWritten }));
+    return this.read(await this.reach(() => this.http.request('POST', `/${path}`, body, { onWritten: hooks?.onWritten })));
+  }
+
+  /**
+   * A server we could not connect to may come back restarted, having forgotten
+   * its sessions: a POST sent with the old token would be refused after it
+   * left, and its outcome would be unknown. So the token is dropped and the
+   * next call logs in first (one login more after an outage).
+   */
+  private async reach(call: () => Promise<HttpAnswer>): Promise<HttpAnswer> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof TransportError && error.kind === 'connect_failed') this.session.clear();
+      throw error;
+    }
   }
 
   /**

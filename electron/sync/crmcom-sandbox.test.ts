@@ -133,6 +133,26 @@ describe('CRM.COM V4 client against the sandbox', () => {
     expect(r.connection.session.loginCount).toBe(3);
   }, 30_000);
 
+  it('after the head-end was down and came back (its sessions forgotten), logs in again before the next send: no outcome unknown', async () => {
+    const r = await rig();
+    const before = enqueue(r, 2);
+    await drain(r, before);
+    const options = { dataDir: r.headend.dataDir, seedSize: 'tiny' as const, crmcomRelease: 'R17_3' as const, processingDelayMs: 0, processingIntervalMs: 20, httpPort: r.headend.httpPort, tcpPort: r.headend.tcpPort, now: () => r.clock.now };
+    await r.headend.close();
+    // A real outage lasts: the client has seen its idle keep-alive sockets closed
+    // (a POST written on one the server just closed would be maybe-sent).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const during = enqueue(r, 2, 2);
+    await r.engine.syncNow(); // connection refused: proven not sent, they wait to be retried
+    expect(during.map((id) => r.store.getRequest(id)!.local_state)).toEqual(['RETRY_WAIT', 'RETRY_WAIT']);
+    const back = await startHeadend(options); // a restarted server: the old token is unknown to it
+    closers.push(() => back.close());
+    r.clock.now += 60_000; // past the retry wait
+    await drain(r, during);
+    expect(r.store.listRequests({ states: ['UNKNOWN', 'NEEDS_ATTENTION'], limit: 10 })).toEqual([]);
+    expect(r.connection.session.loginCount).toBe(2);
+  }, 30_000);
+
   it('settles a request whose answer never came by the Conax list, and sends it only once', async () => {
     const r = await rig('R13');
     // The server creates it after our 2 s deadline: the client gave up, the request exists.

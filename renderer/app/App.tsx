@@ -12,6 +12,7 @@ import { RequestDetailScreen } from '../screens/request/RequestDetailScreen';
 import { SettingsScreen } from '../screens/settings/SettingsScreen';
 import { useApi, useQuery } from './api-context';
 import { CountsProvider } from './counts-context';
+import { attentionNotice, documentTitle, notifyAttention } from './document-title';
 import { navigate, routeHref, useRoute, type Route } from './router';
 import { useShortcuts } from './shortcuts';
 
@@ -74,8 +75,17 @@ export function App({ operator, onSignOut }: { operator: string; onSignOut: () =
   const attention = counts.data?.needsAttention ?? 0;
   // The window title carries the attention count, so it shows in the taskbar too.
   useEffect(() => {
-    document.title = attention > 0 ? `(${attention}) CA Desk — ${attention} need${attention === 1 ? 's' : ''} attention` : 'CA Desk';
+    document.title = documentTitle(attention);
   }, [attention]);
+  // A desktop notification when new items arrive (if the operator opted in).
+  const lastAttention = useRef<number | null>(null);
+  const known = counts.data?.needsAttention;
+  useEffect(() => {
+    if (known === undefined) return;
+    const notice = attentionNotice(lastAttention.current, known);
+    lastAttention.current = known;
+    if (notice !== null) notifyAttention(notice);
+  }, [known]);
 
   return (
     <div className="app">

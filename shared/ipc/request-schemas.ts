@@ -219,12 +219,14 @@ export type Counts = z.infer<typeof countsOutputSchema>;
 export const statsInputSchema = z.strictObject({
   hours: z.number().int().min(1).max(24 * 14).default(24),
 });
+const countsByState = z.record(z.string(), z.number().int().nonnegative());
+const hourBuckets = z.array(z.object({ hour: epochMs, total: z.number().int().nonnegative(), byState: countsByState }));
 export const statsOutputSchema = z.object({
-  byState: z.record(z.string(), z.number().int().nonnegative()),
+  byState: countsByState,
   /** One bucket per hour, oldest first: requests created in that hour, by state. */
-  perHour: z.array(
-    z.object({ hour: epochMs, total: z.number().int().nonnegative(), byState: z.record(z.string(), z.number().int().nonnegative()) }),
-  ),
+  perHour: hourBuckets,
+  /** Each head-end (provider), in PROVIDERS order: its requests created in the period by state, and its hours as perHour. */
+  perHeadend: z.array(z.object({ provider: providerSchema, byState: countsByState, perHour: hourBuckets })),
 });
 export type Stats = z.infer<typeof statsOutputSchema>;
 

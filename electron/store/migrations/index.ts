@@ -11,12 +11,13 @@ import { migration008 } from './008_attention_index';
 import { migration009 } from './009_catalog_at_scale';
 import { migration010 } from './010_operators_and_desk_events';
 import { migration011 } from './011_queue_sort_indexes';
+import { migration012 } from './012_counts_per_headend';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 
 /** Every schema step, in order. Append only: never edit a released migration. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -1,20 +1,22 @@
 import { LOCAL_STATES } from '../../../shared/domain/local-request';
 import { useQuery } from '../../app/api-context';
-import { stateLabel } from '../../app/format';
+import type { Stats } from '../../../shared/ipc/request-schemas';
+import { plural, providerLabel, stateLabel } from '../../app/format';
 
-// Requests per state and per hour (last 24 h), as plain SVG: no chart library.
-// Each chart has a text alternative and its numbers in a table.
+// Requests per state and per hour (last 24 h), in all and per head-end, as
+// plain SVG: no chart library. Each chart has a text alternative and its
+// numbers in a table.
 
 const WIDTH = 640;
 
-function StateBars({ byState }: { byState: Record<string, number> }) {
+function StateBars({ byState, what = 'Requests per state' }: { byState: Record<string, number>; what?: string }) {
   const entries = LOCAL_STATES.map((s) => [s, byState[s] ?? 0] as const);
   const max = Math.max(1, ...entries.map(([, n]) => n));
   const rowHeight = 26;
   const labelWidth = 170;
   const summary = entries.map(([s, n]) => `${stateLabel(s)} ${n}`).join(', ');
   return (
-    <svg className="chart" viewBox={`0 0 ${WIDTH} ${entries.length * rowHeight + 4}`} role="img" aria-label={`Requests per state: ${summary}`}>
+    <svg className="chart" viewBox={`0 0 ${WIDTH} ${entries.length * rowHeight + 4}`} role="img" aria-label={`${what}: ${summary}`}>
       {entries.map(([state, n], i) => {
         const width = ((WIDTH - labelWidth - 60) * n) / max;
         const y = i * rowHeight + 2;
@@ -34,13 +36,13 @@ function StateBars({ byState }: { byState: Record<string, number> }) {
   );
 }
 
-function HourBars({ perHour }: { perHour: { hour: number; total: number }[] }) {
+function HourBars({ perHour, what = 'Requests created' }: { perHour: { hour: number; total: number }[]; what?: string }) {
   const max = Math.max(1, ...perHour.map((h) => h.total));
   const height = 180;
   const slot = (WIDTH - 40) / Math.max(1, perHour.length);
   const summary = perHour.filter((h) => h.total > 0).map((h) => `${new Date(h.hour).getHours()}h: ${h.total}`).join(', ') || 'none';
   return (
-    <svg className="chart" viewBox={`0 0 ${WIDTH} ${height + 30}`} role="img" aria-label={`Requests created per hour over the last ${perHour.length} hours: ${summary}`}>
+    <svg className="chart" viewBox={`0 0 ${WIDTH} ${height + 30}`} role="img" aria-label={`${what} per hour over the last ${perHour.length} hours: ${summary}`}>
       <line x1={30} y1={height} x2={WIDTH - 6} y2={height} className="axis" />
       <text x={26} y={12} textAnchor="end" className="chart-value">
         {max}
@@ -60,6 +62,22 @@ function HourBars({ perHour }: { perHour: { hour: number; total: number }[] }) {
         );
       })}
     </svg>
+  );
+}
+
+/** One head-end's queue health over the period: its requests by state, and per hour. */
+function HeadendHealth({ headend }: { headend: Stats['perHeadend'][number] }) {
+  const name = providerLabel(headend.provider);
+  const total = Object.values(headend.byState).reduce((a, b) => a + b, 0);
+  const titleId = `headend-${headend.provider}-title`;
+  return (
+    <section className="panel" aria-labelledby={titleId} data-testid={`headend-health-${headend.provider}`}>
+      <h2 id={titleId}>
+        {name}: {plural(total, 'request')} in the last 24 h
+      </h2>
+      <StateBars byState={headend.byState} what={`${name} requests per state`} />
+      <HourBars perHour={headend.perHour} what={`${name} requests created`} />
+    </section>
   );
 }
 
@@ -103,6 +121,9 @@ export function DashboardScreen() {
               </table>
             </details>
           </section>
+          {s.perHeadend.map((headend) => (
+            <HeadendHealth key={headend.provider} headend={headend} />
+          ))}
         </div>
       ) : (
         <p>Loading…</p>

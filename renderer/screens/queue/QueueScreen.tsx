@@ -5,6 +5,7 @@ import { plural } from '../../app/format';
 import { DEFAULT_QUEUE_SORT, type QueueSort } from '../../../shared/domain/queue-sort';
 import type { RequestFilter } from '../../../shared/ipc/request-schemas';
 import { useRequestCounts } from '../../app/counts-context';
+import { CardFinder } from '../card/CardScreen';
 import { QueueFilters } from './QueueFilters';
 import { QueueTable } from './QueueTable';
 import { SavedFilters } from './SavedFilters';
@@ -57,6 +58,7 @@ export function QueueScreen() {
         <p className="screen-sub" data-testid="queue-summary" data-first-page-ms={data.lastFirstPageMs === null ? undefined : Math.round(data.lastFirstPageMs)}>
           {data.total !== null ? `${data.total} matching` : `${data.rows.length}${data.hasMore ? '+' : ''} matching`}
         </p>
+        <CardFinder />
         <span role="status" className="hint" data-testid="export-result">
           {exported}
         </span>

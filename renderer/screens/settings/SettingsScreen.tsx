@@ -7,6 +7,7 @@ import { ConnectionTestPanel } from './ConnectionTestPanel';
 import { CrmcomConnectionFields } from './CrmcomConnectionFields';
 import { DeskLockPanel } from './DeskLockPanel';
 import { TextField as Text } from './TextField';
+import { NotificationsPanel } from './NotificationsPanel';
 import { OperatorsPanel } from './OperatorsPanel';
 import { ThemePanel } from './ThemePanel';
 import { SavedConnectionsPanel } from './SavedConnectionsPanel';
@@ -187,6 +188,7 @@ export function SettingsScreen() {
       <DeskLockPanel />
       <OperatorsPanel />
       <ThemePanel />
+      <NotificationsPanel />
       <ConnectionTestPanel profile={saved} />
     </section>
   );
