@@ -98,7 +98,8 @@ export function storeWaysOut(file: string): string {
 export function asDamaged(file: string, error: unknown, phase: 'open' | 'in use' = 'open'): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))) {
-    return new StoreDamagedError(file, [`SQLite reports ${(error as Error).message}`], phase);
+    const where = phase === 'open' ? 'quick_check: ' : '';
+    return new StoreDamagedError(file, [`${where}SQLite reports ${(error as Error).message}`], phase);
   }
   return error;
 }
