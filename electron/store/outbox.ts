@@ -4,11 +4,12 @@ import type { StoreContext } from './store-context';
 // (is_head), so finding the sendable heads is an index walk, not a scan of
 // every queued request. These helpers keep is_head true after every change.
 
+/** `(SELECT ?)`: see card-key.ts (a bound equality with ORDER BY … LIMIT costs a re-plan per run). */
 export function promoteHead(ctx: StoreContext, cardKey: string): void {
   ctx
     .sql(
       `UPDATE outbox SET is_head = 1
-       WHERE request_id = (SELECT request_id FROM outbox WHERE card_key = ? ORDER BY card_seq LIMIT 1)
+       WHERE request_id = (SELECT request_id FROM outbox WHERE card_key = (SELECT ?) ORDER BY card_seq LIMIT 1)
          AND is_head = 0`,
     )
     .run(cardKey);
