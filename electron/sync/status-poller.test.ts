@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PartialRequest, QueryOutcome } from './headend-client';
+import type { HeadendClient, PartialRequest, QueryOutcome } from './headend-client';
 import { openStore, type Store } from '../store/store';
 import { HeadendLink } from './headend-link';
 import { StatusPoller } from './status-poller';
@@ -20,9 +20,10 @@ const cards: Card[] = Array.from({ length: 10 }, (_, i) => ({ id: `C${i}`, seria
 
 /** A head-end that finished every request it knows: even numbers COMPLETED, odd REJECTED. */
 class FinishedHeadend extends ScriptedHeadend {
-  override async show(key: { id: string } | { number: string }): Promise<QueryOutcome<PartialRequest>> {
+  // The key is optional only because the base class ignores it; the poller always gives one.
+  override async show(key?: Parameters<HeadendClient['show']>[0]): Promise<QueryOutcome<PartialRequest>> {
     await Promise.resolve();
-    const c = this.created.find((r) => ('id' in key ? r.id === key.id : r.number === key.number));
+    const c = this.created.find((r) => key !== undefined && ('id' in key ? r.id === key.id : r.number === key.number));
     if (!c) return { kind: 'error', errorClass: 'permanent', code: 'NOT_FOUND', description: 'no such request' };
     const state = Number(c.number) % 2 === 0 ? 'COMPLETED' : 'REJECTED';
     return { kind: 'ok', data: { id: c.id, number: c.number, life_cycle_state: state, executed_date: '2026-01-05T09:00:01', [CLIENT_UUID_UDF]: c.uuid } };
