@@ -26,12 +26,10 @@ export function cardHasOutbox(ctx: StoreContext, cardKey: string): boolean {
 }
 
 export function removeFromOutbox(ctx: StoreContext, requestId: number): void {
-  const row = ctx.sql('SELECT card_key, is_head FROM outbox WHERE request_id = ?').get(requestId) as
+  const row = ctx.sql('DELETE FROM outbox WHERE request_id = ? RETURNING card_key, is_head').get(requestId) as
     | { card_key: string; is_head: number }
     | undefined;
-  if (!row) return;
-  ctx.sql('DELETE FROM outbox WHERE request_id = ?').run(requestId);
-  if (row.is_head === 1) promoteHead(ctx, row.card_key);
+  if (row?.is_head === 1) promoteHead(ctx, row.card_key);
 }
 
 export function setReadyAt(ctx: StoreContext, requestId: number, readyAt: number | null): void {
