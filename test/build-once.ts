@@ -12,5 +12,6 @@ export default function buildOnce(): void {
   buildStaleBundles(root, ['renderer', 'shell']);
 }
 
-// `tsx test/build-once.ts` (npm run test:e2e) builds the same way before Playwright.
+// `tsx test/build-once.ts` builds the same way before Playwright (npm run test:e2e)
+// and before the quick benches (npm run test:bench: the UI bench serves dist/renderer).
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) buildOnce();

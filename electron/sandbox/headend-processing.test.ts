@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatLocalDateTime, parseLocalDateTime } from '../../shared/domain/dates';
 import { provisioningRequestSchema, type ProvisioningRequest } from '../../shared/domain/provisioning-request';
@@ -172,6 +173,30 @@ describe('processing', () => {
     expect(received.map((r) => r.transport)).toEqual(['tcp', 'tcp', 'http', 'http']);
     const listed = await fx.nagra('list', { token, type: 'ADD_ENHANCED_LIST_OF_PRODUCTS' }, probe);
     expect((listed.data as unknown[]).length).toBe(2);
+  });
+
+  it('a processing run is one commit: a refused effect is undone alone and rejected in its place', async () => {
+    await start({ processingPaused: true, processingDelayMs: 0 });
+    const created: ProvisioningRequest[] = [];
+    for (let i = 0; i < 40; i++) {
+      // Every fourth names a card the head-end does not have: refused, the others of the run still complete.
+      const refused = i % 4 === 3;
+      created.push(await create(refused ? 'pair_smartcard_decoder' : 'add_enhanced_list_of_products', refused ? { smartcard_identifier: { serial_number: 'smrt20000060' } } : { subscription_identifier: S60507, smartcard_identifier: CARD, services_set: svc(i % 2 ? 'Gold' : 'Cartoons 1') }));
+    }
+    const wal = `${fx.dataDir}/sandbox-headend.sqlite-wal`;
+    const db = (await import('better-sqlite3')).default(`${fx.dataDir}/sandbox-headend.sqlite`);
+    expect(db.pragma('wal_checkpoint(TRUNCATE)', { simple: true })).toBe(0);
+    db.close();
+    expect(fs.statSync(wal).size).toBe(0);
+    expect(fx.headend.processNow()).toHaveLength(40);
+    // A commit appends every page it changed to the WAL: a commit per request
+    // wrote the shared pages (meta, indexes, the card) 40 times over (232 frames).
+    const frames = (fs.statSync(wal).size - 32) / (4096 + 24);
+    expect(frames).toBeLessThan(100); // one commit: 27
+    const states = await Promise.all(created.map((r) => show(r.number)));
+    expect(states.filter((r) => r.life_cycle_state === 'REJECTED').map((r) => r.error_code)).toEqual(Array(10).fill('CLIENT_NOT_FOUND'));
+    expect(states.filter((r) => r.life_cycle_state === 'COMPLETED')).toHaveLength(30);
+    expect(states.map((r) => r.sequence_number)).toEqual(created.map((_, i) => i + 1));
   });
 
   it('rejectRate 1 rejects every processed request with SYSTEM_ERROR', async () => {

@@ -1,6 +1,8 @@
 // The processing run: every interval it takes the due PENDING requests (EXPRESS
 // before REGULAR, then by number) and turns each into COMPLETED, with its effect
-// applied, or REJECTED with an error code. Each request is one transaction.
+// applied, or REJECTED with an error code. A run is one transaction (one commit
+// for thousands of requests, not one each); each request is a savepoint in it,
+// so a refused effect is undone alone and its rejection recorded in its place.
 import { formatLocalDateTime } from '../../shared/domain/dates';
 import { silentLogger, type Logger } from '../logging/logger';
 import type { CatalogRepo } from './catalog-repo';
@@ -60,10 +62,12 @@ export class RequestProcessor {
 
   /** One processing run over what is due now; returns the numbers processed, in order. */
   runOnce(): string[] {
-    const due = this.store.due(this.now());
-    if (due.length === 0) return [];
-    const runId = newHeadendId();
-    return due.map((r) => this.process(r, runId));
+    return this.db.transaction(() => {
+      const due = this.store.due(this.now());
+      if (due.length === 0) return [];
+      const runId = newHeadendId();
+      return due.map((r) => this.process(r, runId));
+    })();
   }
 
   /** process_immediately: handled while being created, whatever the run does. */
@@ -106,7 +110,7 @@ export class RequestProcessor {
         });
       })();
     } catch (error) {
-      // The effect's transaction rolled back: a refused request changes nothing.
+      // The effect's savepoint rolled back: a refused request changes nothing.
       const rejection =
         error instanceof Rejection
           ? error

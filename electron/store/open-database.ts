@@ -40,6 +40,9 @@ export function openExclusiveDatabase(file: string, options: OpenDatabaseOptions
     // 32 MiB of page cache: a 100k-request import dirties ~40 MB of pages; a
     // small cache would spill and rewrite the same pages to the WAL again and again.
     db.pragma('cache_size = -32768');
+    // Temporary B-trees (sorts, statement journals) in memory: on disk each
+    // would be a file created, written and deleted within one statement.
+    db.pragma('temp_store = MEMORY');
     // Take the write lock now and keep it (exclusive mode never releases it).
     db.exec('BEGIN IMMEDIATE; COMMIT');
     return db;

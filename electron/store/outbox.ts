@@ -4,11 +4,12 @@ import type { StoreContext } from './store-context';
 // (is_head), so finding the sendable heads is an index walk, not a scan of
 // every queued request. These helpers keep is_head true after every change.
 
+/** `(SELECT ?)`: see card-key.ts (a bound equality with ORDER BY … LIMIT costs a re-plan per run). */
 export function promoteHead(ctx: StoreContext, cardKey: string): void {
   ctx
     .sql(
       `UPDATE outbox SET is_head = 1
-       WHERE request_id = (SELECT request_id FROM outbox WHERE card_key = ? ORDER BY card_seq LIMIT 1)
+       WHERE request_id = (SELECT request_id FROM outbox WHERE card_key = (SELECT ?) ORDER BY card_seq LIMIT 1)
          AND is_head = 0`,
     )
     .run(cardKey);
@@ -25,12 +26,10 @@ export function cardHasOutbox(ctx: StoreContext, cardKey: string): boolean {
 }
 
 export function removeFromOutbox(ctx: StoreContext, requestId: number): void {
-  const row = ctx.sql('SELECT card_key, is_head FROM outbox WHERE request_id = ?').get(requestId) as
+  const row = ctx.sql('DELETE FROM outbox WHERE request_id = ? RETURNING card_key, is_head').get(requestId) as
     | { card_key: string; is_head: number }
     | undefined;
-  if (!row) return;
-  ctx.sql('DELETE FROM outbox WHERE request_id = ?').run(requestId);
-  if (row.is_head === 1) promoteHead(ctx, row.card_key);
+  if (row?.is_head === 1) promoteHead(ctx, row.card_key);
 }
 
 export function setReadyAt(ctx: StoreContext, requestId: number, readyAt: number | null): void {

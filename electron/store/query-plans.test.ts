@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION, migrate } from './migrations';
 import { openExclusiveDatabase } from './open-database';
 import { searchCatalog } from './catalog';
+import { CardKeyResolver } from './card-key';
+import { promoteHead } from './outbox';
 import * as queries from './queries';
 import type { QueueSortColumn } from '../../shared/domain/queue-sort';
 import { StoreContext } from './store-context';
@@ -34,7 +36,9 @@ let ctx: RecordingContext;
 
 function planOf(sql: string): string[] {
   const params = (sql.match(/\?/g) ?? []).length;
-  const rows = ctx.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array<null>(params).fill(null)) as { detail: string }[];
+  const named = Object.fromEntries([...sql.matchAll(/@(\w+)/g)].map((m) => [m[1]!, null]));
+  const args = [...(Object.keys(named).length > 0 ? [named] : []), ...Array<null>(params).fill(null)];
+  const rows = ctx.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[];
   return rows.map((r) => r.detail);
 }
 
@@ -180,6 +184,20 @@ describe('query plans of the queue', () => {
     expect(due.some((step) => /^SCAN (o|outbox)\b(?! USING)/.test(step) || FULL_SCAN.test(step))).toBe(false);
     const pending = show('pendingHeadendRequests', planOfCall(() => queries.pendingHeadendRequests(ctx, 10)));
     expect(pending.join('\n')).toMatch(/SEARCH requests USING (COVERING )?INDEX requests_by_state \(local_state=\? AND (rowid|id)>\?\)/);
+  });
+
+  // These bind their value as (SELECT ?) (card-key.ts): the subquery must not cost the index.
+  it('enqueue and the outbox: a card is found by its index, a queue head by the outbox card index', () => {
+    const resolver = new CardKeyResolver(ctx);
+    const card = { kind: 'smartcard', field: 'serial_number', value: 'smrt1' } as const;
+    const resolve = show('resolve card', planOfCall(() => resolver.resolve(card, 'u'))).join('\n');
+    expect(resolve).toMatch(/^SEARCH smartcards USING INDEX smartcards_by_serial_number \(serial_number=\?\)$/m);
+    const queued = show('resolve card, queued', planOfCall(() => resolver.resolveQueued(card, 'u'))).join('\n');
+    expect(queued).toMatch(/SEARCH smartcards USING INDEX smartcards_by_serial_number \(serial_number=\?\)/);
+    expect(queued).toMatch(/SEARCH outbox USING COVERING INDEX outbox_by_card \(card_key=\?\)/);
+    const promote = show('promoteHead', planOfCall(() => promoteHead(ctx, 'serial_number:smrt1'))).join('\n');
+    expect(promote).toMatch(/SEARCH outbox USING (COVERING )?INDEX outbox_by_card \(card_key=\?\)/);
+    for (const plan of [resolve, queued, promote]) expect(plan).not.toMatch(/^SCAN (smartcards|outbox)\b|TEMP B-TREE/m);
   });
 
   it('a request by id, client uuid and head-end id is a key lookup', () => {

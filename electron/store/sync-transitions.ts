@@ -16,8 +16,12 @@ import { toMillis, type StoreContext } from './store-context';
 
 const SYNC = 'sync';
 
+// Built once: zod compiles a schema on its first parse, and every status
+// answer passes here (a partial() made per call was compiled per call).
+const partialHeadendFieldsSchema = headendFieldsSchema.partial();
+
 function parseHeadend(fields: unknown, partial: boolean): Partial<HeadendFields> {
-  const schema = partial ? headendFieldsSchema.partial() : headendFieldsSchema;
+  const schema = partial ? partialHeadendFieldsSchema : headendFieldsSchema;
   const result = schema.safeParse(fields);
   if (!result.success) {
     throw new StoreInputError('head-end fields are not valid', fieldErrors(result.error));
