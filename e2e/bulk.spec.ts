@@ -39,7 +39,7 @@ test('CSV import: 1,000 rows with 10 bad ones, dry run then queue the valid rows
   await page.getByTestId('bulk-file').setInputFiles(file);
   await page.getByRole('button', { name: 'Check the file (dry run)' }).click();
   const preview = page.getByTestId('bulk-preview');
-  await expect(preview.getByRole('heading')).toHaveText('1000 rows: 990 valid, 10 with errors');
+  await expect(preview.getByRole('heading')).toHaveText('1,000 rows: 990 valid, 10 with errors');
   for (const [line, field] of badLines) {
     const row = preview.getByRole('row').filter({ has: page.getByRole('cell', { name: String(line), exact: true }) });
     await expect(row).toContainText(field);

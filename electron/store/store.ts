@@ -97,7 +97,8 @@ import type { CatalogKind, CatalogRows, StoredCatalogRow } from '../../shared/do
 import type { HeadendFields, LocalRequest, LocalState, RequestEvent } from '../../shared/domain/local-request';
 import type { InstalledItemIdentifier } from '../../shared/domain/identifiers';
 import type { ParsedQueryAnswer } from '../../shared/domain/query-answer';
-import { CardKeyResolver, type CardKind } from './card-key';
+import { CardKeyResolver } from './card-key';
+import type { CardKind } from '../../shared/domain/card-identity';
 import * as catalog from './catalog';
 import { enqueue, type EnqueueInput, type EnqueueOptions, type EnqueueResult } from './enqueue';
 import type Database from 'better-sqlite3';
