@@ -72,11 +72,34 @@ describe('bulk CSV reader', () => {
     expect(rows[0]?.errors).toEqual([{ field: 'method', message: 'no Web API method' }]);
   });
 
-  it('says a binary file is not a CSV instead of reading it into errors', () => {
-    const xlsx = 'PK\u0003\u0004\u0014\u0000\u0006\u0000' + 'x'.repeat(100);
-    expect(read(xlsx)).toEqual({ rows: [], fileErrors: [expect.stringMatching(/^this is not a CSV file/)] });
+  it('says a binary or non-UTF-8 file is not a CSV from its first chunk, instead of reading it into errors', () => {
+    const notCsv = (bytes: Uint8Array) => {
+      const rows: CsvRow[] = [];
+      const reader = new BulkCsvReader((row) => rows.push(row));
+      const more = reader.push(bytes);
+      reader.end();
+      return { more, rows: rows.length, notCsv: reader.notCsv, fileErrors: reader.fileErrors };
+    };
+    // An .xlsx is a zip: NUL bytes in its first bytes.
+    const xlsx = notCsv(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, ...new TextEncoder().encode('provider,method\n')]));
+    expect(xlsx).toEqual({ more: false, rows: 0, notCsv: expect.stringMatching(/^this is not a CSV file: it holds binary data/), fileErrors: [xlsx.notCsv] });
+    // Windows-1252 "é" (0xE9) is no UTF-8: refused with its own words, not read as "Ã©" or U+FFFD.
+    const latin1 = notCsv(new Uint8Array([...new TextEncoder().encode('provider,method,message_text\nconax,send_mail_message_to_client,caf'), 0xe9, 0x0a]));
+    expect(latin1.notCsv).toMatch(/^this is not a CSV file: its first bytes are not UTF-8 text/);
+    expect(latin1.rows).toBe(0);
     const garbage = Array.from({ length: 2000 }, (_, i) => (i % 7 === 0 ? '\u0007' : 'a')).join('');
     expect(read(garbage).fileErrors[0]).toMatch(/not a CSV/);
     expect(read('provider,method\nconax,get_active_subscriptions\n').fileErrors).toEqual([]);
+  });
+
+  it('stops at bad UTF-8 after the first chunk, naming the record', () => {
+    const rows: CsvRow[] = [];
+    const reader = new BulkCsvReader((row) => rows.push(row));
+    expect(reader.push(new TextEncoder().encode(`${HEADER}\nconax,send_mail_message_to_client,SC1,hi\n`))).toBe(true);
+    expect(reader.push(new Uint8Array([0x63, 0x6f, 0xff, 0x0a]))).toBe(false);
+    reader.end();
+    expect(reader.notCsv).toBeNull();
+    expect(reader.fileErrors).toEqual([expect.stringMatching(/^record 3: the text is not UTF-8/)]);
+    expect(rows).toHaveLength(1);
   });
 });

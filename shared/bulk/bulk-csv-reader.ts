@@ -1,4 +1,4 @@
-import { binaryProblem, checkHeaders, validateRow, type CsvRow } from './bulk-rows';
+import { binaryProblem, checkHeaders, NOT_CSV, validateRow, type CsvRow } from './bulk-rows';
 import { CsvRecordSplitter, CsvTooLong } from './csv-records';
 
 // A bulk file, read as it arrives: bytes → text → records → validated rows,
@@ -13,10 +13,15 @@ export interface BulkReadOptions {
   notSendable?: (provider: string, method: string) => string | null;
 }
 
+const NOT_UTF8 = 'this is not a CSV file: its first bytes are not UTF-8 text (a spreadsheet, an archive, or a CSV saved in another encoding). Save the sheet as "CSV UTF-8" and choose that file';
+
 export class BulkCsvReader {
   /** Errors about the file itself; the first one stops the reading. */
   readonly fileErrors: string[] = [];
-  private readonly decoder = new TextDecoder('utf-8');
+  /** Why the file is no CSV at all (binary, not UTF-8), judged on its first chunk; null for a CSV. */
+  notCsv: string | null = null;
+  /** Fatal: a byte that is not UTF-8 is an error, never a silent U+FFFD. */
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private readonly splitter: CsvRecordSplitter;
   private headers: string[] | null = null;
   private line = 1;
@@ -37,19 +42,44 @@ export class BulkCsvReader {
   /** Reads the next bytes of the file; returns false when the file is refused and reading should stop. */
   push(bytes: Uint8Array): boolean {
     if (this.refused) return false;
-    const text = this.decoder.decode(bytes, { stream: true });
-    if (!this.started && text.length > 0) {
+    const first = !this.started && bytes.length > 0;
+    if (first) {
       this.started = true;
+      // A text file never holds a NUL byte; spreadsheets, archives, images and UTF-16 text do.
+      if (bytes.includes(0)) return this.refuseAsNotCsv(NOT_CSV);
+    }
+    let text: string;
+    try {
+      text = this.decoder.decode(bytes, { stream: true });
+    } catch {
+      if (first) return this.refuseAsNotCsv(NOT_UTF8);
+      this.fileErrors.push(`record ${this.splitter.records + 1}: the text is not UTF-8 from here on. Save the sheet as "CSV UTF-8" and choose that file`);
+      return false;
+    }
+    if (first) {
       const binary = binaryProblem(text);
-      if (binary) this.fileErrors.push(binary);
+      if (binary) return this.refuseAsNotCsv(binary);
     }
     return this.split(text);
+  }
+
+  private refuseAsNotCsv(why: string): false {
+    this.notCsv = why;
+    this.fileErrors.push(why);
+    return false;
   }
 
   /** The end of the file. */
   end(): void {
     if (this.refused) return;
-    if (!this.split(this.decoder.decode())) return;
+    let rest: string;
+    try {
+      rest = this.decoder.decode();
+    } catch {
+      this.fileErrors.push('the file ends in the middle of a UTF-8 character');
+      return;
+    }
+    if (!this.split(rest)) return;
     const open = this.splitter.end();
     if (open) this.fileErrors.push(open);
     else if (this.headers === null) this.fileErrors.push('the file is empty');

@@ -29,6 +29,8 @@ export interface BulkSummary {
   rows: BulkRowResult[];
   /** Errors about the file itself (missing columns, unknown headers, not a CSV at all). */
   fileErrors: string[];
+  /** Why the file is no CSV at all (binary, not UTF-8), or null. */
+  notCsv: string | null;
   /** Valid rows by request type, and how many distinct cards they name. */
   byType: Record<string, number>;
   cards: number;
@@ -60,13 +62,14 @@ export class BulkTally {
     this.cards.add(card ? `${card.kind}:${card.field}:${card.value}` : 'none');
   }
 
-  summary(fileErrors: readonly string[]): BulkSummary {
+  summary(fileErrors: readonly string[], notCsv: string | null): BulkSummary {
     return {
       total: this.total,
       valid: this.valid,
       invalid: this.total - this.valid,
       rows: this.shown,
       fileErrors: [...fileErrors],
+      notCsv,
       byType: { ...this.byType },
       cards: this.cards.size,
     };

@@ -107,7 +107,15 @@ export function BulkScreen() {
         </p>
       </div>
 
-      {preview ? (
+      {preview?.notCsv ? (
+        <section className="panel" aria-labelledby="preview-title" data-testid="bulk-preview">
+          <h2 id="preview-title">This is not a CSV file</h2>
+          <p className="error-summary" role="alert">
+            {file ? `${file.name}: ` : ''}
+            {preview.notCsv}
+          </p>
+        </section>
+      ) : preview ? (
         <section className="panel" aria-labelledby="preview-title" data-testid="bulk-preview">
           <h2 id="preview-title">
             {plural(preview.total, 'row')}: {preview.valid.toLocaleString()} valid, {preview.invalid.toLocaleString()} with errors

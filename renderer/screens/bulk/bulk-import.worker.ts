@@ -59,7 +59,7 @@ async function check(file: Blob, unsendable: Unsendable[]): Promise<void> {
     tally.add(row);
   }, { notSendable: notSendableOf(unsendable) });
   await readThrough(file, reader, () => rows);
-  post({ type: 'checked', summary: tally.summary(reader.fileErrors) });
+  post({ type: 'checked', summary: tally.summary(reader.fileErrors, reader.notCsv) });
 }
 
 async function queue(file: Blob, unsendable: Unsendable[], batchRows: number): Promise<void> {
