@@ -3,13 +3,37 @@ import type { BulkSummary } from '../../../shared/bulk/bulk-tally';
 import { BULK_BATCH_ROWS } from '../../../shared/ipc/app-schemas';
 import type { CaDeskApi } from '../../../shared/ipc/contract';
 import { plural } from '../../app/format';
+import { usesHttpBridge } from '../../ipc/client';
 import type { FromWorker, ToWorker, Unsendable } from './bulk-import-protocol';
 
 // The Bulk screen's import, driven from the page: the worker reads and checks
 // the file (bulk-import.worker.ts); the page only shows progress and queues
-// the batches the worker hands it, one bulk.queueBatch call (one store
-// transaction) at a time. Cancel ends the worker at once; a batch already
-// sent is answered first, so the count queued is always known.
+// the worker's count; the worker queues the batches (bulk-import-protocol.ts).
+// Cancel ends a check at once; while queueing it stops after the batch on its
+// way, whose answer is awaited, so the count queued is always known.
+
+function soFar(queued: number, lastLine: number): string {
+  return queued === 0 ? 'nothing was queued' : `${plural(queued, 'request')} ${queued === 1 ? 'was' : 'were'} queued (up to line ${lastLine})`;
+}
+
+/** What the screen says when queueing ends, and whether it ended with every valid row queued. */
+function endMessage(m: Extract<FromWorker, { type: 'finished' }>, invalid: number): [string, boolean] {
+  const queued = soFar(m.queued, m.lastLine);
+  switch (m.outcome) {
+    case 'done':
+      return [`Queued ${plural(m.queued, 'request')}; ${plural(invalid, 'invalid row')} ${invalid === 1 ? 'was' : 'were'} left out.`, true];
+    case 'stopped':
+      return [`Cancelled: ${queued}; the rest of the file was not.`, false];
+    case 'refused': {
+      const lines = `lines ${m.firstLine}–${m.lastLine}`;
+      // A lost answer is not a refusal: that batch may have been written.
+      if (m.error.code === 'UNAVAILABLE') return [`Stopped: ${queued}. The answer for ${lines} was lost (${m.error.message}): they may or may not be queued; look in the queue before importing them again.`, false];
+      return [`Stopped: ${queued}. The batch of ${lines} was refused whole and nothing after it was queued: ${m.error.message}`, false];
+    }
+    case 'changed':
+      return [`Stopped: ${queued}. The file changed since it was checked${m.fileErrors.length > 0 ? `: ${m.fileErrors.join('; ')}` : ''}; check it again.`, false];
+  }
+}
 
 export type BulkStage = 'idle' | 'checking' | 'checked' | 'queueing';
 
@@ -94,11 +118,7 @@ export function useBulkImport(api: CaDeskApi) {
   const queue = async (file: Blob, onQueued: () => void) => {
     if (!summary) return;
     const valid = summary.valid;
-    const batchId = `bulk-${crypto.randomUUID()}`;
-    let queued = 0;
-    let lastLine = 0;
-    let cancelled = false;
-    let inFlight = false;
+    const invalid = summary.invalid;
     setMessage('');
     setProgress({ fraction: 0, rows: 0 });
     setStage('queueing');
@@ -111,7 +131,6 @@ export function useBulkImport(api: CaDeskApi) {
         onQueued();
       }
     };
-    const soFar = () => (queued === 0 ? 'nothing was queued' : `${plural(queued, 'request')} ${queued === 1 ? 'was' : 'were'} queued (up to line ${lastLine})`);
     let unsendable: Unsendable[];
     try {
       unsendable = await unsendableKinds(api);
@@ -119,39 +138,17 @@ export function useBulkImport(api: CaDeskApi) {
       finish(`Nothing was queued: ${(error as Error).message}`);
       return;
     }
-    run({ type: 'queue', file, unsendable, batchRows: BULK_BATCH_ROWS }, (m, w) => {
+    const start: ToWorker = { type: 'queue', file, unsendable, batchId: `bulk-${crypto.randomUUID()}`, batchRows: BULK_BATCH_ROWS, viaHttp: usesHttpBridge(), expectedRows: valid };
+    run(start, (m, w) => {
+      if (m.type === 'progress') return;
       if (m.type === 'batch') {
-        const lines = `${m.rows[0]!.line}–${m.rows.at(-1)!.line}`;
-        inFlight = true;
-        void api.invoke('bulk.queueBatch', { batchId, rows: m.rows }).then((result) => {
-          inFlight = false;
-          if (!result.ok) {
-            const lost = result.error.code === 'UNAVAILABLE';
-            finish(
-              lost
-                ? `Stopped: ${soFar()}. The answer for lines ${lines} was lost (${result.error.message}): they may or may not be queued; look in the queue before importing them again.`
-                : `Stopped: ${soFar()}. The batch of lines ${lines} was refused whole and nothing after it was queued: ${result.error.message}`,
-            );
-            return;
-          }
-          queued += result.value.queued;
-          lastLine = m.rows.at(-1)!.line;
-          setProgress({ fraction: valid > 0 ? queued / valid : 1, rows: queued });
-          if (cancelled) finish(`Cancelled: ${soFar()}; the rest of the file was not.`);
-          else w.postMessage({ type: 'next' } satisfies ToWorker);
-        });
-      } else if (m.type === 'read') {
-        if (m.fileErrors.length > 0 || m.rows !== valid) {
-          finish(`Stopped: ${soFar()}. The file changed since it was checked${m.fileErrors.length > 0 ? `: ${m.fileErrors.join('; ')}` : ''}; check it again.`);
-        } else finish(`Queued ${plural(queued, 'request')}; ${plural(summary.invalid, 'invalid row')} ${summary.invalid === 1 ? 'was' : 'were'} left out.`, true);
-      } else if (m.type === 'failed') finish(`Stopped: ${soFar()}. The file could not be read: ${m.message}`);
+        // Electron: the page holds the bridge; the worker waits for this answer before it goes on.
+        void api.invoke('bulk.queueBatch', { batchId: start.batchId, rows: m.rows }).then((result) => w.postMessage({ type: 'batchResult', result } satisfies ToWorker));
+      } else if (m.type === 'queued') setProgress({ fraction: valid > 0 ? m.queued / valid : 1, rows: m.queued });
+      else if (m.type === 'finished') finish(...endMessage(m, invalid));
+      else if (m.type === 'failed') finish(`Stopped: the file could not be read (${m.message}). Look in the queue for what was queued before importing again.`);
     });
-    cancelRef.current = () => {
-      cancelled = true;
-      // Between batches nothing is on its way: stop now. Otherwise the answer of the batch in flight says how many were queued.
-      if (!inFlight) finish(`Cancelled: ${soFar()}; the rest of the file was not.`);
-      else worker.current?.terminate();
-    };
+    cancelRef.current = () => worker.current?.postMessage({ type: 'stop' } satisfies ToWorker);
   };
 
   const cancel = () => cancelRef.current?.();
