@@ -48,13 +48,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { on } from 'node:events';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import { startBrowserMode, type BrowserMode } from '../electron/bridge/browser-mode';
 import { buildStaleBundles } from '../electron/launch/stale-build';
 import { BULK_BATCH_ROWS } from '../shared/ipc/app-schemas';
-import { importFromBulkScreen, writeBulkCsv } from './bulk-import-page';
+import { importFromBulkScreen, importFromClientThread, writeBulkCsv, type ImportAnswer } from './bulk-imports';
 import { sessionCookieName } from '../electron/bridge/session-secret';
 import { check, figure, percentile, type BenchOptions } from './bench-report';
 import { silentLogger } from '../electron/logging/logger';
@@ -91,50 +89,6 @@ function build(quick: boolean): { rendererDir: string; workerFile: string | unde
   const electronDir = path.join(cacheDir, 'electron');
   const workerFile = viteBuild(['--mode', 'electron-main', '--outDir', electronDir]) ? path.join(electronDir, 'runtime-worker.cjs') : undefined;
   return { rendererDir, workerFile };
-}
-
-type ImportAnswer = { ok: boolean; queued?: number; message?: string };
-
-/**
- * Queues `rows` requests over the real bridge, bulk.queueBatch after
- * bulk.queueBatch as the Bulk screen does, from a client in its own thread: in
- * use the client is a browser or Electron renderer, another process, so only
- * the bridge and the back-end host run on the measured loop.
- */
-async function importFromClientThread(url: string, cookie: string, rows: number, prefix: string, start: () => void): Promise<ImportAnswer> {
-  const client = new Worker(
-    `const { parentPort, workerData: w } = require('node:worker_threads');
-     const rows = [];
-     for (let i = 0; i < w.rows; i++) rows.push({ line: i + 2, provider: 'conax', method: 'send_mail_message_to_client',
-       params: { smartcard_identifier: { serial_number: w.prefix + String(i).padStart(7, '0') }, message_text: 'notice ' + i, scheduled_date: '2099-12-31T00:00:00' } });
-     const batchId = 'bulk-' + require('node:crypto').randomUUID();
-     parentPort.once('message', async () => {
-       let queued = 0;
-       try {
-         for (let b = 0; b < rows.length; b += w.batch) {
-           const body = JSON.stringify({ batchId, rows: rows.slice(b, b + w.batch) });
-           const r = await (await fetch(w.url, { method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: w.cookie }, body })).json();
-           if (!r.ok) return parentPort.postMessage({ ok: false, queued, message: r.error && r.error.message });
-           queued += r.value.queued;
-         }
-         parentPort.postMessage({ ok: true, queued });
-       } catch (e) {
-         parentPort.postMessage({ ok: false, queued, message: String(e) });
-       }
-     });
-     parentPort.postMessage('ready');`,
-    { eval: true, workerData: { url, cookie, rows, prefix, batch: BULK_BATCH_ROWS } },
-  );
-  try {
-    const answers = on(client, 'message');
-    await answers.next();
-    start();
-    client.postMessage('go');
-    const { value } = await answers.next();
-    return (value as [ImportAnswer])[0];
-  } finally {
-    await client.terminate();
-  }
 }
 
 /** Max, p99 and mean event-loop delay of this thread (ms) while `work` runs. */

@@ -1,11 +1,59 @@
 import type { Page } from '@playwright/test';
+import { on } from 'node:events';
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { BULK_CONFIRM_ABOVE } from '../shared/bulk/bulk-tally';
+import { BULK_BATCH_ROWS } from '../shared/ipc/app-schemas';
 import { check } from './bench-report';
 
-// The UI bench's import from the Bulk screen (ui.bench.ts): a CSV file on
-// disk, chosen, checked, confirmed and queued as an operator does it, while
-// the page's main thread is watched for blocks.
+// The UI bench's two bulk imports (ui.bench.ts): batches posted to the bridge
+// from a client thread, and a CSV file on disk chosen, checked, confirmed and
+// queued through the Bulk screen as an operator does it, while the page's
+// main thread is watched for blocks.
+
+export type ImportAnswer = { ok: boolean; queued?: number; message?: string };
+
+/**
+ * Queues `rows` requests over the real bridge, bulk.queueBatch after
+ * bulk.queueBatch as the Bulk screen does, from a client in its own thread: in
+ * use the client is a browser or Electron renderer, another process, so only
+ * the bridge and the back-end host run on the measured loop.
+ */
+export async function importFromClientThread(url: string, cookie: string, rows: number, prefix: string, start: () => void): Promise<ImportAnswer> {
+  const client = new Worker(
+    `const { parentPort, workerData: w } = require('node:worker_threads');
+     const rows = [];
+     for (let i = 0; i < w.rows; i++) rows.push({ line: i + 2, provider: 'conax', method: 'send_mail_message_to_client',
+       params: { smartcard_identifier: { serial_number: w.prefix + String(i).padStart(7, '0') }, message_text: 'notice ' + i, scheduled_date: '2099-12-31T00:00:00' } });
+     const batchId = 'bulk-' + require('node:crypto').randomUUID();
+     parentPort.once('message', async () => {
+       let queued = 0;
+       try {
+         for (let b = 0; b < rows.length; b += w.batch) {
+           const body = JSON.stringify({ batchId, rows: rows.slice(b, b + w.batch) });
+           const r = await (await fetch(w.url, { method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: w.cookie }, body })).json();
+           if (!r.ok) return parentPort.postMessage({ ok: false, queued, message: r.error && r.error.message });
+           queued += r.value.queued;
+         }
+         parentPort.postMessage({ ok: true, queued });
+       } catch (e) {
+         parentPort.postMessage({ ok: false, queued, message: String(e) });
+       }
+     });
+     parentPort.postMessage('ready');`,
+    { eval: true, workerData: { url, cookie, rows, prefix, batch: BULK_BATCH_ROWS } },
+  );
+  try {
+    const answers = on(client, 'message');
+    await answers.next();
+    start();
+    client.postMessage('go');
+    const { value } = await answers.next();
+    return (value as [ImportAnswer])[0];
+  } finally {
+    await client.terminate();
+  }
+}
 
 /** Writes `rows` valid rows (mail messages to distinct cards, scheduled far ahead) to `file`; returns its size in bytes. */
 export function writeBulkCsv(file: string, rows: number, prefix: string): number {
