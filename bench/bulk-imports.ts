@@ -85,6 +85,7 @@ export interface PageImport {
   /** Tasks over 50 ms the page's PerformanceObserver saw, and the longest (0 when none). */
   longTasks: number;
   longestTask: number;
+  longTasksByPhase: string;
   /** How late a 10 ms timer fired at worst: the longest block any task caused. */
   timerLate: number;
   longestFrameGap: number;
@@ -93,7 +94,8 @@ export interface PageImport {
 }
 
 interface Watch {
-  longTasks: number[];
+  /** [start, duration] of each long task, in the page's time. */
+  longTasks: [number, number][];
   timerLate: number;
   frameGap: number;
   on: boolean;
@@ -107,7 +109,7 @@ export async function importFromBulkScreen(page: Page, file: string, rows: numbe
     const watch: Watch = { longTasks: [], timerLate: 0, frameGap: 0, on: true };
     (window as unknown as { __bulkWatch: Watch }).__bulkWatch = watch;
     new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) watch.longTasks.push(entry.duration);
+      for (const entry of list.getEntries()) watch.longTasks.push([entry.startTime, entry.duration]);
     }).observe({ type: 'longtask' });
     let last = performance.now();
     const timer = setInterval(() => {
@@ -132,6 +134,7 @@ export async function importFromBulkScreen(page: Page, file: string, rows: numbe
   const heading = page.getByTestId('bulk-preview').getByRole('heading');
   await heading.filter({ hasText: / rows?: / }).waitFor({ timeout: 15 * 60_000 });
   const checkMs = performance.now() - t0;
+  const checkEnd = await page.evaluate(() => performance.now());
   const expected = `${rows.toLocaleString('en-US')} rows: ${rows.toLocaleString('en-US')} valid, 0 with errors`;
   check((await heading.textContent()) === expected, `the check of ${rows} rows shows "${await heading.textContent()}", expected "${expected}"`);
 
@@ -150,7 +153,10 @@ export async function importFromBulkScreen(page: Page, file: string, rows: numbe
     w.on = false;
     return w;
   });
-  const longestTask = Math.max(0, ...watch.longTasks);
+  const longest = (tasks: [number, number][]) => Math.max(0, ...tasks.map(([, d]) => d));
+  const longestTask = longest(watch.longTasks);
+  const inCheck = watch.longTasks.filter(([start]) => start < checkEnd);
+  const inQueue = watch.longTasks.filter(([start]) => start >= checkEnd);
   const queued = /^Queued ([\d,]+) requests?/.exec(text)?.[1];
   return {
     ok: queued !== undefined,
@@ -161,6 +167,7 @@ export async function importFromBulkScreen(page: Page, file: string, rows: numbe
     totalMs: checkMs + queueMs,
     longTasks: watch.longTasks.length,
     longestTask,
+    longTasksByPhase: `${inCheck.length} while checking (longest ${longest(inCheck).toFixed(0)} ms), ${inQueue.length} while queueing (longest ${longest(inQueue).toFixed(0)} ms)`,
     timerLate: watch.timerLate,
     longestFrameGap: watch.frameGap,
     longestBlock: Math.max(longestTask, watch.timerLate),

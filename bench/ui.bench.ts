@@ -382,7 +382,7 @@ export async function run(options: BenchOptions = { quick: false }): Promise<voi
     await checkImport(app, 'the import from the Bulk screen', p, 2 * ROWS, pageRows);
     const label = `${pageRows >= 1e6 ? `${pageRows / 1e6}M` : `${pageRows / 1000}k`}-row CSV import from the page`;
     figure(`${label}: longest main-thread block`, p.longestBlock, 'ms', { max: 50 },
-      `${p.longTasks} long tasks (> 50 ms), the longest ${ms(p.longestTask)}; the 10 ms timer at most ${ms(p.timerLate)} late; ` +
+      `${p.longTasks} long tasks (> 50 ms): ${p.longTasksByPhase}; the 10 ms timer at most ${ms(p.timerLate)} late; ` +
         `longest gap between frames ${ms(p.longestFrameGap)}; file ${(bytes / 1e6).toFixed(0)} MB`);
     figure(`${label}: total, check to all queued`, p.totalMs / 1000, 's', null,
       `check (the worker reads and validates) ${(p.checkMs / 1000).toFixed(1)} s, queue (read again, ${Math.ceil(pageRows / BULK_BATCH_ROWS)} batches) ${(p.queueMs / 1000).toFixed(1)} s; ` +
