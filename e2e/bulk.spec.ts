@@ -39,7 +39,7 @@ test('CSV import: 1,000 rows with 10 bad ones, dry run then queue the valid rows
   await page.getByTestId('bulk-file').setInputFiles(file);
   await page.getByRole('button', { name: 'Check the file (dry run)' }).click();
   const preview = page.getByTestId('bulk-preview');
-  await expect(preview.getByRole('heading')).toHaveText('1000 rows: 990 valid, 10 with errors');
+  await expect(preview.getByRole('heading')).toHaveText('1,000 rows: 990 valid, 10 with errors');
   for (const [line, field] of badLines) {
     const row = preview.getByRole('row').filter({ has: page.getByRole('cell', { name: String(line), exact: true }) });
     await expect(row).toContainText(field);
@@ -69,6 +69,9 @@ test('a binary file is refused as not a CSV, and nothing can be queued from it',
   await page.getByTestId('bulk-file').setInputFiles({ name: 'orders.xlsx', mimeType: 'application/octet-stream', buffer: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0xff, 0xfe, 0x00, 0x00, 0x9c, 0x8a]) });
   await page.getByRole('button', { name: 'Check the file (dry run)' }).click();
   const preview = page.getByTestId('bulk-preview');
-  await expect(preview.getByRole('alert')).toContainText('this is not a CSV file');
+  // Said once, plainly: no "0 rows" heading over a list of garbage errors.
+  await expect(preview.getByRole('heading')).toHaveText('This is not a CSV file');
+  await expect(preview.getByRole('alert')).toContainText('orders.xlsx: this is not a CSV file: it holds binary data');
+  await expect(preview.getByRole('table')).toHaveCount(0);
   await expect(page.getByRole('button', { name: /^Queue/ })).toBeDisabled();
 });

@@ -111,20 +111,21 @@ describe('browser mode over the real bridge', () => {
     expect(cleared.ok && cleared.value.passwordSaved).toBe(false);
   });
 
-  it('previews a CSV with per-line errors and commits only its valid rows', async () => {
-    const csv = [
-      'provider,method,subscription_identifier.number,smartcard_identifier.serial_number,services_set',
-      `nagravision,add_enhanced_list_of_products,${FIXTURE.subscriptionNumber},${FIXTURE.smartcardSerial},code:${FIXTURE.otherService}`,
-      `nagravision,add_enhanced_list_of_products,${FIXTURE.subscriptionNumber},,code:Gold`,
-      'nagravision,no_such_method,S1,X,',
-    ].join('\n');
-    const preview = await api.invoke('bulk.preview', { csv });
-    if (!preview.ok) throw new Error(preview.error.message);
-    expect(preview.value).toMatchObject({ total: 3, valid: 1, invalid: 2, fileErrors: [] });
-    expect(preview.value.rows.filter((r) => r.errors.length > 0).map((r) => r.line)).toEqual([3, 4]);
-    const commit = await api.invoke('bulk.commit', { csv });
-    if (!commit.ok) throw new Error(commit.error.message);
-    expect(commit.value).toEqual({ queued: 1, skipped: 2 });
+  it('queues a bulk batch whole, or refuses it whole naming the line', async () => {
+    const batchId = 'bulk-00000000-0000-4000-8000-0000000000b1';
+    const row = (line: number, serial: string) => ({
+      line,
+      provider: 'nagravision',
+      method: 'add_enhanced_list_of_products',
+      params: { subscription_identifier: { number: FIXTURE.subscriptionNumber }, smartcard_identifier: { serial_number: serial }, services_set: [{ service_identifier: { code: FIXTURE.otherService } }] },
+    });
+    const before = Object.values(await app.runtime.store.countByState()).reduce((a, b) => a + b, 0);
+    const refused = await api.invoke('bulk.queueBatch', { batchId, rows: [row(2, FIXTURE.smartcardSerial), { ...row(3, ''), params: { subscription_identifier: { number: 'S1' } } }] });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/^line 3: /) } });
+    expect(Object.values(await app.runtime.store.countByState()).reduce((a, b) => a + b, 0)).toBe(before);
+    const queued = await api.invoke('bulk.queueBatch', { batchId, rows: [row(2, FIXTURE.smartcardSerial)] });
+    expect(queued).toEqual({ ok: true, value: { queued: 1 } });
+    expect(Object.values(await app.runtime.store.countByState()).reduce((a, b) => a + b, 0)).toBe(before + 1);
   });
 
   it('maps store refusals to IPC codes: unknown id, action not allowed, reserved UDF', async () => {

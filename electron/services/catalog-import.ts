@@ -3,7 +3,7 @@ import { catalogRowSchemas, type CatalogKind, type CatalogRows } from '../../sha
 import { localDateTimeSchema } from '../../shared/domain/dates';
 import { fieldErrors, type FieldError } from '../../shared/domain/validation';
 import type { Store } from '../store/store';
-import { binaryProblem } from './bulk-csv';
+import { binaryProblem } from '../../shared/bulk/bulk-rows';
 
 // Import of the operator's own catalog export (docs/catalog-import.md): a real
 // CRM.COM V4 server lists no devices, so an office that needs the whole catalog

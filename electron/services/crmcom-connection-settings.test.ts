@@ -58,10 +58,10 @@ describe('a CRM.COM V4 connection in the settings', () => {
       expect(refused).toMatchObject({ ok: true, value: { queued: 0 } });
       expect(JSON.stringify(refused)).toContain('no documented Web API method');
 
-      // A bulk file's rows of such a kind are invalid with the reason, not queued to fail later.
-      const csv = ['provider,method,smartcard_identifier.id,message_text', 'conax,send_mail_message_to_client,C1,hi'].join('\n');
-      const preview = await runtime.dispatch('bulk.preview', { csv });
-      expect(preview).toMatchObject({ ok: true, value: { valid: 0, invalid: 1, rows: [{ errors: [{ field: 'method' }] }] } });
+      // A bulk batch holding such a kind is refused whole with the line and the reason, not queued to fail later.
+      const batch = { batchId: 'bulk-00000000-0000-4000-8000-0000000000c1', rows: [{ line: 2, provider: 'conax', method: 'send_mail_message_to_client', params: { smartcard_identifier: { id: 'C1' }, message_text: 'hi' } }] };
+      const refusedBatch = await runtime.dispatch('bulk.queueBatch', batch);
+      expect(refusedBatch).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/^line 2: .*no documented Web API method/) } });
 
       const test = await runtime.dispatch('connections.test', { provider: 'conax' });
       if (!test.ok) throw new Error(test.error.message);

@@ -11,7 +11,8 @@ import type { RequestDetail } from '../../shared/ipc/request-schemas';
 import { fieldsOf } from '../../renderer/screens/compose/field-model';
 import { fromBody, toBody } from '../../renderer/screens/compose/form-values';
 import { FIXTURE } from '../sandbox/seed-catalog';
-import { parseCsv } from './bulk-csv';
+import { BulkCsvReader } from '../../shared/bulk/bulk-csv-reader';
+import type { CsvRow } from '../../shared/bulk/bulk-rows';
 import { startRuntime } from './runtime';
 import { inProcessHandle, type RuntimeHandle } from './runtime-handle';
 import { silentLogger } from '../logging/logger';
@@ -159,7 +160,11 @@ describe('every request kind, through every layer', () => {
       expect(body, 'compose form round trip').toEqual(sample);
 
       // 2. CSV: the same request as a row of a bulk file reads back to the same params.
-      const parsed = await parseCsv(csvOf(definition, body));
+      const parsed = { rows: [] as CsvRow[], fileErrors: [] as readonly string[] };
+      const reader = new BulkCsvReader((row) => parsed.rows.push(row));
+      reader.push(new TextEncoder().encode(csvOf(definition, body)));
+      reader.end();
+      parsed.fileErrors = reader.fileErrors;
       expect(parsed.fileErrors, 'CSV header').toEqual([]);
       expect(parsed.rows[0]?.errors, 'CSV row').toEqual([]);
       expect(parsed.rows[0]?.params, 'CSV params').toEqual(sample);

@@ -88,8 +88,7 @@ export function createHandlers(d: HandlerDeps): CommandHandlers {
       if (items.some((i) => i.exact) || !(await d.lookups.lookUp(kind, text))) return { items };
       return { items: searchCatalogItems(d.store, kind, text, limit) };
     },
-    'bulk.preview': ({ csv }) => d.bulk.preview(csv),
-    'bulk.commit': async ({ csv }) => woken(await d.bulk.commit(csv)),
+    'bulk.queueBatch': ({ batchId, rows }) => woken(d.bulk.queueBatch(batchId, rows)),
     'catalog.importCheck': ({ kind, csv }) => importCatalogCsv(d.store, kind, csv, { dryRun: true, onProgress: yieldNow }),
     // a card the catalog now knows may release requests queued under the name they gave it
     'catalog.import': async ({ kind, csv }) => woken(await importCatalogCsv(d.store, kind, csv, { dryRun: false, onProgress: yieldNow })),

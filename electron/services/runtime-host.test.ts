@@ -32,10 +32,12 @@ const mailRequest = (serial: string) => ({
   params: { smartcard_identifier: { serial_number: serial }, message_text: 'hello', scheduled_date: '2099-12-31T00:00:00' },
 });
 
-function csvOf(rows: number): string {
-  const lines = ['provider,method,smartcard_identifier.serial_number,message_text,scheduled_date'];
-  for (let i = 0; i < rows; i++) lines.push(`conax,send_mail_message_to_client,smrt9${String(i).padStart(7, '0')},notice ${i},2099-12-31T00:00:00`);
-  return lines.join('\n');
+/** A bulk import's batch of `rows` rows (bulk.queueBatch). */
+function batchOf(rows: number) {
+  return {
+    batchId: 'bulk-00000000-0000-4000-8000-000000000001',
+    rows: Array.from({ length: rows }, (_, i) => ({ line: i + 2, ...mailRequest(`smrt9${String(i).padStart(7, '0')}`) })),
+  };
 }
 
 describe('runtime host: the back end in a worker thread', () => {
@@ -80,10 +82,9 @@ describe('runtime host: the back end in a worker thread', () => {
 
       const seen: { channel: EventChannel; payload: unknown }[] = [];
       const unsubscribe = host.subscribe((channel, payload) => seen.push({ channel, payload }));
-      const committed = await host.dispatch('bulk.commit', { csv: csvOf(3) });
-      expect(committed).toEqual({ ok: true, value: { queued: 3, skipped: 0 } });
-      await expect.poll(() => seen.some((e) => e.channel === 'bulk.progress' && (e.payload as { phase: string }).phase === 'done'), { timeout: 5_000 }).toBe(true);
-      expect(seen.some((e) => e.channel === 'requests.changed')).toBe(true);
+      const committed = await host.dispatch('bulk.queueBatch', batchOf(3));
+      expect(committed).toEqual({ ok: true, value: { queued: 3 } });
+      await expect.poll(() => seen.some((e) => e.channel === 'requests.changed'), { timeout: 5_000 }).toBe(true);
       unsubscribe();
       expect((await host.store.countByState()).QUEUED).toBe(4);
       expect(logger.errors).toEqual([]);
@@ -113,12 +114,12 @@ describe('runtime host: the back end in a worker thread', () => {
     const host = await startRuntimeHost({ ...fast, dataDir: tempDir(), logger });
     try {
       await host.stopHeadend();
-      // Long enough (validation yields in chunks) that it is still running when the worker goes.
-      const pending = host.dispatch('bulk.commit', { csv: csvOf(30_000) });
+      // A full batch: still being written when the worker goes.
+      const pending = host.dispatch('bulk.queueBatch', batchOf(2000));
       await host.kill();
       const result = await pending;
       expect(result).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
-      if (!result.ok) expect(result.error.message).toMatch(/^bulk\.commit: the back end stopped unexpectedly \(exit code \d+/);
+      if (!result.ok) expect(result.error.message).toMatch(/^bulk\.queueBatch: the back end stopped unexpectedly \(exit code \d+/);
       expect(logger.errors.some((m) => m.startsWith('the back end stopped unexpectedly'))).toBe(true);
 
       expect(await host.dispatch('requests.counts', {})).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });

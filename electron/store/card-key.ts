@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { RequestDefinition } from '../../shared/domain/request-catalog';
-import { targetOf } from '../../shared/domain/request-fields';
+import type { CardIdentity, CardKind } from '../../shared/domain/card-identity';
 import type { StoreContext } from './store-context';
 
 // Commands for one smartcard must reach the head-end in the order the operator
@@ -10,34 +9,6 @@ import type { StoreContext } from './store-context';
 // so all of them share one queue. A card the catalog does not know yet keeps
 // the name it was given ("serial_number:X") and is re-keyed when the catalog
 // learns it (see rekeyLearnedCards).
-
-export type CardKind = 'smartcard' | 'stb';
-
-export interface CardIdentity {
-  kind: CardKind;
-  /** id | serial_number | alternative_code | ca_id */
-  field: string;
-  value: string;
-}
-
-const IDENTIFIER_FIELDS = ['id', 'serial_number', 'alternative_code'] as const;
-
-function identifierOf(record: Record<string, unknown>): { field: string; value: string } | null {
-  for (const field of IDENTIFIER_FIELDS) {
-    const v = record[field];
-    if (typeof v === 'string') return { field, value: v };
-  }
-  return typeof record.ca_id === 'string' ? { field: 'ca_id', value: record.ca_id } : null;
-}
-
-/** Which card a request is ordered by: the card its kind's target field names (request-catalog.ts). */
-export function cardIdentityOf(definition: Pick<RequestDefinition, 'target'>, params: Record<string, unknown>): CardIdentity | null {
-  const target = targetOf(definition, params);
-  if (target === null) return null;
-  if ('caId' in target) return { kind: target.card, field: 'ca_id', value: target.caId };
-  const named = identifierOf(target.identifier);
-  return named ? { kind: target.card, ...named } : null;
-}
 
 const PREFIX: Record<CardKind, string> = { smartcard: '', stb: 'stb:' };
 

@@ -6,7 +6,8 @@ import {
   type StoredCatalogRow,
 } from '../../shared/domain/catalog';
 import { fieldErrors } from '../../shared/domain/validation';
-import { cardAliases, cardKeyText, type CardKind } from './card-key';
+import { cardAliases, cardKeyText } from './card-key';
+import type { CardKind } from '../../shared/domain/card-identity';
 import { StoreInputError } from './errors';
 import type { EnqueueError } from './enqueue';
 import { rebuildHead } from './outbox';

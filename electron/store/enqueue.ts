@@ -1,6 +1,7 @@
 import type { RequestDefinition } from '../../shared/domain/request-catalog';
 import type { FieldError } from '../../shared/domain/validation';
-import { CardKeyResolver, type CardIdentity } from './card-key';
+import { CardKeyResolver } from './card-key';
+import type { CardIdentity } from '../../shared/domain/card-identity';
 import { EnqueueWriter } from './enqueue-writer';
 import { drawCardSeq } from './outbox';
 import { definitionFor, redactParams, storedParamsJson, validateParams, type ValidatedParams } from './request-params';

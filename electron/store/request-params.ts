@@ -5,7 +5,7 @@ import { providerSchema } from '../../shared/domain/request-types';
 import { secretFieldsOf } from '../../shared/domain/request-fields';
 import { redactSecrets, SECRET_FIELD_NAMES } from '../../shared/domain/secrets';
 import { fieldErrors, type FieldError } from '../../shared/domain/validation';
-import { cardIdentityOf, type CardIdentity } from './card-key';
+import { cardIdentityOf, type CardIdentity } from '../../shared/domain/card-identity';
 import { sealFields, type SecretSealer } from './sealed-secrets';
 
 /** A request's parameters, validated against its definition, with what the store derives from them. */

@@ -100,7 +100,8 @@ import type { HeadendFields, LocalRequest, LocalState, RequestEvent } from '../.
 import type { InstalledItemIdentifier } from '../../shared/domain/identifiers';
 import type { ParsedQueryAnswer } from '../../shared/domain/query-answer';
 import type { Provider } from '../../shared/domain/request-types';
-import { CardKeyResolver, type CardKind } from './card-key';
+import { CardKeyResolver } from './card-key';
+import type { CardKind } from '../../shared/domain/card-identity';
 import * as catalog from './catalog';
 import { enqueue, type EnqueueInput, type EnqueueOptions, type EnqueueResult } from './enqueue';
 import type Database from 'better-sqlite3';

@@ -15,7 +15,6 @@ import { headendProfileIdSchema } from '../domain/headend-profiles';
 
 // Schemas of the non-request channels: catalog, bulk import, sync, settings.
 
-
 export const catalogSearchInputSchema = z.strictObject({
   kind: catalogKindSchema,
   text: z.string().max(128),
@@ -38,35 +37,27 @@ export type CatalogItem = z.infer<typeof catalogItemSchema>;
 export const catalogSearchOutputSchema = z.object({ items: z.array(catalogItemSchema) });
 
 export const BULK_MAX_CSV_BYTES = 32 * 1024 * 1024;
-export const bulkCsvInputSchema = z.strictObject({
-  csv: z.string().min(1, { message: 'the CSV file is empty' }).max(BULK_MAX_CSV_BYTES),
+/** Rows per bulk.queueBatch call, each call one store transaction. */
+export const BULK_BATCH_ROWS = 2000;
+/** One batch of a bulk import (shared/bulk/bulk-csv.md), checked row by row again and queued whole or refused whole. */
+export const bulkQueueBatchInputSchema = z.strictObject({
+  /** The import's id, the same for each of its batches: the batch_id of its requests. */
+  batchId: z.string().regex(/^bulk-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { message: 'must be bulk-<uuid>' }),
+  rows: z
+    .array(
+      z.strictObject({
+        /** Its line in the file, for the refusal's message. */
+        line: z.number().int().positive(),
+        provider: z.string().max(64),
+        method: z.string().max(128),
+        params: z.record(z.string(), z.unknown()),
+      }),
+    )
+    .min(1)
+    .max(BULK_BATCH_ROWS),
 });
-export const bulkRowSchema = z.object({
-  /** 1-based line in the file, counting the header as line 1. */
-  line: z.number().int().positive(),
-  provider: z.string(),
-  method: z.string(),
-  errors: z.array(fieldErrorSchema),
-});
-export const bulkPreviewOutputSchema = z.object({
-  total: z.number().int().nonnegative(),
-  valid: z.number().int().nonnegative(),
-  invalid: z.number().int().nonnegative(),
-  /** The invalid rows (all of them) and the first valid ones, by line. */
-  rows: z.array(bulkRowSchema),
-  /** Errors about the file itself (missing columns, unknown headers, not a CSV at all). */
-  fileErrors: z.array(z.string()),
-  /** Valid rows by request type, and how many distinct cards they name: what the operator confirms. */
-  byType: z.record(z.string(), z.number().int().nonnegative()),
-  cards: z.number().int().nonnegative(),
-});
-/** Above this many valid rows, Bulk asks for a confirmation showing counts by type and card. */
-export const BULK_CONFIRM_ABOVE = 100;
-export type BulkPreview = z.infer<typeof bulkPreviewOutputSchema>;
-export const bulkCommitOutputSchema = z.object({
-  queued: z.number().int().nonnegative(),
-  skipped: z.number().int().nonnegative(),
-});
+export type BulkQueueRow = z.infer<typeof bulkQueueBatchInputSchema>['rows'][number];
+export const bulkQueueBatchOutputSchema = z.object({ queued: z.number().int().nonnegative() });
 /** The operator's catalog export (docs/catalog-import.md): one kind per file; check first, then import. */
 export const catalogImportInputSchema = z.strictObject({
   kind: catalogKindSchema,
@@ -83,13 +74,6 @@ export const catalogImportReportSchema = z.object({
   fileErrors: z.array(z.string()),
 });
 export type CatalogImportReport = z.infer<typeof catalogImportReportSchema>;
-export const bulkProgressSchema = z.object({
-  phase: z.enum(['validating', 'writing', 'done', 'failed']),
-  done: z.number().int().nonnegative(),
-  total: z.number().int().nonnegative(),
-});
-export type BulkProgress = z.infer<typeof bulkProgressSchema>;
-
 export const syncStatusSchema = z.object({
   /** True when every configured head-end answered the last check. */
   online: z.boolean(),

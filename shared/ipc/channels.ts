@@ -24,8 +24,7 @@ export const COMMAND_CHANNELS = [
   'reports.shift',
   'cards.get',
   'catalog.search',
-  'bulk.preview',
-  'bulk.commit',
+  'bulk.queueBatch',
   'catalog.importCheck',
   'catalog.import',
   'sync.status',
@@ -50,7 +49,7 @@ export const COMMAND_CHANNELS = [
 ] as const;
 export type CommandChannel = (typeof COMMAND_CHANNELS)[number];
 
-export const EVENT_CHANNELS = ['requests.changed', 'sync.status', 'bulk.progress', 'operators.session'] as const;
+export const EVENT_CHANNELS = ['requests.changed', 'sync.status', 'operators.session'] as const;
 export type EventChannel = (typeof EVENT_CHANNELS)[number];
 
 /** Prefix of Electron IPC channel names, so ours never collide with a library's. */

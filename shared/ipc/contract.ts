@@ -50,8 +50,7 @@ export const COMMANDS = {
   'reports.shift': command(report.periodInputSchema, report.shiftReportSchema),
   'cards.get': command(card.cardInputSchema, card.cardOutputSchema),
   'catalog.search': command(app.catalogSearchInputSchema, app.catalogSearchOutputSchema),
-  'bulk.preview': command(app.bulkCsvInputSchema, app.bulkPreviewOutputSchema),
-  'bulk.commit': command(app.bulkCsvInputSchema, app.bulkCommitOutputSchema, true),
+  'bulk.queueBatch': command(app.bulkQueueBatchInputSchema, app.bulkQueueBatchOutputSchema, true),
   'catalog.importCheck': command(app.catalogImportInputSchema, app.catalogImportReportSchema),
   'catalog.import': command(app.catalogImportInputSchema, app.catalogImportReportSchema, true),
   'sync.status': command(none, app.syncStatusSchema),
@@ -78,7 +77,6 @@ export const COMMANDS = {
 export const EVENTS = {
   'requests.changed': app.requestsChangedSchema,
   'sync.status': app.syncStatusSchema,
-  'bulk.progress': app.bulkProgressSchema,
   'operators.session': operators.operatorSessionSchema,
 } as const satisfies Record<EventChannel, z.ZodType>;
 

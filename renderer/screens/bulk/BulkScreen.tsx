@@ -1,60 +1,46 @@
 import { useState } from 'react';
-import { BULK_CONFIRM_ABOVE, type BulkPreview, type BulkProgress } from '../../../shared/ipc/app-schemas';
-import { useApi, useEvent } from '../../app/api-context';
+import { BULK_CONFIRM_ABOVE } from '../../../shared/bulk/bulk-tally';
+import { useApi } from '../../app/api-context';
 import { plural, requestLabel } from '../../app/format';
 import { CatalogImportPanel } from './CatalogImportPanel';
+import { useBulkImport } from './useBulkImport';
 
-// CSV import: read the file, preview every row (dry run, nothing queued),
-// then queue all valid rows in one transaction. Columns: see the help below
-// and electron/services/bulk-csv.md.
+// CSV import: check the file (dry run, nothing queued), then queue its valid
+// rows. A worker reads the file as a stream, so even a million rows never
+// block the page (useBulkImport.ts); above BULK_CONFIRM_ABOVE valid rows the
+// operator confirms the counts by type and card first. Columns: see the help
+// below and shared/bulk/bulk-csv.md.
 
 export function BulkScreen() {
   const api = useApi();
-  const [csv, setCsv] = useState('');
-  const [fileName, setFileName] = useState('');
+  const bulk = useBulkImport(api);
+  const { stage, summary: preview, progress } = bulk;
+  const [file, setFile] = useState<File | null>(null);
+  const [text, setText] = useState('');
   const [fileInputKey, setFileInputKey] = useState(0);
-  const [preview, setPreview] = useState<BulkPreview | null>(null);
-  const [progress, setProgress] = useState<BulkProgress | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState('');
   // Many rows are queued only after the operator has seen what they are.
   const [confirming, setConfirming] = useState(false);
+  const source = (): Blob => file ?? new Blob([text], { type: 'text/csv' });
+  const busy = stage === 'checking' || stage === 'queueing';
 
-  useEvent('bulk.progress', (p) => setProgress(p));
-
-  const load = async (file: File | undefined) => {
-    if (!file) return;
-    setFileName(file.name);
-    setCsv(await file.text());
-    setPreview(null);
-    setMessage('');
-  };
-
-  const runPreview = async () => {
-    setBusy(true);
-    setMessage('');
-    const result = await api.invoke('bulk.preview', { csv });
-    setBusy(false);
-    if (result.ok) setPreview(result.value);
-    else setMessage(result.error.message);
-  };
-
-  const commit = async () => {
+  const choose = (chosen: File | undefined) => {
+    setFile(chosen ?? null);
+    setText('');
     setConfirming(false);
-    setBusy(true);
-    const result = await api.invoke('bulk.commit', { csv });
-    setBusy(false);
-    if (result.ok) {
-      setMessage(`Queued ${result.value.queued} requests; ${result.value.skipped} invalid rows were left out.`);
-      setPreview(null);
-      // The rows may hold PINs, and leaving them would let a second click queue them all again.
-      setCsv('');
-      setFileName('');
-      setFileInputKey((k) => k + 1);
-    } else setMessage(result.error.message);
+    bulk.forget();
+    bulk.setMessage('');
   };
 
-  const percent = progress && progress.total > 0 ? Math.round((100 * progress.done) / progress.total) : 0;
+  const commit = () => {
+    setConfirming(false);
+    void bulk.queue(source(), () => {
+      // The rows may hold PINs, and leaving them would let a second click queue them all again.
+      setText('');
+      setFile(null);
+      setFileInputKey((k) => k + 1);
+    });
+  };
+
   return (
     <section className="screen screen-bulk" aria-labelledby="bulk-title">
       <header className="screen-header">
@@ -65,18 +51,18 @@ export function BulkScreen() {
       <div className="bulk-input">
         <label className="file-label">
           CSV file
-          <input key={fileInputKey} type="file" accept=".csv,text/csv" onChange={(e) => void load(e.target.files?.[0])} data-testid="bulk-file" />
+          <input key={fileInputKey} type="file" accept=".csv,text/csv" disabled={busy} onChange={(e) => choose(e.target.files?.[0])} data-testid="bulk-file" />
         </label>
-        <span className="hint">{fileName ? `${fileName} · ${csv.length} characters` : 'or paste the rows below'}</span>
+        <span className="hint" data-testid="bulk-source">{file ? `${file.name} · ${(file.size / 1e6).toLocaleString(undefined, { maximumFractionDigits: 1 })} MB` : 'or paste the rows below'}</span>
         <label className="field">
           <span className="field-label">CSV text</span>
-          <textarea rows={6} value={csv} data-testid="bulk-csv" spellCheck={false} onChange={(e) => { setCsv(e.target.value); setPreview(null); setConfirming(false); }} />
+          <textarea rows={6} value={text} data-testid="bulk-csv" spellCheck={false} disabled={busy || file !== null} onChange={(e) => { setText(e.target.value); bulk.forget(); setConfirming(false); }} />
         </label>
         <div className="form-actions">
-          <button type="button" className="button" disabled={busy || csv.trim() === ''} onClick={() => void runPreview()}>
+          <button type="button" className="button" disabled={busy || (file === null && text.trim() === '')} onClick={() => { setConfirming(false); void bulk.check(source()); }}>
             Check the file (dry run)
           </button>
-          <button type="button" className="button primary" disabled={busy || confirming || !preview || preview.valid === 0 || preview.fileErrors.length > 0} onClick={() => (preview && preview.valid > BULK_CONFIRM_ABOVE ? setConfirming(true) : void commit())}>
+          <button type="button" className="button primary" disabled={busy || confirming || !preview || preview.valid === 0 || preview.fileErrors.length > 0} onClick={() => (preview && preview.valid > BULK_CONFIRM_ABOVE ? setConfirming(true) : commit())}>
             {preview ? `Queue ${plural(preview.valid, 'valid row')}` : 'Queue the valid rows'}
           </button>
         </div>
@@ -88,13 +74,13 @@ export function BulkScreen() {
             <ul className="plain-list">
               {Object.entries(preview.byType).map(([type, n]) => (
                 <li key={type}>
-                  {type}: {n}
+                  {type}: {n.toLocaleString()}
                 </li>
               ))}
             </ul>
             {preview.invalid > 0 ? <p className="hint">{plural(preview.invalid, 'row')} with errors will be left out.</p> : null}
             <div className="form-actions">
-              <button type="button" className="button primary" onClick={() => void commit()}>
+              <button type="button" className="button primary" onClick={commit}>
                 Yes, queue {plural(preview.valid, 'request')}
               </button>
               <button type="button" className="button" onClick={() => setConfirming(false)}>
@@ -103,21 +89,36 @@ export function BulkScreen() {
             </div>
           </section>
         ) : null}
-        {progress && busy ? (
-          <div className="progress">
-            <label htmlFor="bulk-progress">{progress.phase === 'writing' ? 'Writing to the queue…' : `Checking rows: ${progress.done} of ${progress.total}`}</label>
-            <progress id="bulk-progress" max={100} value={progress.phase === 'writing' ? undefined : percent} />
+        {busy ? (
+          <div className="progress" data-testid="bulk-progress">
+            <label htmlFor="bulk-progress">
+              {stage === 'checking'
+                ? `Checking the file: ${Math.floor(100 * progress.fraction)}% read, ${plural(progress.rows, 'row')}`
+                : `Queueing: ${progress.rows.toLocaleString()} of ${plural(preview?.valid ?? 0, 'request')}`}
+            </label>
+            <progress id="bulk-progress" max={1} value={progress.fraction} />
+            <button type="button" className="button" onClick={bulk.cancel}>
+              {stage === 'checking' ? 'Cancel the check' : 'Stop queueing'}
+            </button>
           </div>
         ) : null}
         <p role="status" data-testid="bulk-result">
-          {message}
+          {bulk.message}
         </p>
       </div>
 
-      {preview ? (
+      {preview?.notCsv ? (
+        <section className="panel" aria-labelledby="preview-title" data-testid="bulk-preview">
+          <h2 id="preview-title">This is not a CSV file</h2>
+          <p className="error-summary" role="alert">
+            {file ? `${file.name}: ` : ''}
+            {preview.notCsv}
+          </p>
+        </section>
+      ) : preview ? (
         <section className="panel" aria-labelledby="preview-title" data-testid="bulk-preview">
           <h2 id="preview-title">
-            {preview.total} {preview.total === 1 ? 'row' : 'rows'}: {preview.valid} valid, {preview.invalid} with errors
+            {plural(preview.total, 'row')}: {preview.valid.toLocaleString()} valid, {preview.invalid.toLocaleString()} with errors
           </h2>
           {preview.fileErrors.length > 0 ? (
             <ul className="error-summary" role="alert">

@@ -1,10 +1,9 @@
-import Papa from 'papaparse';
-import { findRequestDefinition } from '../../shared/domain/request-catalog';
-import { ALL_PARAM_FIELDS, preferredKey } from '../../shared/domain/request-fields';
-import { fieldErrors, type FieldError } from '../../shared/domain/validation';
-import { CLIENT_UUID_UDF, reservedUdfProblem } from '../../shared/domain/client-uuid';
+import { findRequestDefinition } from '../domain/request-catalog';
+import { ALL_PARAM_FIELDS, preferredKey } from '../domain/request-fields';
+import { fieldErrors, type FieldError } from '../domain/validation';
+import { CLIENT_UUID_UDF, reservedUdfProblem } from '../domain/client-uuid';
 
-// CSV → request bodies. The columns are documented in bulk-csv.md:
+// A CSV row → a request body, validated. The columns are documented in bulk-csv.md:
 //   provider, method                         which request (both required)
 //   <field>                                  a plain field (pin, priority, message_text, udf_string_1, …)
 //   <identifier>.<key>                       one key of an identifier (smartcard_identifier.serial_number)
@@ -21,11 +20,6 @@ export interface CsvRow {
   method: string;
   params: Record<string, unknown>;
   errors: FieldError[];
-}
-
-export interface ParsedCsv {
-  rows: CsvRow[];
-  fileErrors: string[];
 }
 
 const isSet = (field: string) => ['identifier-list', 'services'].includes(ALL_PARAM_FIELDS.get(field)?.shape ?? '');
@@ -114,7 +108,7 @@ export function validateRow(line: number, record: Record<string, string>): CsvRo
   return { line, provider, method, params: parsed.success ? parsed.data : params, errors };
 }
 
-const NOT_CSV = 'this is not a CSV file: it holds binary data. Save the sheet as "CSV UTF-8" and choose that file';
+export const NOT_CSV = 'this is not a CSV file: it holds binary data. Save the sheet as "CSV UTF-8" and choose that file';
 
 /**
  * A spreadsheet, archive or image read as text holds NUL characters or many
@@ -131,29 +125,4 @@ export function binaryProblem(text: string, sampleSize = 8192): string | null {
     if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) odd += 1;
   }
   return odd / sample.length > 0.01 ? NOT_CSV : null;
-}
-
-/** Parses the whole file; `onProgress` lets the caller yield between chunks. */
-export async function parseCsv(csv: string, onProgress?: (done: number, total: number) => Promise<void> | void, chunk = 2000): Promise<ParsedCsv> {
-  const text = csv.charCodeAt(0) === 0xfeff ? csv.slice(1) : csv;
-  const binary = binaryProblem(text);
-  if (binary) return { rows: [], fileErrors: [binary] };
-  const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: 'greedy', transformHeader: (h) => h.trim() });
-  const headers = parsed.meta.fields ?? [];
-  const fileErrors = checkHeaders(headers);
-  for (const e of parsed.errors.slice(0, 20)) {
-    // Papa's row index counts data rows from 0; line 1 is the header.
-    fileErrors.push(`line ${(e.row ?? 0) + 2}: ${e.message}`);
-  }
-  if (fileErrors.length > 0 && (headers.length === 0 || !headers.includes('provider') || !headers.includes('method'))) {
-    return { rows: [], fileErrors };
-  }
-  const rows: CsvRow[] = [];
-  const total = parsed.data.length;
-  for (let i = 0; i < total; i++) {
-    rows.push(validateRow(i + 2, parsed.data[i]!));
-    if (onProgress && (i + 1) % chunk === 0) await onProgress(i + 1, total);
-  }
-  await onProgress?.(total, total);
-  return { rows, fileErrors };
 }
