@@ -65,6 +65,24 @@ export class ConnectionBookStore {
     return `the saved head-end connections cannot be read (setting ${BOOK_KEY}): nothing is sent until they are saved again in Settings › Connections`;
   }
 
+  /**
+   * The active connection's settings as the unreadable text still gives them,
+   * or null. Read loosely (a newer or hand-edited book fails the strict
+   * schema), and used only to compare where requests went: a missing field
+   * makes the target differ from any real one, which is the safe side.
+   */
+  unreadableActiveSettings(): ConnectionSettings | null {
+    try {
+      const raw = JSON.parse(this.settings.getSetting(BOOK_KEY) ?? 'null') as { active?: unknown; entries?: unknown } | null;
+      const entries = Array.isArray(raw?.entries) ? (raw.entries as { id?: unknown; settings?: unknown }[]) : [];
+      const settings = entries.find((e) => e !== null && typeof e === 'object' && e.id === raw?.active)?.settings as Partial<ConnectionSettings> | undefined;
+      if (settings?.mode !== 'embedded' && settings?.mode !== 'remote') return null;
+      return { ...settings, crmcom: settings.crmcom ?? {}, nagravision: settings.nagravision ?? {}, conax: settings.conax ?? {}, login: settings.login ?? {} } as ConnectionSettings;
+    } catch {
+      return null;
+    }
+  }
+
   book(): ConnectionBook {
     const saved = parseJson(this.settings.getSetting(BOOK_KEY), (v) => connectionBookSchema.safeParse(v));
     if (saved) return saved;

@@ -83,6 +83,9 @@ describe('changing where requests go', () => {
       expect(JSON.stringify(byForm)).toContain('1 acknowledged');
       const bySave = await runtime.dispatch('connections.save', { id, name, settings: elsewhere });
       expect(bySave).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+      // Another organisation on the same server is another tenant's request book.
+      const otherTenant = { ...here, login: { ...here.login, organisation: 'OTHER' } };
+      expect(await runtime.dispatch('settings.set', { connections: otherTenant, password: 'the password' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
       expect(await runtime.dispatch('settings.get', {})).toMatchObject({ ok: true, value: { passwordSaved: true, connections: { crmcom: { base_url: server.baseUrl } } } });
 
       // Same head-end, another timeout: not a switch.
@@ -128,6 +131,44 @@ describe('changing where requests go', () => {
       expect(switchRefusal({ store })).toContain('1 to verify at that head-end');
     } finally {
       store.close();
+    }
+  });
+
+  it('with unreadable saved connections and a request waiting, only the head-end they named may be saved again', async () => {
+    const server = await pendingServer();
+    const dir = tempDir();
+    const here = crmcomAt(server.baseUrl);
+    try {
+      const first = await startTestRuntime(dir, { headend: { seedSize: 'tiny' } });
+      try {
+        expect(await first.dispatch('settings.set', { connections: here, password: 'the password' })).toMatchObject({ ok: true });
+        expect(await first.dispatch('requests.enqueue', { requests: [ADD] })).toMatchObject({ ok: true });
+        await until(async () => (await countOf(first, 'ACKNOWLEDGED')) === 1, 'the request acknowledged');
+      } finally {
+        await first.close();
+      }
+      // A field this version does not know (a newer CA Desk wrote it): the strict schema refuses the book.
+      const store = openStore(path.join(dir, STORE_FILE));
+      const book = JSON.parse(store.getSetting('console.connection-book')!) as { entries: { settings: Record<string, unknown> }[] };
+      book.entries[0]!.settings.future_field = true;
+      store.setSetting('console.connection-book', JSON.stringify(book));
+      store.close();
+
+      const runtime = await startTestRuntime(dir, { headend: { seedSize: 'tiny' } });
+      try {
+        expect(JSON.stringify(await runtime.dispatch('sync.status', {}))).toContain('cannot be read');
+        // The form shows the defaults (the sandbox): saving them would poll and settle the request there.
+        expect(await runtime.dispatch('settings.set', { connections: DEFAULT_CONNECTIONS })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+        expect(await runtime.dispatch('connections.save', { name: 'Another office', settings: crmcomAt('https://b.example/crmapi/rest/v2') })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+        expect(await countOf(runtime, 'ACKNOWLEDGED')).toBe(1);
+        // The same head-end given again: the engine runs on it.
+        expect(await runtime.dispatch('settings.set', { connections: here, password: 'the password' })).toMatchObject({ ok: true });
+        expect(await runtime.dispatch('sync.status', {})).toMatchObject({ ok: true, value: { running: true } });
+      } finally {
+        await runtime.close();
+      }
+    } finally {
+      await server.close();
     }
   });
 

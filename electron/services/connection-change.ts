@@ -7,13 +7,19 @@ import type { HandlerDeps } from './handlers';
 // Saved connections, Make active), obeys one rule: a request the head-end was
 // sent but has not settled is asked about, and settled, only at that head-end.
 // Another head-end would poll, reconcile or resend it at the wrong place (one
-// that does not deduplicate would take a second copy).
+// that does not deduplicate would take a second copy; a sandbox would
+// "complete" it while the card never got it).
 
-/** Where requests go under these settings: two settings with the same target talk to the same head-end. */
+/**
+ * Where requests go under these settings: two settings with the same target
+ * talk to the same head-end, as the same tenant (a CRM.COM organisation and
+ * unit are separate request books on one server).
+ */
 export function headendTarget(c: ConnectionSettings): string {
   if (c.mode === 'embedded') return `embedded sandbox (${c.profile})`;
-  if (c.profile === 'crmcom-v4') return `crmcom-v4 ${c.crmcom.base_url}`;
-  return `tcp-gateway ${c.nagravision.host}:${c.nagravision.port}/${c.nagravision.destination_id} + ${c.conax.base_url}`;
+  const tenant = `${c.login.organisation}/${c.login.unit ?? ''}`;
+  if (c.profile === 'crmcom-v4') return `crmcom-v4 ${c.crmcom.base_url} ${tenant}`;
+  return `tcp-gateway ${c.nagravision.host}:${c.nagravision.port}/${c.nagravision.destination_id} + ${c.conax.base_url} ${tenant}`;
 }
 
 /**
@@ -44,26 +50,40 @@ export function switchRefusal(d: Pick<HandlerDeps, 'store'>): string | null {
 }
 
 /**
- * Runs `change` (which saves settings and returns whether the engine must be
- * rebuilt). When the active target moves, the engine is stopped first, so no
- * send can start between the check and the change, and the change is refused
- * while requests wait for the old target.
+ * Where requests went before this change: the active connection's target, or
+ * while the saved connections cannot be read, the target their text still
+ * names (null when even that is unreadable: then any target is a move).
  */
-export async function changeConnection<T>(
-  d: HandlerDeps,
-  targetMoves: boolean,
-  change: () => { reconnect: boolean; result: T },
-): Promise<T> {
-  if (targetMoves) {
-    return d.sync.reconnectAfter(() => {
-      // Over unreadable saved connections the old target is unknown: the
-      // operator saving them again is restoring it, and may.
-      const refusal = d.settings.book.unreadable() === null ? switchRefusal(d) : null;
-      if (refusal !== null) throw new IpcFailure('CONFLICT', refusal);
-      return change().result;
+function targetBefore(d: HandlerDeps): string | null {
+  if (d.settings.book.unreadable() === null) return headendTarget(d.settings.connections());
+  const settings = d.settings.book.unreadableActiveSettings();
+  return settings === null ? null : headendTarget(settings);
+}
+
+/**
+ * Runs `change` (which saves settings and says whether the engine must be
+ * rebuilt) in one transaction with the check: if the active target after it
+ * is not the one before while requests wait for that one, the change is
+ * rolled back and refused. When the target may move (`mayMove`, or the saved
+ * connections are unreadable), the engine is stopped first, so no send can
+ * start between the check and the change.
+ */
+export async function changeConnection<T>(d: HandlerDeps, mayMove: boolean, change: () => { reconnect: boolean; result: T }): Promise<T> {
+  const before = targetBefore(d);
+  const checked = () =>
+    d.store.inTransaction(() => {
+      const outcome = change();
+      if (headendTarget(d.settings.connections()) !== before) {
+        const refusal = switchRefusal(d);
+        if (refusal !== null) {
+          const unreadable = before === null ? ' (the saved connections could not be read, so the head-end they named is unknown: restore a backup of the store)' : '';
+          throw new IpcFailure('CONFLICT', `${refusal}${unreadable}`);
+        }
+      }
+      return outcome;
     });
-  }
-  const { reconnect, result } = change();
+  if (mayMove || d.settings.book.unreadable() !== null) return d.sync.reconnectAfter(() => checked().result);
+  const { reconnect, result } = checked();
   if (reconnect) await d.sync.reconnect();
   return result;
 }
