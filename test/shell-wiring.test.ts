@@ -42,7 +42,7 @@ interface Report {
     navigationPrevented: Record<'external' | 'file' | 'redirect' | 'ownPage', boolean>;
     windowOpen: string[];
     permissionsGranted: boolean[];
-    permissionCheck: boolean;
+    permissionCheck: boolean[];
     responseHeaders: Record<string, string[]>;
   };
 }
@@ -105,8 +105,9 @@ describe('Electron shell wiring (stand-in Electron module, real main.cjs and wor
     expect(probes.navigationPrevented).toEqual({ external: true, file: true, redirect: true, ownPage: false });
     expect(probes.windowOpen).toEqual(['deny', 'deny', 'deny']);
     expect(report.openedExternally).toEqual([]);
-    expect(probes.permissionsGranted).toEqual([false, false]);
-    expect(probes.permissionCheck).toBe(false);
+    // Only notifications, and only to the app's own page.
+    expect(probes.permissionsGranted).toEqual([false, false, true]);
+    expect(probes.permissionCheck).toEqual([false, false, true]);
     expect(probes.responseHeaders['Content-Security-Policy']).toHaveLength(1);
 
     // With a keyring, credentials go through safeStorage.

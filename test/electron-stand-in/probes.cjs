@@ -48,11 +48,18 @@ async function probeRunningShell() {
   const popupContents = record.windows[0].webContents;
   probes.windowOpen = ['https://example.com/', 'file:///etc/passwd', APP_URL].map((url) => popupContents.windowOpenHandler({ url }).action);
 
+  // As Electron calls them: the request handler gets details with the requesting URL, the check handler the origin.
   const granted = [];
-  record.permissionRequestHandler(null, 'media', (allowed) => granted.push(allowed));
-  record.permissionRequestHandler(null, 'notifications', (allowed) => granted.push(allowed));
+  const ask = (permission, requestingUrl) => record.permissionRequestHandler(null, permission, (allowed) => granted.push(allowed), { requestingUrl });
+  ask('media', APP_URL);
+  ask('notifications', 'https://example.com/');
+  ask('notifications', APP_URL);
   probes.permissionsGranted = granted;
-  probes.permissionCheck = record.permissionCheckHandler(null, 'clipboard-read');
+  probes.permissionCheck = [
+    record.permissionCheckHandler(null, 'clipboard-read', 'app://ca-desk', {}),
+    record.permissionCheckHandler(null, 'notifications', 'https://example.com', {}),
+    record.permissionCheckHandler(null, 'notifications', 'app://ca-desk', {}),
+  ];
   let headers = null;
   record.headersHandler({ responseHeaders: {} }, (result) => (headers = result.responseHeaders));
   probes.responseHeaders = headers;
