@@ -123,6 +123,13 @@ export class CrmcomClient implements HeadendClient {
     const code = typeof status?.code === 'string' ? status.code : null;
     const words = typeof status?.description === 'string' && status.description ? `: ${status.description}` : '';
     const confirmed = code !== null && this.connection.notCreatedCodes.includes(code);
+    // An answer that says OK or carries a request contradicts a refusal by
+    // HTTP status (a proxy may rule on the response after the server acted):
+    // it is read for what it says, never taken as "not processed".
+    if (code === 'OK' || answer.carriesRequest) {
+      if (answer.authFailure) this.connection.session.invalidate(token);
+      return answered(interpretSubmitAnswer(answer.envelope!, own, this.connection.notCreatedCodes));
+    }
     if (answer.authFailure) {
       // Our token is no good either way; whether the POST may go again depends on what the refusal proves.
       this.connection.session.invalidate(token);
@@ -203,3 +210,4 @@ export class CrmcomClient implements HeadendClient {
     return outcome;
   }
 }
+

@@ -9,6 +9,7 @@ import { TransportError, type SubmitHooks } from './headend-client';
 import { HeadendSession, type HeadendCredentials, type LoginResult } from './headend-session';
 import { HttpJsonTransport, type HttpAnswer } from './http-json-transport';
 import { isCrmcomAuthFailure, normalizeCrmcomAnswer } from './crmcom-answers';
+import { CLIENT_UUID_UDF } from '../../shared/domain/client-uuid';
 import { tokenReplaceAt } from './token-expiry';
 
 // One connection to a CRM.COM V4 server (../shared/spec/crmcom-v4-web-api.md):
@@ -72,6 +73,8 @@ export interface CrmcomAnswer {
   envelope: Record<string, unknown> | undefined;
   bodyProblem: string | null;
   authFailure: boolean;
+  /** The body's data is a request record (an id, a number or our UUID field), whatever the status says. */
+  carriesRequest: boolean;
 }
 
 export class CrmcomConnection {
@@ -170,7 +173,8 @@ export class CrmcomConnection {
       json !== null && typeof json === 'object' && !Array.isArray(json)
         ? (normalizeCrmcomAnswer(json, this.options.capabilities.echoesClientUuid) as Record<string, unknown>)
         : undefined;
-    return { httpStatus: answer.status, envelope, bodyProblem: answer.bodyProblem, authFailure: isCrmcomAuthFailure(answer.status, json) };
+    const data = envelope === undefined ? undefined : (json as Record<string, unknown>).data;
+    return { httpStatus: answer.status, envelope, bodyProblem: answer.bodyProblem, authFailure: isCrmcomAuthFailure(answer.status, json), carriesRequest: holdsRequest(data) };
   }
 
   private async login(): Promise<LoginResult> {
@@ -225,4 +229,9 @@ export function loginResultOf(answer: CrmcomAnswer): LoginResult {
     return { kind: 'refused', errorClass: 'transient', code: 'MALFORMED_ANSWER', description: 'login answered OK without a usable token' };
   }
   return { kind: 'ok', token };
+}
+
+/** Whether an answer's data is a request record (it names an id, a number or our UUID field). */
+function holdsRequest(data: unknown): boolean {
+  return data !== null && typeof data === 'object' && !Array.isArray(data) && ['id', 'number', CLIENT_UUID_UDF].some((key) => key in data);
 }

@@ -97,6 +97,20 @@ describe('what the answer to a create proves on a CRM.COM V4 server', () => {
     expect(creates(server)).toHaveLength(1);
   });
 
+  it.each([401, 403, 429])('an HTTP %i whose body is an OK answer with the request is read for what it says, never sent again', async (status) => {
+    const server = await serverAnswering((call) => ({ ...OK({ ...CREATED, udf_string_8: call.body?.udf_string_8 }), status }));
+    const request = await sendOne(rig(server));
+    expect(request).toMatchObject({ local_state: 'ACKNOWLEDGED', number: '18570' });
+    expect(creates(server)).toHaveLength(1);
+  });
+
+  it('an HTTP 403 whose error body carries a request record is an unknown outcome, never sent again', async () => {
+    const server = await serverAnswering(() => ERROR('FORBIDDEN', 'policy', 403, { ...CREATED }));
+    const request = await sendOne(rig(server));
+    expect(request.local_state, request.last_error ?? '').toBe('UNKNOWN');
+    expect(creates(server)).toHaveLength(1);
+  });
+
   it('a code the operator confirmed means "not created" is a refusal for the operator to fix', async () => {
     const server = await serverAnswering(() => ERROR('INVALID_PARAMETERS', 'bad smartcard'));
     const request = await sendOne(rig(server, { notCreatedCodes: ['INVALID_PARAMETERS'] }));
