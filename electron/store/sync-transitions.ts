@@ -52,6 +52,21 @@ function summary(fields: Partial<HeadendFields>): Record<string, unknown> {
 // it: the row forgets them, its history (request_events) keeps them.
 const STALE_ERRORS_CLEARED = { last_error: null, next_attempt_at: null } as const;
 
+/**
+ * A head-end request belongs to one of ours at most. An answer naming one that
+ * another local request already holds proves nothing about this one (a server
+ * without the UUID echo, answering with another request): the transition is
+ * refused, and the dispatcher records the outcome as unknown.
+ */
+function refuseAnothersHeadendId(ctx: StoreContext, request: LocalRequest, fields: Partial<HeadendFields>): void {
+  if (!fields.headend_id) return;
+  const holder = ctx
+    .sql('SELECT id FROM requests WHERE headend_id = ? AND provider = ? AND id != ? LIMIT 1')
+    .pluck()
+    .get(fields.headend_id, request.provider, request.id) as number | undefined;
+  if (holder !== undefined) throw new StoreInputError(`head-end request ${fields.headend_id} is already local request ${holder}: the answer does not prove anything about request ${request.id}`);
+}
+
 function acknowledged(fields: Partial<HeadendFields>, request: LocalRequest, now: number): Change['set'] {
   return {
     error_code: null,
@@ -116,13 +131,16 @@ export function markAcknowledged(ctx: StoreContext, id: number, fields: HeadendF
   if (parsed.life_cycle_state !== undefined && parsed.life_cycle_state !== 'PENDING') {
     throw new StoreInputError(`life_cycle_state is ${parsed.life_cycle_state}: use markFinal`);
   }
-  return transition(ctx, id, 'markAcknowledged', (request, now) => ({
-    to: 'ACKNOWLEDGED',
-    set: acknowledged(parsed, request, now),
-    outbox: 'remove',
-    wipe: true,
-    event: { kind: 'acknowledged', actor: SYNC, detail: summary({ ...parsed, life_cycle_state: 'PENDING' }) },
-  }));
+  return transition(ctx, id, 'markAcknowledged', (request, now) => {
+    refuseAnothersHeadendId(ctx, request, parsed);
+    return {
+      to: 'ACKNOWLEDGED',
+      set: acknowledged(parsed, request, now),
+      outbox: 'remove',
+      wipe: true,
+      event: { kind: 'acknowledged', actor: SYNC, detail: summary({ ...parsed, life_cycle_state: 'PENDING' }) },
+    };
+  });
 }
 
 export function markFinal(
@@ -133,13 +151,16 @@ export function markFinal(
 ): LocalRequest {
   if (state !== 'COMPLETED' && state !== 'REJECTED') throw new StoreInputError('state must be COMPLETED or REJECTED');
   const parsed = parseHeadend(fields, true);
-  return transition(ctx, id, 'markFinal', (request, now) => ({
-    to: state,
-    set: finished(state, parsed, request, now),
-    outbox: 'remove',
-    wipe: true,
-    event: { kind: state === 'COMPLETED' ? 'completed' : 'rejected', actor: SYNC, detail: summary({ ...parsed, life_cycle_state: state }) },
-  }));
+  return transition(ctx, id, 'markFinal', (request, now) => {
+    refuseAnothersHeadendId(ctx, request, parsed);
+    return {
+      to: state,
+      set: finished(state, parsed, request, now),
+      outbox: 'remove',
+      wipe: true,
+      event: { kind: state === 'COMPLETED' ? 'completed' : 'rejected', actor: SYNC, detail: summary({ ...parsed, life_cycle_state: state }) },
+    };
+  });
 }
 
 export function markUnknown(ctx: StoreContext, id: number, reason: string): LocalRequest {
@@ -189,6 +210,7 @@ export function markReconciled(ctx: StoreContext, id: number, outcome: Reconcile
         event: { kind: 'reconciled', actor: SYNC, detail: { found: false } },
       };
     }
+    refuseAnothersHeadendId(ctx, request, parsed);
     const state = parsed.life_cycle_state ?? 'PENDING';
     const to: LocalState = state === 'PENDING' ? 'ACKNOWLEDGED' : state;
     return {

@@ -172,6 +172,17 @@ describe('what the answer to a create proves on a CRM.COM V4 server', () => {
     }
   });
 
+  it('an OK without a UUID naming a head-end request another of ours already holds proves nothing about this one', async () => {
+    const server = await serverAnswering(() => OK({ ...CREATED }));
+    const r = rig(server);
+    expect((await sendOne(r)).local_state).toBe('ACKNOWLEDGED');
+    const second = r.store.enqueue([nagravisionInput({ ...CARD, id: 'C2', serial_number: 'smrt90000002' }, 0)]);
+    if (!second.ok) throw new Error('enqueue failed');
+    await r.dispatcher.drain();
+    expect(r.store.getRequest(second.ids[0]!)?.local_state).toBe('UNKNOWN');
+    expect(creates(server)).toHaveLength(2);
+  });
+
   it('where the server promises the UUID echo, an OK without it proves nothing', async () => {
     const server = await serverAnswering(() => OK({ ...CREATED }));
     expect((await sendOne(rig(server, { echoes: true }))).local_state).toBe('UNKNOWN');
