@@ -79,6 +79,7 @@ export class RequestProcessor {
   }
 
   private process(r: StoredRequest, runId: string): string {
+    const inRun = this.db.inTransaction;
     const executed = formatLocalDateTime(new Date(this.now()));
     const finish = (patch: Record<string, unknown>) => {
       const processed = Number(getMeta(this.db, 'processed_count') ?? '0') + 1;
@@ -110,6 +111,9 @@ export class RequestProcessor {
         });
       })();
     } catch (error) {
+      // An error that ended the run's own transaction (disk full, I/O) is not
+      // this request's rejection: the run fails whole and is done again.
+      if (inRun && !this.db.inTransaction) throw error;
       // The effect's savepoint rolled back: a refused request changes nothing.
       const rejection =
         error instanceof Rejection
