@@ -81,6 +81,8 @@ describe('migrations', () => {
         expect(next.ok && store.getRequest(next.ids[0]!)!.card_seq).toBe(2);
         // Counts kept since migration 005 include the requests written before it.
         expect(store.countByState().QUEUED).toBe(2);
+        // Per head-end counts (migration 012) include the request written before them too.
+        expect(store.countsPerHourByProvider(0, 3_600_000)).toMatchObject([{ hour: 0, provider: 'nagravision', byState: { QUEUED: 1 } }]);
       }
       if (k >= 2) {
         expect(store.searchCatalog('services', 'gol', 5).map((s) => s.id)).toEqual(['SV1']);
