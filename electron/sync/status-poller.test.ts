@@ -76,8 +76,9 @@ describe('status poller', () => {
     const told: number[] = [];
     events.onChange((e) => {
       if (e.type !== 'request-changed') return;
-      // Told only once recorded.
-      if (store.getRequest(e.requestId)?.local_state === e.localState) told.push(e.requestId);
+      // Told only once recorded: committed (this connection would also see its own uncommitted rows).
+      const committed = !(store as unknown as { ctx: { db: { inTransaction: boolean } } }).ctx.db.inTransaction;
+      if (committed && store.getRequest(e.requestId)?.local_state === e.localState) told.push(e.requestId);
     });
     const links = new Map([['nagravision' as const, new HeadendLink('nagravision', headend, Date.now)]]);
     links.get('nagravision')!.noteReachable();
