@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tempStore } from '../store/testing/temp-store';
 import { OperatorSession } from './operator-session';
 import { signInKdfRuns } from './operator-passwords';
-import { FAILURES_BEFORE_LOCKOUT, FIRST_LOCKOUT_MS, MAX_LOCKOUT_MS } from './sign-in-throttle';
+import { FAILURES_BEFORE_LOCKOUT, FIRST_LOCKOUT_MS, MAX_LOCKOUT_MS, SignInThrottle } from './sign-in-throttle';
 import { keychainStandIn } from './testing/keychain-stand-in';
 
 // Failed sign-ins: each one is an audit event (the name as typed, never the
@@ -91,6 +91,48 @@ describe('failed sign-ins', () => {
     d.session.signOut();
     const locks = d.failedEvents().filter((e) => e.operator === ALICE.name).map((e) => e.locked_for_s);
     expect(locks).toEqual([0, 0, 0, 0, 30, 60, 120, 240, 480, 900, 900, 900, 0]);
+  });
+
+  it('lock the operator, not the letters typed: another case or spacing of a locked name gets no fresh tries', () => {
+    const d = desk();
+    for (let i = 0; i < FAILURES_BEFORE_LOCKOUT; i++) expect(d.signIn(ALICE.name, WRONG)).toBe('wrong operator name or password');
+    // operators.name is COLLATE NOCASE: "alice operator" signs in as Alice Operator, so it is the same lockout.
+    expect(d.signIn('alice operator', ALICE.password)).toMatch(/too many failed sign-ins as alice operator: try again in 30 s/);
+    expect(d.signIn('ALICE OPERATOR', WRONG)).toMatch(/too many failed sign-ins/);
+    // An unknown name is counted trimmed and lower-cased: its spellings share one count.
+    for (let i = 0; i < FAILURES_BEFORE_LOCKOUT; i++) expect(d.signIn(i % 2 === 0 ? 'Nobody Here' : ' nobody here ', WRONG)).toBe('wrong operator name or password');
+    expect(d.signIn('NOBODY HERE', WRONG)).toMatch(/too many failed sign-ins/);
+    d.advance(FIRST_LOCKOUT_MS);
+    expect(d.signIn('alice operator', ALICE.password)).toBe('signed in');
+  });
+
+  it('never forget a locked name to make room: only unlocked ones go, and when all are locked a new name waits too', () => {
+    let now = 0;
+    const throttle = new SignInThrottle(() => now, 3);
+    const lock = (key: string) => {
+      for (let i = 0; i < FAILURES_BEFORE_LOCKOUT; i++) throttle.failed(key);
+    };
+    lock('a');
+    throttle.failed('b');
+    throttle.failed('c');
+    now += 1000;
+    // Full: room is made from the oldest unlocked (b), never from a, though its last failure is older.
+    expect(throttle.lockedFor('d')).toBe(0);
+    throttle.failed('d');
+    expect(throttle.lockedFor('a')).toBe(FIRST_LOCKOUT_MS - 1000);
+    expect(throttle.failed('c').failures).toBe(2);
+    expect(throttle.failed('b').failures).toBe(1); // b was forgotten (d made room from it): counted afresh, evicting d
+    // Every remembered name locked: a name not yet counted waits for the earliest lockout to end.
+    lock('b');
+    lock('c');
+    expect(throttle.lockedFor('e')).toBe(FIRST_LOCKOUT_MS - 1000);
+    now += FIRST_LOCKOUT_MS - 1000;
+    expect(throttle.lockedFor('e')).toBe(0);
+    throttle.failed('e');
+    expect(throttle.lockedFor('a')).toBe(0);
+    expect(throttle.failed('e').failures).toBe(2);
+    expect(throttle.lockedFor('b')).toBeGreaterThan(0);
+    expect(throttle.lockedFor('c')).toBeGreaterThan(0);
   });
 
   it('an unknown name costs the same KDF run as a wrong password', () => {
