@@ -99,8 +99,9 @@ export class OperatorSession {
     const matches = passwordMatches(row?.sign_in_check ?? null, password);
     if (!row || !matches) {
       const { failures, lockedForMs } = this.throttle.failed(key);
-      // The name as typed (it may be a mistyped one) and never the password.
-      this.store.operators.record('desk.sign_in_failed', 'desk', { operator: name.slice(0, 128), failures, locked_for_s: lockedForMs / 1000 });
+      // The chain keeps what it is given for ever: an operator's own name, never an unknown one as typed (it may be a password typed in the wrong field), and never the password.
+      const who = row ? { operator: row.name } : { operator: null, unknown_name_length: name.length };
+      this.store.operators.record('desk.sign_in_failed', 'desk', { ...who, failures, locked_for_s: lockedForMs / 1000 });
       throw new IpcFailure('UNAUTHORIZED', 'wrong operator name or password', [{ field: 'password', message: 'wrong operator name or password' }]);
     }
     this.throttle.succeeded(key);

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempStore } from '../store/testing/temp-store';
 import { OperatorSession } from './operator-session';
@@ -6,9 +7,10 @@ import { signInKdfRuns } from './operator-passwords';
 import { FAILURES_BEFORE_LOCKOUT, FIRST_LOCKOUT_MS, MAX_LOCKOUT_MS, SignInThrottle } from './sign-in-throttle';
 import { keychainStandIn } from './testing/keychain-stand-in';
 
-// Failed sign-ins: each one is an audit event (the name as typed, never the
-// password); five in a row lock the name (30 s, doubling, at most 15 min), even
-// for the right password; an unknown name costs the same KDF run as a wrong password.
+// Failed sign-ins: each one is an audit event (a known operator's name, an
+// unknown name's length only, never the password); five in a row lock the
+// operator or name (30 s, doubling, at most 15 min), even for the right
+// password; an unknown name costs the same KDF run as a wrong password.
 
 const ALICE = { name: 'Alice Operator', password: 'alice password 1' };
 const WRONG = 'not alices password';
@@ -41,7 +43,7 @@ function desk() {
     const db = new Database(t.file, { readonly: true });
     try {
       return (db.prepare("SELECT actor, detail FROM request_event_log WHERE kind = 'desk.sign_in_failed' ORDER BY id").all() as { actor: string; detail: string }[]).map(
-        (e): { actor: string; operator: string; failures: number; locked_for_s: number } => ({ actor: e.actor, ...(JSON.parse(e.detail) as { operator: string; failures: number; locked_for_s: number }) }),
+        (e): { actor: string; operator: string | null; failures: number; locked_for_s: number } => ({ actor: e.actor, ...(JSON.parse(e.detail) as { operator: string | null; failures: number; locked_for_s: number }) }),
       );
     } finally {
       db.close();
@@ -51,18 +53,24 @@ function desk() {
 }
 
 describe('failed sign-ins', () => {
-  it('are audit events naming the operator as typed, never the password', () => {
+  it('are audit events naming a known operator, and only the length of an unknown name, never the password', () => {
     const d = desk();
-    expect(d.signIn(ALICE.name, WRONG)).toBe('wrong operator name or password');
+    const passwordAsName = 'my secret pass 7';
+    expect(d.signIn('alice OPERATOR', WRONG)).toBe('wrong operator name or password');
     expect(d.signIn('Alcie Operator', WRONG)).toBe('wrong operator name or password');
+    // A password typed into the name field: the chain keeps events for ever, so it must not be there.
+    expect(d.signIn(passwordAsName, WRONG)).toBe('wrong operator name or password');
     expect(d.signIn(ALICE.name, ALICE.password)).toBe('signed in');
     d.session.signOut();
     const events = d.failedEvents();
     expect(events).toEqual([
       { actor: 'desk', operator: ALICE.name, failures: 1, locked_for_s: 0 },
-      { actor: 'desk', operator: 'Alcie Operator', failures: 1, locked_for_s: 0 },
+      { actor: 'desk', operator: null, unknown_name_length: 'Alcie Operator'.length, failures: 1, locked_for_s: 0 },
+      { actor: 'desk', operator: null, unknown_name_length: passwordAsName.length, failures: 1, locked_for_s: 0 },
     ]);
     expect(JSON.stringify(events)).not.toContain(WRONG);
+    const file = readFileSync(d.file);
+    for (const typed of [passwordAsName, 'Alcie Operator', 'alice OPERATOR']) expect(file.includes(Buffer.from(typed))).toBe(false);
   });
 
   it(`lock the name after ${FAILURES_BEFORE_LOCKOUT} failures: even the right password is refused until the lockout ends, which doubles up to 15 min`, () => {
