@@ -43,7 +43,7 @@ export const INTEGRITY_COPY_SPARE_BYTES = 64 * 1024 * 1024;
 
 /** SQLite's own word that a file is damaged (extended codes such as SQLITE_CORRUPT_INDEX included). */
 const DAMAGE_CODE = /^SQLITE_(CORRUPT|NOTADB)/;
-export const isDamageError = (error: unknown): boolean => typeof (error as { code?: unknown } | null)?.code === 'string' && DAMAGE_CODE.test((error as { code: string }).code);
+const isDamageError = (error: unknown): boolean => typeof (error as { code?: unknown } | null)?.code === 'string' && DAMAGE_CODE.test((error as { code: string }).code);
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 // Plain CommonJS so the worker needs no TypeScript loader (tests, dev and the built app alike).
