@@ -8,8 +8,8 @@ import { expect, screenshot, test } from './fixtures';
 // Bulk at real size (issue 13 item 6): a file of 50,000 rows is checked in the
 // page's worker with progress on screen, confirmed by type and card count,
 // and queued in batches; Cancel ends a check midway and Stop queueing ends an
-// import between batches with the exact count queued; a binary file is
-// refused from its first chunk.
+// import between batches with the exact count queued (leaving the screen
+// meanwhile is asked first); a binary file is refused from its first chunk.
 
 const ROWS = 50_000;
 const CARDS = 10_000;
@@ -67,7 +67,7 @@ test('50,000 rows: checked with progress, confirmed by type and cards, queued in
   await expect(page.getByTestId('bulk-source')).toHaveText('or paste the rows below');
 });
 
-test('Cancel ends a check midway; Stop queueing ends an import between batches with the exact count', async ({ console: page, app }) => {
+test('Cancel ends a check midway; leaving while queueing asks first; Stop queueing ends an import between batches with the exact count', async ({ console: page, app }) => {
   await app.runtime.stopHeadend();
   // Long enough that the check is still reading when Cancel is pressed.
   const big = writeRequests('requests-400k.csv', 400_000);
@@ -88,6 +88,15 @@ test('Cancel ends a check midway; Stop queueing ends an import between batches w
   await page.getByRole('button', { name: 'Queue 49,990 valid rows' }).click();
   await page.getByTestId('bulk-confirm').getByRole('button', { name: 'Yes, queue 49,990 requests' }).click();
   await expect(progress).toContainText(/^Queueing: [1-9][\d,]* of 49,990 requests/);
+  // Leaving now would end the import unseen: the screen asks first, and staying keeps it going.
+  const asked = page.waitForEvent('dialog');
+  await page.keyboard.press('q');
+  const dialog = await asked;
+  expect(dialog.type()).toBe('confirm');
+  expect(dialog.message()).toMatch(/^Requests are being queued from this file\. Leave the Bulk screen\? Queueing stops/);
+  await dialog.dismiss();
+  await expect(page.getByRole('heading', { level: 1, name: 'Bulk import' })).toBeVisible();
+  await expect(page).toHaveURL(/#\/bulk$/);
   await progress.getByRole('button', { name: 'Stop queueing' }).click();
   const result = page.getByTestId('bulk-result');
   await expect(result).toHaveText(/^Cancelled: [\d,]+ requests were queued \(up to line \d+\); the rest of the file was not\.$/);

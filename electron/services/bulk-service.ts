@@ -7,7 +7,10 @@ import type { EventHub } from './service-registry';
 // worker (shared/bulk), checked again here — the store validates every row
 // with its method's schema and this connection must be able to send its kind —
 // then queued in ONE store transaction, or refused whole: nothing of a refused
-// batch is written, and the page stops there.
+// batch is written, and the page stops there. Every refusal here is
+// INVALID_INPUT or UNAUTHORIZED, given before the transaction or from one rolled
+// back (BULK_REFUSED_BEFORE_WRITING); a failure after the commit (waking the
+// sync engine) is INTERNAL, which the page reports as "may or may not be queued".
 
 export class BulkService {
   constructor(

@@ -5,7 +5,7 @@ import type { OperatorRow } from '../store/operators';
 import { StoreInputError, type Store } from '../store/store';
 import { VaultLockedError, type CredentialVault } from './credential-vault';
 import { passwordMatches, signInCheckOf } from './operator-passwords';
-import { SignInThrottle } from './sign-in-throttle';
+import { SignInThrottle, signInKeyOf } from './sign-in-throttle';
 
 // Who is at the desk. The operator recorded on every action is the one signed
 // in here, in the back end: no IPC payload and no setting can name another.
@@ -87,21 +87,24 @@ export class OperatorSession {
   }
 
   signIn(name: string, password: string): SessionView {
-    const wait = this.throttle.lockedFor(name);
+    const row = this.store.operators.byName(name);
+    // Keyed on the operator, not the letters typed: "alice operator" is Alice Operator (COLLATE NOCASE) and gets no fresh tries.
+    const key = signInKeyOf(name, row?.id ?? null);
+    const wait = this.throttle.lockedFor(key);
     if (wait > 0) {
       const message = `too many failed sign-ins as ${name}: try again in ${Math.ceil(wait / 1000)} s`;
       throw new IpcFailure('UNAUTHORIZED', message, [{ field: 'password', message }]);
     }
-    const row = this.store.operators.byName(name);
     // One answer and one KDF run for an unknown name and a wrong password: neither the screen nor the time tells names apart.
     const matches = passwordMatches(row?.sign_in_check ?? null, password);
     if (!row || !matches) {
-      const { failures, lockedForMs } = this.throttle.failed(name);
-      // The name as typed (it may be a mistyped one) and never the password.
-      this.store.operators.record('desk.sign_in_failed', 'desk', { operator: name.slice(0, 128), failures, locked_for_s: lockedForMs / 1000 });
+      const { failures, lockedForMs } = this.throttle.failed(key);
+      // The chain keeps what it is given for ever: an operator's own name, never an unknown one as typed (it may be a password typed in the wrong field), and never the password.
+      const who = row ? { operator: row.name } : { operator: null, unknown_name_length: name.length };
+      this.store.operators.record('desk.sign_in_failed', 'desk', { ...who, failures, locked_for_s: lockedForMs / 1000 });
       throw new IpcFailure('UNAUTHORIZED', 'wrong operator name or password', [{ field: 'password', message: 'wrong operator name or password' }]);
     }
-    this.throttle.succeeded(name);
+    this.throttle.succeeded(key);
     this.begin(row);
     return this.view();
   }

@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../logging/logger';
+import { createLogger, type LogRecord } from '../logging/logger';
+import { integrityCopyOf } from '../store/integrity-check';
 import { openStore, type Store } from '../store/store';
 import { addProducts, damageMiddlePage, makeTempDir, removeTempDir } from '../store/testing/temp-store';
 import { StoreUpkeep } from './store-upkeep';
@@ -11,7 +13,8 @@ import { testRuntimeOptions } from './testing/test-runtime';
 
 // The background integrity check as the runtime runs it: damage found holds
 // sending (onDamaged, which the runtime turns into a stopped engine and a
-// status-bar message) and is recorded in the audit log as desk.store_damaged.
+// status-bar message) and is recorded in the audit log as desk.store_damaged;
+// a check that could not run holds nothing.
 
 const open: { upkeep: StoreUpkeep; store: Store; dir: string }[] = [];
 afterEach(async () => {
@@ -22,7 +25,7 @@ afterEach(async () => {
   }
 });
 
-function startUpkeep(damaged: boolean): { upkeep: StoreUpkeep; store: Store; file: string; held: string[] } {
+function startUpkeep(damaged: boolean, integrityCopySpareBytes?: number): { upkeep: StoreUpkeep; store: Store; file: string; held: string[]; logged: LogRecord[] } {
   const dir = makeTempDir();
   const file = path.join(dir, 'cadesk.db');
   const first = openStore(file);
@@ -32,10 +35,12 @@ function startUpkeep(damaged: boolean): { upkeep: StoreUpkeep; store: Store; fil
   // As on a store over the open budget: not quick_checked at open.
   const store = openStore(file, { quickCheckMaxBytes: 4096 });
   const held: string[] = [];
+  const logged: LogRecord[] = [];
+  const logger = createLogger({ sink: (record) => logged.push(record), level: 'debug' });
   // The schedule is out of reach: the test runs the check itself, without waiting.
-  const upkeep = new StoreUpkeep(store, { logger: silentLogger, onDamaged: (m) => held.push(m), firstIntegrityCheckAfterMs: 3_600_000 });
+  const upkeep = new StoreUpkeep(store, { logger, onDamaged: (m) => held.push(m), firstIntegrityCheckAfterMs: 3_600_000, integrityCopySpareBytes });
   open.push({ upkeep, store, dir });
-  return { upkeep, store, file, held };
+  return { upkeep, store, file, held, logged };
 }
 
 function storeDamagedEvents(file: string): { actor: string; detail: string }[] {
@@ -67,6 +72,33 @@ describe('the background integrity check', () => {
     const { upkeep, store, file, held } = startUpkeep(false);
     expect(await upkeep.checkIntegrityNow()).toEqual([]);
     expect(held).toEqual([]);
+    store.close();
+    expect(storeDamagedEvents(file)).toEqual([]);
+  });
+
+  it('that cannot run (something in the way of its copy) is no damage: logged, nothing held or recorded, and the next check runs', async () => {
+    const { upkeep, store, file, held, logged } = startUpkeep(false);
+    // Not SQLite's word on the store: as with ENOSPC writing the copy or a worker that cannot load better-sqlite3.
+    fs.mkdirSync(integrityCopyOf(file));
+    fs.writeFileSync(path.join(integrityCopyOf(file), 'in the way'), '');
+    expect(await upkeep.checkIntegrityNow()).toEqual([]);
+    expect(held).toEqual([]);
+    expect(logged.map((r) => r.message)).toEqual([expect.stringMatching(/^the integrity check could not run: .*tried again at the next schedule/)]);
+    expect(logged[0]!.level).toBe('warn');
+    fs.rmSync(integrityCopyOf(file), { recursive: true });
+    expect(await upkeep.checkIntegrityNow()).toEqual([]);
+    expect(held).toEqual([]);
+    store.close();
+    expect(storeDamagedEvents(file)).toEqual([]);
+  });
+
+  it('without the free disk space for its copy does not start it: logged as not run, nothing held', async () => {
+    const { upkeep, store, file, held, logged } = startUpkeep(true, Number.MAX_SAFE_INTEGER);
+    // Damaged, but the check cannot tell: it did not run.
+    expect(await upkeep.checkIntegrityNow()).toEqual([]);
+    expect(held).toEqual([]);
+    expect(logged.map((r) => r.message)).toEqual([expect.stringMatching(/^the integrity check could not run: not enough free disk space for the copy: \d+ MiB free, \d+ MiB needed/)]);
+    expect(fs.existsSync(integrityCopyOf(file))).toBe(false);
     store.close();
     expect(storeDamagedEvents(file)).toEqual([]);
   });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, StoreDamagedError } from './store';
-import { checkOpenStoreIntegrity, integrityCheckFile, QUICK_CHECK_AT_OPEN_MAX_BYTES } from './integrity-check';
+import { checkOpenStoreIntegrity, integrityCheckFile, IntegrityCheckCouldNotRun, QUICK_CHECK_AT_OPEN_MAX_BYTES } from './integrity-check';
 import { addProducts, damageMiddlePage, makeTempDir, removeTempDir } from './testing/temp-store';
 
 // A damaged store is refused at open, with the file named and the ways out,
@@ -91,6 +91,15 @@ describe('a damaged store', () => {
     } finally {
       store.close();
     }
+  });
+
+  it('the background check names as damage only what SQLite calls damage: not a file it could not open', async () => {
+    const dir = makeTempDir();
+    dirs.push(dir);
+    const notADatabase = path.join(dir, 'garbage.db');
+    fs.writeFileSync(notADatabase, Buffer.alloc(8192, 7));
+    expect((await integrityCheckFile(notADatabase)).join()).toMatch(/^integrity_check: SQLite reports file is not a database/);
+    await expect(integrityCheckFile(path.join(dir, 'missing.db'))).rejects.toBeInstanceOf(IntegrityCheckCouldNotRun);
   });
 
   it('a new store (no marker, no file or an empty one) opens as an empty store', () => {

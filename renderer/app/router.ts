@@ -78,10 +78,27 @@ export function navigate(route: Route): void {
   window.location.hash = routeHref(route);
 }
 
+/** What the screen shown would lose if left now (Bulk while queueing), or null: asked before any route change. */
+let leaveWarning: string | null = null;
+
+/** While `warning` is not null, leaving the screen asks the operator first (one screen is shown at a time). */
+export function useLeaveWarning(warning: string | null): void {
+  useEffect(() => {
+    leaveWarning = warning;
+    return () => {
+      leaveWarning = null;
+    };
+  }, [warning]);
+}
+
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(window.location.hash));
   useEffect(() => {
-    const onChange = () => setRoute(parseRoute(window.location.hash));
+    const onChange = (event: HashChangeEvent) => {
+      // A link or a shortcut has already changed the hash: staying puts the old one back (no second hashchange).
+      if (leaveWarning !== null && !window.confirm(leaveWarning)) return window.history.replaceState(null, '', event.oldURL);
+      setRoute(parseRoute(window.location.hash));
+    };
     window.addEventListener('hashchange', onChange);
     return () => window.removeEventListener('hashchange', onChange);
   }, []);

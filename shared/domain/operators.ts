@@ -33,7 +33,7 @@ export const DESK_EVENT_KIND_MEANINGS = {
   'desk.operator_added': 'An operator identity was created (the first one at first run, later ones by a signed-in operator).',
   'desk.signed_in': 'An operator signed in while nobody was (the detail names the previous operator since the desk started: a switch through sign-out).',
   'desk.operator_switched': 'Another operator signed in in place of the one signed in (before/after).',
-  'desk.sign_in_failed': 'A sign-in was refused (wrong name or password): the name as typed, the failures in a row and the lockout it started; never the password.',
+  'desk.sign_in_failed': "A sign-in was refused (wrong name or password): the operator's name when the name typed is one, else only that the name was unknown and its length; the failures in a row and the lockout it started; never the password.",
   'desk.signed_out': 'The operator signed out, or was signed out after inactivity; the keys were cleared from memory.',
   'desk.settings_changed': 'Connection or sync settings changed (before/after; never a secret).',
   'desk.credentials_changed': 'A head-end password was saved, replaced or forgotten (only whether one is saved is recorded).',

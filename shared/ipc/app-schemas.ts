@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fieldErrorSchema } from './result';
+import { fieldErrorSchema, type IpcErrorCode } from './result';
 import { providerSchema } from '../domain/request-types';
 import { passwordSchema } from '../domain/secrets';
 import { catalogKindSchema } from '../domain/catalog';
@@ -58,6 +58,14 @@ export const bulkQueueBatchInputSchema = z.strictObject({
 });
 export type BulkQueueRow = z.infer<typeof bulkQueueBatchInputSchema>['rows'][number];
 export const bulkQueueBatchOutputSchema = z.object({ queued: z.number().int().nonnegative() });
+/**
+ * The bulk.queueBatch failures given before anything is written: the input
+ * checks, the caller's checks, and the service's own refusals, thrown before
+ * its one transaction or from a transaction rolled back (bulk-service.ts). Any
+ * other failure (INTERNAL, INVALID_OUTPUT, a lost answer) may come after the
+ * commit: the batch may or may not be queued.
+ */
+export const BULK_REFUSED_BEFORE_WRITING: readonly IpcErrorCode[] = ['INVALID_INPUT', 'UNKNOWN_CHANNEL', 'UNAUTHORIZED', 'FORBIDDEN'];
 /** The operator's catalog export (docs/catalog-import.md): one kind per file; check first, then import. */
 export const catalogImportInputSchema = z.strictObject({
   kind: catalogKindSchema,

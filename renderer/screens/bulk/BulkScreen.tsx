@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { BULK_CONFIRM_ABOVE } from '../../../shared/bulk/bulk-tally';
 import { useApi } from '../../app/api-context';
 import { plural, requestLabel } from '../../app/format';
+import { useLeaveWarning } from '../../app/router';
 import { CatalogImportPanel } from './CatalogImportPanel';
 import { useBulkImport } from './useBulkImport';
 
@@ -22,6 +23,8 @@ export function BulkScreen() {
   const [confirming, setConfirming] = useState(false);
   const source = (): Blob => file ?? new Blob([text], { type: 'text/csv' });
   const busy = stage === 'checking' || stage === 'queueing';
+  // Leaving ends the import unseen: the batch on its way may or may not be queued, and the count queued is no longer shown.
+  useLeaveWarning(stage === 'queueing' ? 'Requests are being queued from this file. Leave the Bulk screen? Queueing stops: the batch on its way may or may not be queued, and the count queued will not be shown.' : null);
 
   const choose = (chosen: File | undefined) => {
     setFile(chosen ?? null);

@@ -30,8 +30,8 @@ export type ToWorker =
 export type QueueEnd =
   | { outcome: 'done' }
   | { outcome: 'stopped' }
-  /** The back end refused a batch (nothing of it queued) or its answer was lost (unknown). */
-  | { outcome: 'refused'; firstLine: number; lastLine: number; error: IpcError }
+  /** A batch failed: refused before writing (nothing of it queued), or otherwise (it may or may not be queued: bulk-end-message.ts). */
+  | { outcome: 'refused'; batchFirstLine: number; batchLastLine: number; error: IpcError }
   /** The second reading differs from the check: the file changed. */
   | { outcome: 'changed'; fileErrors: string[] };
 

@@ -99,7 +99,7 @@ async function queue(message: Extract<ToWorker, { type: 'queue' }>): Promise<voi
     handedOut += rowsOfBatch.length;
     const result = await send(rowsOfBatch);
     if (!result.ok) {
-      end = { outcome: 'refused', firstLine: rowsOfBatch[0]!.line, lastLine: rowsOfBatch.at(-1)!.line, error: result.error };
+      end = { outcome: 'refused', batchFirstLine: rowsOfBatch[0]!.line, batchLastLine: rowsOfBatch.at(-1)!.line, error: result.error };
       return false;
     }
     queued += result.value.queued;

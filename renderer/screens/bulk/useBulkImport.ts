@@ -2,8 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BulkSummary } from '../../../shared/bulk/bulk-tally';
 import { BULK_BATCH_ROWS } from '../../../shared/ipc/app-schemas';
 import type { CaDeskApi } from '../../../shared/ipc/contract';
-import { plural } from '../../app/format';
 import { usesHttpBridge } from '../../ipc/client';
+import { bulkEndMessage } from './bulk-end-message';
 import type { FromWorker, ToWorker, Unsendable } from './bulk-import-protocol';
 
 // The Bulk screen's import, driven from the page: the worker reads and checks
@@ -11,29 +11,6 @@ import type { FromWorker, ToWorker, Unsendable } from './bulk-import-protocol';
 // the worker's count; the worker queues the batches (bulk-import-protocol.ts).
 // Cancel ends a check at once; while queueing it stops after the batch on its
 // way, whose answer is awaited, so the count queued is always known.
-
-function soFar(queued: number, lastLine: number): string {
-  return queued === 0 ? 'nothing was queued' : `${plural(queued, 'request')} ${queued === 1 ? 'was' : 'were'} queued (up to line ${lastLine})`;
-}
-
-/** What the screen says when queueing ends, and whether it ended with every valid row queued. */
-function endMessage(m: Extract<FromWorker, { type: 'finished' }>, invalid: number): [string, boolean] {
-  const queued = soFar(m.queued, m.lastLine);
-  switch (m.outcome) {
-    case 'done':
-      return [`Queued ${plural(m.queued, 'request')}; ${plural(invalid, 'invalid row')} ${invalid === 1 ? 'was' : 'were'} left out.`, true];
-    case 'stopped':
-      return [`Cancelled: ${queued}; the rest of the file was not.`, false];
-    case 'refused': {
-      const lines = `lines ${m.firstLine}–${m.lastLine}`;
-      // A lost answer is not a refusal: that batch may have been written.
-      if (m.error.code === 'UNAVAILABLE') return [`Stopped: ${queued}. The answer for ${lines} was lost (${m.error.message}): they may or may not be queued; look in the queue before importing them again.`, false];
-      return [`Stopped: ${queued}. The batch of ${lines} was refused whole and nothing after it was queued: ${m.error.message}`, false];
-    }
-    case 'changed':
-      return [`Stopped: ${queued}. The file changed since it was checked${m.fileErrors.length > 0 ? `: ${m.fileErrors.join('; ')}` : ''}; check it again.`, false];
-  }
-}
 
 export type BulkStage = 'idle' | 'checking' | 'checked' | 'queueing';
 
@@ -145,8 +122,8 @@ export function useBulkImport(api: CaDeskApi) {
         // Electron: the page holds the bridge; the worker waits for this answer before it goes on.
         void api.invoke('bulk.queueBatch', { batchId: start.batchId, rows: m.rows }).then((result) => w.postMessage({ type: 'batchResult', result } satisfies ToWorker));
       } else if (m.type === 'queued') setProgress({ fraction: valid > 0 ? m.queued / valid : 1, rows: m.queued });
-      else if (m.type === 'finished') finish(...endMessage(m, invalid));
-      else if (m.type === 'failed') finish(`Stopped: the file could not be read (${m.message}). Look in the queue for what was queued before importing again.`);
+      else if (m.type === 'finished') finish(...bulkEndMessage(m, invalid, start.batchId));
+      else if (m.type === 'failed') finish(`Stopped: the file could not be read (${m.message}). Search the Queue for this batch, ${start.batchId}, for what was queued before importing again.`);
     });
     cancelRef.current = () => worker.current?.postMessage({ type: 'stop' } satisfies ToWorker);
   };
