@@ -24,7 +24,7 @@ import { startTestRuntime, TEST_OPERATOR, TEST_PASSPHRASE } from './testing/test
 // event (sign-in-failures.test.ts) is all it may add.
 
 const SEED = 20261208;
-const RUNS = { random: 20, mutated: 40 };
+const RUNS = { random: 40, mutated: 80 };
 /** Each call of these runs a ~0.1 s KDF (scrypt) when the input passes the contract. */
 const SLOW_CHANNELS = new Set<CommandChannel>(['operators.create', 'operators.signIn', 'security.unlock', 'security.lock', 'operators.signOut']);
 

@@ -38,6 +38,8 @@ const pollution = fc.constant(null).map(() => JSON.parse(POLLUTION_PAYLOAD) as J
 export const hostileValue: fc.Arbitrary<Json> = fc.oneof(
   fc.constantFrom<Json>(...NUMBER_LIKE_STRINGS, ...ODD_STRINGS, ...HUGE_STRINGS),
   fc.constantFrom<Json>(...ODD_NUMBERS),
+  // Plain numbers too: ids and limits the contract accepts reach the services, where the semantic refusals are.
+  { arbitrary: fc.integer({ min: -10, max: 1_000_000 }), weight: 2 },
   fc.constantFrom<Json>(null, true, false, [], {}),
   { arbitrary: pollution, weight: 2 },
   json(2),
