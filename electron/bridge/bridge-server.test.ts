@@ -182,7 +182,9 @@ describe('browser bridge', () => {
     const escape = await fetch(`${bridge.origin}/%2e%2e/cadesk-outside.txt`, { headers: { Cookie: cookie } });
     expect(escape.status).toBe(404);
     // fetch() would normalise "/../"; encoded slashes reach the server as written.
-    for (const p of ['/..%2F..%2Fetc%2Fpasswd', '/..%2f..%2f..%2f..%2fetc%2fpasswd', '/%2e%2e%2fcadesk-outside.txt', '/..%5C..%5Cetc%5Cpasswd']) {
+    // Nor "/../" written out, plain or encoded: the outside file sits one folder up from the renderer's.
+    const upward = ['/../cadesk-outside.txt', '/./../cadesk-outside.txt', '/x/../../cadesk-outside.txt', '/%2e%2e/cadesk-outside.txt', '/.%2E/cadesk-outside.txt', '/..\\cadesk-outside.txt'];
+    for (const p of [...upward, '/..%2F..%2Fetc%2Fpasswd', '/..%2f..%2f..%2f..%2fetc%2fpasswd', '/%2e%2e%2fcadesk-outside.txt', '/..%5C..%5Cetc%5Cpasswd']) {
       expect(await rawRequest({ method: 'GET', path: p, headers: { Cookie: cookie, Host: `127.0.0.1:${bridge.port}` } })).toBe(404);
     }
   });
