@@ -1,12 +1,12 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import seeds from '../../shared/domain/fixtures/nagravision-seed-examples.json';
 import type { ConnectionSettings } from '../../shared/ipc/app-schemas';
 import { fakeJwt, OK, startScriptedServer, type ScriptedServer } from '../sync/testing/crmcom-scripted-server';
 import { openStore } from '../store/store';
+import { makeTempDir } from '../store/testing/temp-store';
 import { conaxInput } from '../sync/testing/sync-fixtures';
 import { switchRefusal } from './connection-change';
 import type { RuntimeHandle } from './runtime-handle';
@@ -26,18 +26,12 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 const tempDir = () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cadesk-switch-'));
+  const dir = makeTempDir();
   dirs.push(dir);
   return dir;
 };
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+/** Polls until `state` holds `n` requests (bounded: vitest's poll timeout). */
+const untilCount = (runtime: RuntimeHandle, state: string, n: number) => expect.poll(() => countOf(runtime, state), { timeout: 10_000, interval: 50 }).toBe(n);
 
 const crmcomAt = (baseUrl: string): ConnectionSettings => ({
   ...DEFAULT_CONNECTIONS,
@@ -72,7 +66,7 @@ describe('changing where requests go', () => {
       const here = crmcomAt(server.baseUrl);
       expect(await runtime.dispatch('settings.set', { connections: here, password: 'the password' })).toMatchObject({ ok: true });
       expect(await runtime.dispatch('requests.enqueue', { requests: [ADD] })).toMatchObject({ ok: true, value: { queued: 1 } });
-      await until(async () => (await countOf(runtime, 'ACKNOWLEDGED')) === 1, 'the request acknowledged');
+      await untilCount(runtime, 'ACKNOWLEDGED', 1);
       const active = await runtime.dispatch('settings.get', {});
       if (!active.ok) throw new Error(active.error.message);
       const { id, name } = (active.value as { connection: { id: string; name: string } }).connection;
@@ -143,7 +137,7 @@ describe('changing where requests go', () => {
       try {
         expect(await first.dispatch('settings.set', { connections: here, password: 'the password' })).toMatchObject({ ok: true });
         expect(await first.dispatch('requests.enqueue', { requests: [ADD] })).toMatchObject({ ok: true });
-        await until(async () => (await countOf(first, 'ACKNOWLEDGED')) === 1, 'the request acknowledged');
+        await untilCount(first, 'ACKNOWLEDGED', 1);
       } finally {
         await first.close();
       }
@@ -188,7 +182,7 @@ describe('changing where requests go', () => {
       expect(await countOf(runtime, 'QUEUED')).toBe(1);
       // The operator saves connections again: the engine starts on them.
       expect(await runtime.dispatch('settings.set', { connections: DEFAULT_CONNECTIONS })).toMatchObject({ ok: true });
-      await until(async () => (await countOf(runtime, 'QUEUED')) === 0, 'the request sent');
+      await untilCount(runtime, 'QUEUED', 0);
     } finally {
       await runtime.close();
     }
