@@ -60,10 +60,12 @@ const STALE_ERRORS_CLEARED = { last_error: null, next_attempt_at: null } as cons
  */
 function refuseAnothersHeadendId(ctx: StoreContext, request: LocalRequest, fields: Partial<HeadendFields>): void {
   if (!fields.headend_id) return;
-  const holder = ctx
-    .sql('SELECT id FROM requests WHERE headend_id = ? AND provider = ? AND id != ? LIMIT 1')
-    .pluck()
-    .get(fields.headend_id, request.provider, request.id) as number | undefined;
+  // INDEXED BY: with the provider in the WHERE the planner picked the provider
+  // index and read half the requests per answer (seen at 1M requests).
+  const holders = ctx
+    .sql('SELECT id, provider FROM requests INDEXED BY requests_by_headend_id WHERE headend_id = ? AND id != ?')
+    .all(fields.headend_id, request.id) as { id: number; provider: string }[];
+  const holder = holders.find((h) => h.provider === request.provider)?.id;
   if (holder !== undefined) throw new StoreInputError(`head-end request ${fields.headend_id} is already local request ${holder}: the answer does not prove anything about request ${request.id}`);
 }
 
