@@ -129,7 +129,6 @@ test('an operator day: card, answer, package, rejection resolved, ten retried, h
   // waits for its next attempt at once (it certainly did not reach the head-end).
   await page.getByRole('button', { name: 'Sync now' }).click();
   const states = async () => (await Promise.all(failed.map((id) => store.getRequest(id)))).map((r) => r?.local_state);
-  setTimeout(() => void store.eventsFor(failed[0]!).then((e) => console.log('DEBUG', JSON.stringify(e.slice(3)))), 50_000);
   await expect.poll(states, { timeout: 60_000 }).toEqual(failed.map(() => 'COMPLETED'));
   await page.getByRole('button', { name: /^All/ }).click();
   await expect(page.getByTestId('queue-summary')).toHaveText('14 matching');
