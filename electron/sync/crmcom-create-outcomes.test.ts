@@ -75,6 +75,14 @@ async function sendOne(r: ReturnType<typeof rig>) {
   return r.store.getRequest(enqueued.ids[0]!)!;
 }
 
+/** Sends one create for a second card (the first waits behind its own request); returns it as recorded. */
+async function sendForAnotherCard(r: ReturnType<typeof rig>, n = 4) {
+  const enqueued = r.store.enqueue([nagravisionInput({ ...CARD, id: 'C2', serial_number: 'smrt90000002' }, n)]);
+  if (!enqueued.ok) throw new Error('enqueue failed');
+  await r.dispatcher.drain();
+  return r.store.getRequest(enqueued.ids[0]!)!;
+}
+
 const creates = (server: ScriptedServer) => server.calls.filter((c) => c.method === 'POST' && !c.path.startsWith('authentication/'));
 const logins = (server: ScriptedServer) => server.calls.filter((c) => c.path === 'authentication/token').length;
 
@@ -139,9 +147,7 @@ describe('what the answer to a create proves on a CRM.COM V4 server', () => {
     expect((await sendOne(r)).local_state).toBe('UNKNOWN');
     expect(creates(server)).toHaveLength(1);
     // The next create (another card: this one waits behind its unknown request) logs in afresh.
-    const enqueued = r.store.enqueue([nagravisionInput({ ...CARD, id: 'C2', serial_number: 'smrt90000002' }, 4)]);
-    if (!enqueued.ok) throw new Error('enqueue failed');
-    await r.dispatcher.drain();
+    await sendForAnotherCard(r);
     expect(creates(server).map((c) => c.body?.token)).toEqual(['T1', 'T2']);
   });
 
@@ -151,9 +157,7 @@ describe('what the answer to a create proves on a CRM.COM V4 server', () => {
     expect((await sendOne(r)).local_state).toBe('UNKNOWN');
     expect(creates(server)).toHaveLength(1);
     // The session's token is kept: the next create (another card) goes with it.
-    const enqueued = r.store.enqueue([nagravisionInput({ ...CARD, id: 'C2', serial_number: 'smrt90000002' }, 4)]);
-    if (!enqueued.ok) throw new Error('enqueue failed');
-    await r.dispatcher.drain();
+    await sendForAnotherCard(r);
     expect(creates(server).map((c) => c.body?.token)).toEqual(['T1', 'T1']);
     expect(logins(server)).toBe(1);
   });
@@ -176,10 +180,7 @@ describe('what the answer to a create proves on a CRM.COM V4 server', () => {
     const server = await serverAnswering(() => OK({ ...CREATED }));
     const r = rig(server);
     expect((await sendOne(r)).local_state).toBe('ACKNOWLEDGED');
-    const second = r.store.enqueue([nagravisionInput({ ...CARD, id: 'C2', serial_number: 'smrt90000002' }, 0)]);
-    if (!second.ok) throw new Error('enqueue failed');
-    await r.dispatcher.drain();
-    expect(r.store.getRequest(second.ids[0]!)?.local_state).toBe('UNKNOWN');
+    expect((await sendForAnotherCard(r, 0)).local_state).toBe('UNKNOWN');
     expect(creates(server)).toHaveLength(2);
   });
 
